@@ -1,0 +1,48 @@
+# The two commands: `make demo` and `make test`. Both set up what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup venv docker images demo test lint typecheck pytest bench-perf clean
+
+setup: venv docker images
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . || \
+		$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+docker:
+	@bash scripts/ensure-docker.sh
+
+images: venv docker
+	$(BIN)/routr sandbox build
+
+demo: setup
+	bash scripts/demo.sh
+
+lint: venv
+	$(BIN)/ruff check routr_cli tests benchmarks
+	$(BIN)/ruff format --check routr_cli tests benchmarks
+
+typecheck: venv
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+test: setup lint typecheck
+	$(BIN)/pytest
+
+bench-perf: setup
+	$(BIN)/python benchmarks/sandbox_overhead.py
+	@if [ -f benchmarks/bench_throughput.py ]; then $(BIN)/python benchmarks/bench_throughput.py; fi
+
+clean:
+	rm -rf $(VENV) reports/site

@@ -1,0 +1,3 @@
+from routr_cli.cli.main import run
+
+run()

@@ -1,0 +1,67 @@
+"""The ``routr`` entry point: registers the command groups and maps errors to one line.
+
+Command modules import only typer at module level; pandas, duckdb, docker and jinja2
+are imported inside the commands that use them, so ``routr --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from routr_cli import __version__
+from routr_cli.cli import (
+    bench_cmd,
+    db_cmd,
+    models_cmd,
+    rank_cmd,
+    sandbox_cmd,
+    sim_cmd,
+    tasks_cmd,
+)
+
+app = typer.Typer(
+    name="routr",
+    help="Grade coding models on real tasks in Docker sandboxes, rank them honestly, route by the results.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(tasks_cmd.app, name="tasks", help="List, show, validate, import and count tasks.")
+app.add_typer(sandbox_cmd.app, name="sandbox", help="Build and prune the Docker sandbox images.")
+app.add_typer(models_cmd.app, name="models", help="The model and pricing catalog.")
+app.add_typer(sim_cmd.app, name="sim", help="Simulated models served over HTTP.")
+app.add_typer(db_cmd.app, name="db", help="Maintain results databases (merge shards).")
+app.command("bench", help="Run tasks against models and grade them in the sandbox.")(bench_cmd.bench)
+app.command("rank", help="Rank models from recorded attempts.")(rank_cmd.rank)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"routr {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Routr: honest, cost-aware rankings of coding models."""
+
+
+def run() -> None:
+    """Run the CLI; a ``RoutrError`` becomes one line on stderr and its exit code."""
+    from routr_cli.errors import RoutrError
+
+    try:
+        app()
+    except RoutrError as exc:
+        if os.environ.get("ROUTR_DEBUG") == "1":
+            raise
+        sys.stderr.write(f"error: {exc}\n")
+        sys.exit(exc.exit_code)

@@ -1,0 +1,33 @@
+"""What a grading records (see task-format.md, Grading)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Outcome = Literal["passed", "failed", "error", "skipped"]
+Reason = Literal[
+    "tests_failed", "timeout", "out_of_memory", "no_report", "sandbox_error", "unappliable"
+]
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One test from the JUnit report; ``id`` is ``classname::name`` (or ``name`` alone)."""
+
+    id: str
+    outcome: Outcome
+    duration_s: float = 0.0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Grade:
+    solved: bool
+    score: float  # fraction of the graded tests that pass, 0..1
+    tests: tuple[TestOutcome, ...] = ()
+    duration_s: float = 0.0
+    timed_out: bool = False
+    reason: Reason | None = None  # None when solved
+    exit_code: int | None = None
+    output: str = field(default="", repr=False)  # capped test-run output, for repair turns

@@ -1,0 +1,199 @@
+"""Load format-v1 task folders, with one-line errors that name the file and the field.
+
+Every malformed input is a ``TaskFormatError`` whose message starts with the offending
+path, so a user fixing a folder of tasks can jump straight to it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from routr_cli.errors import TaskFormatError
+from routr_cli.tasks.model import DEFAULT_IMAGE, DIFFICULTIES, GradeSpec, Limits, Task, iter_files
+
+ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")
+TOP_FIELDS = {
+    "format", "id", "title", "category", "language", "difficulty", "tags", "image",
+    "grade", "solution", "limits",
+}
+REQUIRED_TOP = ("format", "id", "title", "category", "language", "difficulty", "grade")
+GRADE_FIELDS = {"command", "timeout_s", "fail_to_pass", "pass_to_pass"}
+SOLUTION_FIELDS = {"delete"}
+LIMIT_FIELDS = {"cpus", "memory_mb", "pids"}
+PARTS = ("task.toml", "prompt.md", "repo", "tests", "solution")
+
+
+def _fail(path: Path, field: str | None, problem: str) -> TaskFormatError:
+    where = f"{path}: {field}: " if field else f"{path}: "
+    return TaskFormatError(where + problem)
+
+
+def _check_keys(path: Path, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
+    for key in sorted(table):
+        if key not in allowed:
+            name = f"{prefix}{key}"
+            raise _fail(path, name, f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+
+def _str(path: Path, data: dict[str, Any], key: str, prefix: str = "") -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, prefix + key, "must be a non-empty string")
+    return value
+
+
+def _str_list(path: Path, data: dict[str, Any], key: str, prefix: str = "") -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(path, prefix + key, "must be a list of strings")
+    return tuple(value)
+
+
+def _number(path: Path, data: dict[str, Any], key: str, kind: type, default: Any, prefix: str) -> Any:
+    value = data.get(key, default)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is int:
+        ok = ok and isinstance(value, int)
+    if not ok or value <= 0:
+        raise _fail(path, prefix + key, f"must be a positive {'integer' if kind is int else 'number'}")
+    return value
+
+
+def load_task(folder: Path) -> Task:
+    """Load and check one task folder; raise ``TaskFormatError`` on the first problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise _fail(folder, None, "not a task folder (expected a directory)")
+    for part in PARTS:
+        target = folder / part
+        if part.endswith((".toml", ".md")):
+            if not target.is_file():
+                raise _fail(folder, None, f"missing {part} (a task folder needs {', '.join(PARTS)})")
+        elif not target.is_dir():
+            raise _fail(folder, None, f"missing {part}/ (a task folder needs {', '.join(PARTS)})")
+
+    toml_path = folder / "task.toml"
+    try:
+        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(toml_path, None, f"invalid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise _fail(toml_path, None, "not UTF-8 text") from exc
+
+    _check_keys(toml_path, data, TOP_FIELDS, "")
+    for key in REQUIRED_TOP:
+        if key not in data:
+            raise _fail(toml_path, key, "missing required field")
+    if data["format"] != 1:
+        raise _fail(toml_path, "format", f"unsupported format {data['format']!r} (this Routr reads format = 1)")
+
+    task_id = _str(toml_path, data, "id")
+    if not ID_RE.match(task_id):
+        raise _fail(toml_path, "id", f"{task_id!r} must be 3-64 characters of a-z, 0-9 and '-'")
+    if task_id != folder.name:
+        raise _fail(toml_path, "id", f"{task_id!r} must equal the folder name {folder.name!r}")
+    title = _str(toml_path, data, "title")
+    category = _str(toml_path, data, "category")
+    language = _str(toml_path, data, "language")
+    difficulty = _str(toml_path, data, "difficulty")
+    if difficulty not in DIFFICULTIES:
+        raise _fail(toml_path, "difficulty", f"{difficulty!r} must be one of {', '.join(DIFFICULTIES)}")
+    tags = _str_list(toml_path, data, "tags")
+    if "image" in data:
+        image = _str(toml_path, data, "image")
+    elif language in DEFAULT_IMAGE:
+        image = DEFAULT_IMAGE[language]
+    else:
+        raise _fail(toml_path, "image", f"required for language {language!r} (no default image)")
+
+    grade_table = data["grade"]
+    if not isinstance(grade_table, dict):
+        raise _fail(toml_path, "grade", "must be a table ([grade])")
+    _check_keys(toml_path, grade_table, GRADE_FIELDS, "grade.")
+    if "command" not in grade_table:
+        raise _fail(toml_path, "grade.command", "missing required field")
+    grade = GradeSpec(
+        command=_str(toml_path, grade_table, "command", "grade."),
+        timeout_s=_number(toml_path, grade_table, "timeout_s", int, 120, "grade."),
+        fail_to_pass=_str_list(toml_path, grade_table, "fail_to_pass", "grade."),
+        pass_to_pass=_str_list(toml_path, grade_table, "pass_to_pass", "grade."),
+    )
+
+    solution_table = data.get("solution", {})
+    if not isinstance(solution_table, dict):
+        raise _fail(toml_path, "solution", "must be a table ([solution])")
+    _check_keys(toml_path, solution_table, SOLUTION_FIELDS, "solution.")
+    delete = _str_list(toml_path, solution_table, "delete", "solution.")
+    for rel in delete:
+        if rel.startswith("/") or ".." in Path(rel).parts:
+            raise _fail(toml_path, "solution.delete", f"{rel!r} must be a relative path inside repo/")
+        if not (folder / "repo" / rel).is_file():
+            raise _fail(toml_path, "solution.delete", f"{rel!r} does not exist in repo/")
+
+    limits_table = data.get("limits", {})
+    if not isinstance(limits_table, dict):
+        raise _fail(toml_path, "limits", "must be a table ([limits])")
+    _check_keys(toml_path, limits_table, LIMIT_FIELDS, "limits.")
+    defaults = Limits()
+    limits = Limits(
+        cpus=float(_number(toml_path, limits_table, "cpus", float, defaults.cpus, "limits.")),
+        memory_mb=_number(toml_path, limits_table, "memory_mb", int, defaults.memory_mb, "limits."),
+        pids=_number(toml_path, limits_table, "pids", int, defaults.pids, "limits."),
+    )
+
+    if not (folder / "prompt.md").read_text(encoding="utf-8").strip():
+        raise _fail(folder / "prompt.md", None, "empty prompt")
+    if not iter_files(folder / "repo"):
+        raise _fail(folder / "repo", None, "empty repo/ (the starting repository needs files)")
+    if not iter_files(folder / "tests"):
+        raise _fail(folder / "tests", None, "empty tests/ (hidden tests are required to grade)")
+    if not iter_files(folder / "solution") and not delete:
+        raise _fail(folder / "solution", None, "empty reference change (add files or [solution].delete)")
+
+    return Task(
+        id=task_id, title=title, category=category, language=language, difficulty=difficulty,
+        image=image, grade=grade, path=folder.resolve(), tags=tags, solution_delete=delete,
+        limits=limits,
+    )
+
+
+def find_task_folders(root: Path) -> list[Path]:
+    """Sub-folders of ``root`` that look like tasks (anything but hidden folders), sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        raise TaskFormatError(f"{root}: no such tasks folder (pass --tasks DIR)")
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def load_tasks(root: Path, ids: list[str] | None = None) -> list[Task]:
+    """Load every task under ``root`` (or only ``ids``); the first malformed one raises."""
+    tasks, errors = load_tasks_lenient(root, ids)
+    if errors:
+        raise errors[0]
+    return tasks
+
+
+def load_tasks_lenient(
+    root: Path, ids: list[str] | None = None
+) -> tuple[list[Task], list[TaskFormatError]]:
+    """Load what loads; return the malformed ones as errors instead of stopping."""
+    folders = find_task_folders(root)
+    if ids:
+        by_name = {p.name: p for p in folders}
+        missing = [i for i in ids if i not in by_name]
+        if missing:
+            raise TaskFormatError(
+                f"unknown task id {missing[0]!r} in {root} (see `routr tasks list`)"
+            )
+        folders = [by_name[i] for i in ids]
+    tasks: list[Task] = []
+    errors: list[TaskFormatError] = []
+    for folder in folders:
+        try:
+            tasks.append(load_task(folder))
+        except TaskFormatError as exc:
+            errors.append(exc)
+    return tasks, errors

@@ -1,0 +1,119 @@
+"""The in-memory form of a format-v1 task (see task-format.md), and of a change to it.
+
+A ``Change`` maps a repository-relative POSIX path to new file text, or to ``None``
+for a deletion. The reference solution, a model's edit and an imported task's gold
+answer are all ``Change``s, so grading has one input shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+CATEGORIES = (
+    "bugfix",
+    "feature",
+    "refactor",
+    "performance",
+    "api-migration",
+    "concurrency",
+    "data-processing",
+    "security",
+)
+DIFFICULTIES = ("easy", "medium", "hard")
+DEFAULT_IMAGE = {"python": "python", "javascript": "node", "go": "go"}
+IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", "node_modules", ".git"})
+
+Change = dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class GradeSpec:
+    command: str
+    timeout_s: int = 120
+    fail_to_pass: tuple[str, ...] = ()
+    pass_to_pass: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpus: float = 1.0
+    memory_mb: int = 1024
+    pids: int = 256
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    title: str
+    category: str
+    language: str
+    difficulty: str
+    image: str
+    grade: GradeSpec
+    path: Path
+    tags: tuple[str, ...] = ()
+    solution_delete: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def prompt_path(self) -> Path:
+        return self.path / "prompt.md"
+
+    @cached_property
+    def prompt(self) -> str:
+        return self.prompt_path.read_text(encoding="utf-8")
+
+    def repo_files(self) -> dict[str, str]:
+        """The starting repository: what the model sees and may edit."""
+        return read_tree(self.path / "repo")
+
+    def test_files(self) -> dict[str, str]:
+        """The hidden tests, keyed by path relative to ``tests/`` (never shown to a model)."""
+        return read_tree(self.path / "tests")
+
+    def solution_change(self) -> Change:
+        """The reference change: solution/ overlays repo/, plus the listed deletions."""
+        change: Change = dict(read_tree(self.path / "solution"))
+        for rel in self.solution_delete:
+            change[rel] = None
+        return change
+
+    @cached_property
+    def content_hash(self) -> str:
+        from routr_cli.tasks.hashing import task_hash
+
+        return task_hash(self.path)
+
+
+def iter_files(root: Path) -> list[Path]:
+    """Every file under ``root``, sorted, skipping caches and VCS folders."""
+    if not root.is_dir():
+        return []
+    out = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and not (IGNORED_NAMES & set(p.relative_to(root).parts)):
+            if p.suffix == ".pyc":
+                continue
+            out.append(p)
+    return out
+
+
+def read_tree(root: Path) -> dict[str, str]:
+    """Files under ``root`` as {posix relative path: text}, sorted by path."""
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+        for p in iter_files(root)
+    }
+
+
+def apply_change(files: dict[str, str], change: Change) -> dict[str, str]:
+    """A new file map with ``change`` applied (``None`` deletes)."""
+    out = dict(files)
+    for rel, text in change.items():
+        if text is None:
+            out.pop(rel, None)
+        else:
+            out[rel] = text
+    return out
