@@ -24,6 +24,8 @@ CATEGORIES = (
 DIFFICULTIES = ("easy", "medium", "hard")
 DEFAULT_IMAGE = {"python": "python", "javascript": "node", "go": "go"}
 IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", "node_modules", ".git"})
+# Placeholder files that only exist to keep an otherwise empty folder in git.
+PLACEHOLDER_FILES = frozenset({".gitkeep"})
 
 Change = dict[str, str | None]
 
@@ -88,13 +90,13 @@ class Task:
 
 
 def iter_files(root: Path) -> list[Path]:
-    """Every file under ``root``, sorted, skipping caches and VCS folders."""
+    """Every file under ``root``, sorted, skipping caches, VCS folders and ``.gitkeep``."""
     if not root.is_dir():
         return []
     out = []
     for p in sorted(root.rglob("*")):
         if p.is_file() and not (IGNORED_NAMES & set(p.relative_to(root).parts)):
-            if p.suffix == ".pyc":
+            if p.suffix == ".pyc" or p.name in PLACEHOLDER_FILES:
                 continue
             out.append(p)
     return out

@@ -1,0 +1,113 @@
+"""Find hidden text (tests, reference solution) that a task's prompt gives away.
+
+A leak is a run of at least ``min_run`` characters that the prompt shares verbatim
+with a hidden file, after collapsing every whitespace run to one space (so a pasted
+snippet re-indented or re-wrapped still counts). Text that is also in the visible
+repository is not a leak: the model sees ``repo/`` anyway, and the reference solution
+mostly repeats it.
+
+The check is linear in the size of the texts: every ``min_run``-character window of a
+hidden file goes into a set, and the prompt's windows are looked up in it; consecutive
+matching windows merge into one maximal shared run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from routr_cli.tasks.model import Task
+
+DEFAULT_MIN_RUN = 40
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One run of hidden text found in the prompt."""
+
+    source: str  # name of the hidden file it comes from, e.g. "tests/test_ledger.py"
+    text: str  # the shared run, whitespace collapsed
+    prompt_offset: int  # where it starts in the whitespace-collapsed prompt
+
+
+def normalize(text: str) -> str:
+    """Collapse every whitespace run to one space and trim the ends."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _windows(text: str, size: int) -> set[str]:
+    return {text[i : i + size] for i in range(len(text) - size + 1)}
+
+
+def _public_windows(public: Iterable[str], size: int) -> set[str]:
+    out: set[str] = set()
+    for text in public:
+        out |= _windows(normalize(text), size)
+    return out
+
+
+def find_leaks(
+    prompt: str,
+    sources: Mapping[str, str],
+    min_run: int = DEFAULT_MIN_RUN,
+    public: Mapping[str, str] | None = None,
+) -> list[Leak]:
+    """Every maximal run of ``min_run``+ characters the prompt shares with a source.
+
+    ``sources`` maps a hidden file's name to its text; ``public`` holds visible text
+    (the starting repository) whose windows never count as leaked. Results are sorted
+    by prompt position, then source name.
+    """
+    if min_run < 1:
+        raise ValueError("min_run must be at least 1")
+    flat_prompt = normalize(prompt)
+    if len(flat_prompt) < min_run:
+        return []
+    visible = _public_windows((public or {}).values(), min_run)
+    prompt_windows = [flat_prompt[i : i + min_run] for i in range(len(flat_prompt) - min_run + 1)]
+    leaks: list[Leak] = []
+    for name in sorted(sources):
+        hidden = _windows(normalize(sources[name]), min_run) - visible
+        if not hidden:
+            continue
+        start: int | None = None
+        for i, window in enumerate(prompt_windows):
+            if window in hidden:
+                if start is None:
+                    start = i
+                continue
+            if start is not None:
+                leaks.append(Leak(name, flat_prompt[start : i - 1 + min_run], start))
+                start = None
+        if start is not None:
+            leaks.append(Leak(name, flat_prompt[start:], start))
+    leaks.sort(key=lambda leak: (leak.prompt_offset, leak.source))
+    return leaks
+
+
+def hidden_sources(
+    test_files: Mapping[str, str], solution_files: Mapping[str, str]
+) -> dict[str, str]:
+    """The hidden files of a task, named as they sit in the task folder."""
+    named = {f"tests/{rel}": text for rel, text in test_files.items()}
+    named.update({f"solution/{rel}": text for rel, text in solution_files.items()})
+    return named
+
+
+def task_leaks(task: Task, min_run: int = DEFAULT_MIN_RUN) -> list[Leak]:
+    """Leaks of ``task``'s hidden tests and reference files into its prompt."""
+    solution = {rel: text for rel, text in task.solution_change().items() if text is not None}
+    return find_leaks(
+        task.prompt,
+        hidden_sources(task.test_files(), solution),
+        min_run=min_run,
+        public=task.repo_files(),
+    )
+
+
+def describe_leak(leak: Leak, limit: int = 80) -> str:
+    """One line naming the file and quoting (the start of) the shared text."""
+    text = leak.text if len(leak.text) <= limit else leak.text[: limit - 3] + "..."
+    return f"prompt.md shares {len(leak.text)} characters with {leak.source}: {text!r}"

@@ -1,0 +1,122 @@
+"""Per-task facts (size, test count) and suite-wide counts, for `routr tasks list/stats`.
+
+Hidden tests are counted statically, by file type, without running anything:
+
+- Python (``.py``): lines starting (after indentation) with ``def test_`` or
+  ``async def test_``: pytest's default test functions and unittest methods.
+- JavaScript/TypeScript (``.js .mjs .cjs .ts``): calls ``test(``, ``it(`` and their
+  ``.only``/``.skip``/``.todo`` forms, as in node:test, Jest, Mocha and Vitest.
+- Go (``_test.go``): lines starting with ``func Test`` (top-level test functions; table
+  subtests run by ``t.Run`` are not counted).
+
+Other files count zero. The figure is an estimate for describing a suite; grading uses
+the JUnit report.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from routr_cli.tasks.model import Task, read_tree
+
+_PY_TEST = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test_", re.MULTILINE)
+_JS_TEST = re.compile(r"(?<![\w.$])(?:test|it)(?:\.(?:only|skip|todo))?[ \t]*\(")
+_GO_TEST = re.compile(r"^func[ \t]+Test\w*[ \t]*\(", re.MULTILINE)
+_JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts")
+
+
+def count_tests_in_file(name: str, text: str) -> int:
+    """Test functions in one file, by the rule in this module's docstring."""
+    if name.endswith(".py"):
+        return len(_PY_TEST.findall(text))
+    if name.endswith("_test.go"):
+        return len(_GO_TEST.findall(text))
+    if name.endswith(_JS_SUFFIXES):
+        return len(_JS_TEST.findall(text))
+    return 0
+
+
+def count_tests(test_files: dict[str, str]) -> int:
+    return sum(count_tests_in_file(name, text) for name, text in test_files.items())
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What `routr tasks list` shows about one task; sizes count ``repo/`` only."""
+
+    id: str
+    title: str
+    category: str
+    language: str
+    difficulty: str
+    tags: tuple[str, ...]
+    hash: str
+    files: int
+    lines: int
+    tests: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "category": self.category,
+            "language": self.language,
+            "difficulty": self.difficulty,
+            "tags": list(self.tags),
+            "hash": self.hash,
+            "files": self.files,
+            "lines": self.lines,
+            "tests": self.tests,
+        }
+
+
+def count_lines(text: str) -> int:
+    """Lines as an editor shows them: a final line without a newline still counts."""
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def task_facts(task: Task) -> TaskFacts:
+    repo = task.repo_files()
+    return TaskFacts(
+        id=task.id,
+        title=task.title,
+        category=task.category,
+        language=task.language,
+        difficulty=task.difficulty,
+        tags=task.tags,
+        hash=task.content_hash,
+        files=len(repo),
+        lines=sum(count_lines(text) for text in repo.values()),
+        tests=count_tests(read_tree(task.path / "tests")),
+    )
+
+
+def _spread(values: Sequence[int]) -> dict[str, float]:
+    if not values:
+        return {"min": 0, "median": 0, "max": 0}
+    return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+
+def suite_stats(facts: Sequence[TaskFacts]) -> dict[str, Any]:
+    """Counts by category, language and difficulty, and spreads of size and test count."""
+
+    def by(attr: str) -> dict[str, int]:
+        counts = Counter(getattr(f, attr) for f in facts)
+        return dict(sorted(counts.items()))
+
+    return {
+        "tasks": len(facts),
+        "by_category": by("category"),
+        "by_language": by("language"),
+        "by_difficulty": by("difficulty"),
+        "files": _spread([f.files for f in facts]),
+        "lines": _spread([f.lines for f in facts]),
+        "tests": _spread([f.tests for f in facts]),
+    }
