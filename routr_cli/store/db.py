@@ -1,0 +1,179 @@
+"""Open the DuckDB results file, run pending migrations, map lock errors to one line.
+
+One process writes (the one running ``routr bench`` or ``routr db merge``); every other
+command opens the file with ``read_only=True``. DuckDB locks the file per process, so a
+second process gets ``StoreLockedError`` naming the holder's pid, never a traceback.
+
+Migrations are ``migrations/NNN_name.sql`` files shipped with the package, applied in
+order inside one transaction on a writable open and recorded in ``schema_migrations``.
+They are append-only: a released file is never edited, a change is a new file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from routr_cli.errors import StoreError, StoreLockedError
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+_PID = re.compile(r"\(PID (\d+)\)")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The migrations shipped with this package, in version order."""
+    found: list[Migration] = []
+    for entry in resources.files("routr_cli.store").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise StoreError(f"migrations are not numbered 001..{len(found):03d}: {versions}")
+    return found
+
+
+def latest_version() -> int:
+    return len(migrations())
+
+
+def utc_now() -> datetime:
+    """Naive UTC, the form every TIMESTAMP column holds."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def connect(path: Path, *, read_only: bool) -> Any:
+    """A DuckDB connection, with the lock and missing-file cases as one-line errors."""
+    import duckdb
+
+    path = Path(path)
+    if read_only and not path.is_file():
+        raise StoreError(f"no results database at {path}: run `routr bench` first or pass --db")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            pid = _PID.search(text)
+            holder = f"pid {pid[1]}?" if pid else "pid unknown"
+            raise StoreLockedError(
+                f"{path} is in use by another routr process ({holder}): "
+                "wait for it or use --db OTHER"
+            ) from exc
+        raise StoreError(f"cannot open {path}: {text.splitlines()[0]}") from exc
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"cannot open {path} as a DuckDB database ({str(exc).splitlines()[0]}): "
+            "pass --db with a routr database"
+        ) from exc
+
+
+def applied_versions(con: Any) -> list[int]:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    if not exists:
+        return []
+    return [
+        row[0] for row in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    ]
+
+
+def migrate(con: Any) -> list[Migration]:
+    """Apply the pending migrations in one transaction; return the ones applied."""
+    known = migrations()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        done = set(applied_versions(con))
+        _check_not_newer(done, len(known))
+        pending = [m for m in known if m.version not in done]
+        for migration in pending:
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [migration.version, migration.name, utc_now()],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return pending
+
+
+def _check_not_newer(done: set[int], latest: int) -> None:
+    if done and max(done) > latest:
+        raise StoreError(
+            f"the database has schema version {max(done)}, newer than this routr "
+            f"understands ({latest}): upgrade routr"
+        )
+
+
+class Store:
+    """An open results database: the connection plus who may write to it.
+
+    Use as a context manager, or call ``close()``. Reading helpers live in
+    ``routr_cli.store.read``; writing ones in ``routr_cli.store.write``.
+    """
+
+    def __init__(self, path: Path, con: Any, *, read_only: bool) -> None:
+        self.path = Path(path)
+        self.con = con
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> Store:
+        """Open (creating and migrating when writable) the database at ``path``."""
+        con = connect(path, read_only=read_only)
+        try:
+            if read_only:
+                done = set(applied_versions(con))
+                latest = latest_version()
+                _check_not_newer(done, latest)
+                if len(done) < latest:
+                    raise StoreError(
+                        f"{path} has schema version {len(done)} (this routr needs {latest}): "
+                        f"run `routr db migrate --db {path}`"
+                    )
+            else:
+                migrate(con)
+        except BaseException:
+            con.close()
+            raise
+        return cls(path, con, read_only=read_only)
+
+    def schema_version(self) -> int:
+        versions = applied_versions(self.con)
+        return max(versions) if versions else 0
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

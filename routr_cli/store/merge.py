@@ -1,0 +1,112 @@
+"""``routr db merge``: fold shard databases into one, without duplicates.
+
+Every table has a natural key (attempt_key, task hash, run id, cache key), so merging is
+"insert what is not there yet". An attempt's test rows follow it: they are copied only
+for attempts this merge adds, so a key present in two shards keeps one set of tests.
+Inputs are attached read-only and never modified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from routr_cli.errors import StoreError, StoreLockedError
+from routr_cli.store.db import Store, latest_version
+
+_SIMPLE_TABLES = (
+    ("runs", "id"),
+    ("task_snapshots", "task_hash"),
+    ("response_cache", "cache_key"),
+)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    source: Path
+    attempts_added: int
+    attempts_skipped: int
+
+
+def _attach(store: Store, source: Path) -> None:
+    import duckdb
+
+    if not source.is_file():
+        raise StoreError(f"no database at {source}: check the path")
+    try:
+        store.con.execute(f"ATTACH '{_quote(source)}' AS src (READ_ONLY)")
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLockedError(
+                f"{source} is in use by another routr process: wait for it to finish"
+            ) from exc
+        raise StoreError(f"cannot read {source}: {str(exc).splitlines()[0]}") from exc
+    except duckdb.Error as exc:
+        raise StoreError(f"{source} is not a DuckDB database: pass routr .duckdb files") from exc
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _check_schema(store: Store, source: Path) -> None:
+    has = store.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'src' "
+        "AND table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    version = 0
+    if has:
+        version = store.con.execute("SELECT max(version) FROM src.schema_migrations").fetchone()[0]
+    if version != latest_version():
+        raise StoreError(
+            f"{source} has schema version {version or 0}, this routr writes {latest_version()}: "
+            f"run `routr db migrate --db {source}` first"
+        )
+
+
+def merge_into(out: Store, source: Path) -> MergeResult:
+    """Copy what ``source`` has and ``out`` lacks; one transaction per source."""
+    source = Path(source)
+    if source.resolve() == out.path.resolve():
+        raise StoreError(f"{source} is also the output: pick a different -o")
+    _attach(out, source)
+    con = out.con
+    try:
+        _check_schema(out, source)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table, key in _SIMPLE_TABLES:
+                con.execute(
+                    f"INSERT INTO main.{table} SELECT s.* FROM src.{table} s "
+                    f"ANTI JOIN main.{table} m ON s.{key} = m.{key}"
+                )
+            con.execute(
+                "CREATE TEMP TABLE _new_keys AS SELECT s.attempt_key FROM src.attempts s "
+                "ANTI JOIN main.attempts m ON s.attempt_key = m.attempt_key"
+            )
+            total = con.execute("SELECT count(*) FROM src.attempts").fetchone()[0]
+            added = con.execute("SELECT count(*) FROM _new_keys").fetchone()[0]
+            con.execute(
+                "INSERT INTO main.attempt_tests SELECT t.* FROM src.attempt_tests t "
+                "SEMI JOIN _new_keys n ON t.attempt_key = n.attempt_key"
+            )
+            con.execute(
+                "INSERT INTO main.attempts SELECT s.* FROM src.attempts s "
+                "SEMI JOIN _new_keys n ON s.attempt_key = n.attempt_key"
+            )
+            con.execute("DROP TABLE _new_keys")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.execute("DETACH src")
+    return MergeResult(source, int(added), int(total - added))
+
+
+def merge_databases(sources: list[Path], out_path: Path) -> list[MergeResult]:
+    """Merge ``sources`` into ``out_path`` (created if missing, appended to if not)."""
+    if not sources:
+        raise StoreError("nothing to merge: name at least one database")
+    with Store.open(out_path) as out:
+        return [merge_into(out, Path(s)) for s in sources]

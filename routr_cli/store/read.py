@@ -1,0 +1,96 @@
+"""Named reads: what the bench runner, ``routr rank`` and exports ask of the store.
+
+Rows come back as plain dicts so the pure code downstream (ranking, site) never sees
+DuckDB.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from routr_cli.store.db import Store
+
+
+def _dicts(cursor: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def recorded_keys(store: Store, keys: Iterable[str]) -> set[str]:
+    """The subset of ``keys`` that already has an attempt (the resume check)."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    store.con.execute("CREATE OR REPLACE TEMP TABLE _wanted_keys (k VARCHAR)")
+    store.con.executemany("INSERT INTO _wanted_keys VALUES (?)", [[k] for k in wanted])
+    rows = store.con.execute(
+        "SELECT a.attempt_key FROM attempts a JOIN _wanted_keys w ON a.attempt_key = w.k"
+    ).fetchall()
+    store.con.execute("DROP TABLE _wanted_keys")
+    return {row[0] for row in rows}
+
+
+def cached_responses(store: Store, models: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Every cached response for ``models``, by cache key (loaded once per run)."""
+    names = sorted(set(models))
+    if not names:
+        return {}
+    rows = store.con.execute(
+        "SELECT cache_key, response FROM response_cache WHERE list_contains(?, model)", [names]
+    ).fetchall()
+    return {key: json.loads(text) for key, text in rows}
+
+
+RANK_COLUMNS = (
+    "model", "provider", "simulated", "category", "task_id", "epoch", "status", "solved",
+    "score", "cost_usd", "latency_s", "input_tokens", "output_tokens", "reasoning_tokens",
+)  # fmt: skip
+
+
+def rank_rows(store: Store, categories: list[str] | None = None) -> list[dict[str, Any]]:
+    """The attempt columns ranking needs, one dict per attempt, in a stable order."""
+    sql = f"SELECT {', '.join(RANK_COLUMNS)} FROM attempts"
+    params: list[Any] = []
+    if categories:
+        sql += " WHERE list_contains(?, category)"
+        params.append(categories)
+    sql += " ORDER BY model, category, task_id, epoch, attempt_key"
+    return _dicts(store.con.execute(sql, params))
+
+
+def run_attempts(store: Store, run_id: str) -> list[dict[str, Any]]:
+    """One run's attempts (without transcripts), for --json and --junit."""
+    cursor = store.con.execute(
+        "SELECT * EXCLUDE (transcript) FROM attempts WHERE run_id = ? "
+        "ORDER BY task_id, model, epoch, attempt_key",
+        [run_id],
+    )
+    rows = _dicts(cursor)
+    for row in rows:
+        row["solver_params"] = json.loads(row["solver_params"])
+        row["created_at"] = row["created_at"].isoformat()
+    return rows
+
+
+def attempts_for_keys(store: Store, keys: Iterable[str]) -> list[dict[str, Any]]:
+    """Attempts by key (the work a command asked for, whichever run recorded it)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    cursor = store.con.execute(
+        "SELECT * EXCLUDE (transcript) FROM attempts WHERE list_contains(?, attempt_key) "
+        "ORDER BY task_id, model, epoch, attempt_key",
+        [wanted],
+    )
+    rows = _dicts(cursor)
+    for row in rows:
+        row["solver_params"] = json.loads(row["solver_params"])
+        row["created_at"] = row["created_at"].isoformat()
+    return rows
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    tables = ("runs", "task_snapshots", "attempts", "attempt_tests", "response_cache")
+    return {t: int(store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}

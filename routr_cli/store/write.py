@@ -1,0 +1,126 @@
+"""Named writes. Only the single writer (the main thread of ``routr bench`` or
+``routr db merge``) calls these; each finished attempt commits on its own, so a killed
+process loses at most the attempts still in flight."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from routr_cli.errors import StoreError
+from routr_cli.store.db import Store, utc_now
+from routr_cli.store.records import AttemptRecord, RunRecord, TaskSnapshot
+
+ATTEMPT_COLUMNS = (
+    "attempt_key", "run_id", "task_id", "task_hash", "category", "model", "provider",
+    "simulated", "solver", "solver_params", "epoch", "status", "solved", "score", "reason",
+    "error_message", "turns", "first_turn_solved", "input_tokens", "output_tokens",
+    "cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd",
+    "provider_cost_usd", "latency_s", "grade_duration_s", "timed_out", "cached_responses",
+    "transcript", "created_at",
+)  # fmt: skip
+_JSON_COLUMNS = frozenset({"solver_params", "transcript"})
+
+
+def _writable(store: Store) -> None:
+    if store.read_only:
+        raise StoreError(f"{store.path} was opened read-only; this is a bug in routr")
+
+
+def begin_run(store: Store, run: RunRecord) -> None:
+    _writable(store)
+    store.con.execute(
+        "INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, ?)",
+        [
+            run.id,
+            run.started_at,
+            json.dumps(run.argv),
+            run.routr_version,
+            json.dumps(run.config, sort_keys=True),
+            run.status,
+        ],
+    )
+
+
+def finish_run(store: Store, run_id: str, status: str) -> None:
+    _writable(store)
+    store.con.execute(
+        "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", [utc_now(), status, run_id]
+    )
+
+
+def save_snapshots(store: Store, snapshots: Iterable[TaskSnapshot]) -> None:
+    """Record every task a run uses, once per content hash."""
+    _writable(store)
+    now = utc_now()
+    rows = [
+        [
+            s.task_hash,
+            s.task_id,
+            s.title,
+            s.category,
+            s.language,
+            s.difficulty,
+            s.files,
+            s.lines,
+            now,
+        ]
+        for s in snapshots
+    ]
+    if rows:
+        store.con.executemany(
+            "INSERT OR IGNORE INTO task_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+
+
+def _attempt_values(attempt: AttemptRecord) -> list[object]:
+    values: list[object] = []
+    for column in ATTEMPT_COLUMNS:
+        value = getattr(attempt, column)
+        if column in _JSON_COLUMNS:
+            value = json.dumps(value, sort_keys=column == "solver_params")
+        values.append(value)
+    return values
+
+
+def record_attempt(store: Store, attempt: AttemptRecord) -> bool:
+    """Write one attempt, its tests and the responses it fetched, in one transaction.
+
+    Returns False (and writes nothing) when the key is already recorded: a resumed or
+    merged run never duplicates an attempt.
+    """
+    _writable(store)
+    con = store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        exists = con.execute(
+            "SELECT count(*) FROM attempts WHERE attempt_key = ?", [attempt.attempt_key]
+        ).fetchone()[0]
+        if exists:
+            con.execute("ROLLBACK")
+            return False
+        placeholders = ", ".join("?" for _ in ATTEMPT_COLUMNS)
+        con.execute(
+            f"INSERT INTO attempts ({', '.join(ATTEMPT_COLUMNS)}) VALUES ({placeholders})",
+            _attempt_values(attempt),
+        )
+        seen: set[str] = set()
+        test_rows = []
+        for test in attempt.tests:
+            if test.test_id not in seen:  # a report may repeat an id; keep the first
+                seen.add(test.test_id)
+                test_rows.append([attempt.attempt_key, test.test_id, test.outcome, test.duration_s])
+        if test_rows:
+            con.executemany("INSERT INTO attempt_tests VALUES (?, ?, ?, ?)", test_rows)
+        now = utc_now()
+        cache_rows = [
+            [entry.cache_key, entry.model, json.dumps(entry.response), now]
+            for entry in attempt.new_cache_entries
+        ]
+        if cache_rows:
+            con.executemany("INSERT OR IGNORE INTO response_cache VALUES (?, ?, ?, ?)", cache_rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from routr_cli.errors import StoreError
+from routr_cli.store import Store
+from routr_cli.store.merge import merge_databases
+from routr_cli.store.read import table_counts
+from routr_cli.store.records import AttemptRecord, AttemptTestRow, RunRecord, TaskSnapshot
+from routr_cli.store.write import begin_run, record_attempt, save_snapshots
+
+SNAPSHOT = TaskSnapshot("h" * 64, "py-task", "T", "bugfix", "python", "easy", 3, 90)
+
+
+def _shard(path: Path, run_id: str, attempts: list[AttemptRecord]) -> Path:
+    with Store.open(path) as store:
+        begin_run(store, RunRecord(run_id, datetime(2026, 1, 1), ["routr"], "0.1.0", {}))
+        save_snapshots(store, [SNAPSHOT])
+        for attempt in attempts:
+            record_attempt(store, attempt)
+    return path
+
+
+def test_merge_combines_shards_without_duplicates(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    a = _shard(tmp_path / "a.duckdb", "run-a", [make_attempt("k1"), make_attempt("k2")])
+    # k2 again with different tests: the first copy (and only its tests) must survive.
+    b = _shard(
+        tmp_path / "b.duckdb",
+        "run-b",
+        [
+            make_attempt("k2", tests=(AttemptTestRow("other::t", "failed", 1.0),)),
+            make_attempt("k3"),
+        ],
+    )
+    out = tmp_path / "out.duckdb"
+    results = merge_databases([a, b], out)
+    assert [(r.attempts_added, r.attempts_skipped) for r in results] == [(2, 0), (1, 1)]
+    with Store.open(out, read_only=True) as store:
+        assert table_counts(store) == {
+            "runs": 2,
+            "task_snapshots": 1,
+            "attempts": 3,
+            "attempt_tests": 6,
+            "response_cache": 3,
+        }
+        tests_k2 = store.con.execute(
+            "SELECT test_id FROM attempt_tests WHERE attempt_key = 'k2' ORDER BY 1"
+        ).fetchall()
+        assert tests_k2 == [("t::a",), ("t::b",)]
+    # Merging again changes nothing; the inputs are untouched.
+    again = merge_databases([a, b], out)
+    assert [r.attempts_added for r in again] == [0, 0]
+    with Store.open(a, read_only=True) as store:
+        assert table_counts(store)["attempts"] == 2
+
+
+def test_merge_rejects_a_missing_input_and_the_output_as_input(tmp_path: Path) -> None:
+    out = tmp_path / "out.duckdb"
+    with pytest.raises(StoreError, match="no database"):
+        merge_databases([tmp_path / "nope.duckdb"], out)
+    with pytest.raises(StoreError, match="also the output"):
+        merge_databases([out], out)
+
+
+def test_merge_rejects_a_file_that_is_not_a_routr_database(tmp_path: Path) -> None:
+    import duckdb
+
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    with pytest.raises(StoreError, match="schema version 0"):
+        merge_databases([other], tmp_path / "out.duckdb")
