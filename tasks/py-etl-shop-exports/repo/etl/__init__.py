@@ -1,0 +1,1 @@
+"""Shop order exports -> daily revenue per currency."""

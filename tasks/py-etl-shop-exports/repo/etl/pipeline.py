@@ -1,0 +1,30 @@
+"""Run the whole job: extract -> transform -> aggregate -> load."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from etl.aggregate import daily_totals
+from etl.extract import read_rows
+from etl.load import write_totals
+from etl.schema import Order, Rejection, RunReport
+from etl.transform import RowError, to_order
+
+
+def run(inputs: Sequence[Path], output: Path | None = None) -> RunReport:
+    """Process ``inputs`` in the given order; write the totals CSV if ``output`` is set."""
+    report = RunReport()
+    orders: list[Order] = []
+    for path in inputs:
+        for row in read_rows(Path(path)):
+            report.rows_read += 1
+            try:
+                orders.append(to_order(row))
+            except RowError as exc:
+                report.rejected.append(Rejection(row.source, row.line, str(exc)))
+    report.orders_used = len(orders)
+    report.totals = daily_totals(orders)
+    if output is not None:
+        write_totals(report.totals, Path(output))
+    return report
