@@ -39,7 +39,7 @@ class SandboxSpec:
     """What to start: an image name (a folder of ``sandboxes/``) and resource limits."""
 
     image: str
-    limits: Limits = Limits()
+    limits: Limits = Limits()  # noqa: RUF009 (frozen, so sharing one default is safe)
     network: bool = False
 
 
@@ -88,3 +88,13 @@ def cap_output(text: str, cap: int = DEFAULT_OUTPUT_CAP) -> tuple[str, bool]:
         return text, False
     half = cap // 2
     return text[:half] + TRUNCATION_MARK + text[-half:], True
+
+
+def check_relative(path: str) -> str:
+    """``path`` normalised, or ValueError when it is absolute or climbs out with ``..``."""
+    if not path or path.startswith("/") or "\\" in path or "\0" in path:
+        raise ValueError(f"sandbox paths must be relative POSIX paths, got {path!r}")
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        raise ValueError(f"sandbox paths may not be empty or contain '..', got {path!r}")
+    return "/".join(parts)

@@ -1,0 +1,363 @@
+"""The Docker sandbox: one fresh, locked-down container per grading.
+
+Isolation (every container): no network, every capability dropped,
+``no-new-privileges``, uid 10001 (never root), read-only root filesystem, memory with
+no swap, a CPU quota and a pids limit from the task's limits. Only two places are
+writable, both size-limited tmpfs mounts charged to the container's memory: ``/work``
+(owned by the sandbox user) and ``/tmp``.
+
+Why files go in through ``exec tar -x`` on stdin: ``put_archive`` (``docker cp``)
+refuses a read-only root filesystem and cannot see tmpfs mounts, and a volume would
+cost a create/remove per grading. A tar stream over an exec is one round trip and
+leaves the files owned by the sandbox user.
+
+PID 1 is a ``sh`` loop around ``sleep``: the kernel never delivers signals from inside
+to PID 1, ``kill -9 -1`` (our clean-up sweep) spares it, and its ``wait`` reaps the
+orphans a fork bomb leaves, so the pids limit frees up again after a runaway command.
+
+Timeouts are enforced twice: inside, the command runs under ``timeout -s KILL`` (which
+kills its whole process group without needing a new process, so it works even when a
+fork bomb exhausted the pids limit); outside, Routr stops reading at the deadline plus a
+grace period, sweeps every process but PID 1, and as a last resort kills the container.
+
+Thread safety: a ``DockerBackend`` may be shared by threads; each thread talks to the
+engine through its own client (see ``engine.thread_client``). A single ``DockerSandbox``
+belongs to the thread that opened it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import posixpath
+import re
+import tarfile
+import threading
+import time
+import uuid
+from types import TracebackType
+from typing import Any, Self
+
+from routr_cli.errors import SandboxUnavailable
+from routr_cli.sandbox.base import (
+    DEFAULT_OUTPUT_CAP,
+    WORKDIR,
+    ExecResult,
+    SandboxSpec,
+    check_relative,
+)
+from routr_cli.sandbox.engine import (
+    IMAGE_LABEL,
+    KIND_LABEL,
+    MANAGED_LABEL,
+    thread_client,
+    unavailable,
+)
+from routr_cli.sandbox.exec_stream import Demuxer, pump, raw_socket, send_stdin
+from routr_cli.sandbox.images import SANDBOX_UID, resolve_image
+
+SANDBOX_USER = f"{SANDBOX_UID}:{SANDBOX_UID}"
+PID1 = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 86400 & wait $!; done"]
+WORK_TMPFS_MB = 512
+TMP_TMPFS_MB = 512
+OP_TIMEOUT_S = 60.0  # writing, reading and removing files
+KILL_GRACE_S = 2.0  # host-side wait beyond the in-sandbox timeout before sweeping
+SWEEP_WAIT_S = 3.0  # wait for the stream to end after the sweep before killing all
+READ_LIMIT = 32 * 1024 * 1024
+OOM_COUNTER_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
+_OOM_KILL_RE = re.compile(r"^oom_kill (\d+)$", re.MULTILINE)
+
+
+def _tar_bytes(files: dict[str, str | bytes]) -> bytes:
+    buffer = io.BytesIO()
+    now = time.time()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for rel in sorted(files):
+            content = files[rel]
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            info = tarfile.TarInfo(check_relative(rel))
+            info.size = len(data)
+            info.mtime = int(now)
+            info.mode = 0o755 if data.startswith(b"#!") else 0o644
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+class DockerBackend:
+    """Makes a fresh :class:`DockerSandbox` per ``open(spec)``; safe to share across threads.
+
+    Image names resolve to their current recipe tag once per backend and are cached:
+    rebuilding images mid-run keeps this backend on the tags it started with.
+    """
+
+    def __init__(self, *, output_cap: int = DEFAULT_OUTPUT_CAP) -> None:
+        self.output_cap = output_cap
+        self._tags: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def image_tag(self, name: str) -> str:
+        with self._lock:
+            cached = self._tags.get(name)
+        if cached is not None:
+            return cached
+        tag = resolve_image(name, thread_client())
+        with self._lock:
+            self._tags[name] = tag
+        return tag
+
+    def open(self, spec: SandboxSpec) -> DockerSandbox:
+        return DockerSandbox(self, spec)
+
+
+class DockerSandbox:
+    """One container, alive between ``__enter__`` and ``__exit__`` (removed even on Ctrl-C)."""
+
+    def __init__(self, backend: DockerBackend, spec: SandboxSpec) -> None:
+        self.backend = backend
+        self.spec = spec
+        self.container_id: str | None = None
+        self.name = f"routr-{spec.image}-{uuid.uuid4().hex[:12]}"
+        self._dead: str | None = None
+        self._oom_kills = 0
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def __enter__(self) -> Self:
+        from docker.errors import DockerException
+        from requests.exceptions import RequestException
+
+        tag = self.backend.image_tag(self.spec.image)
+        client = thread_client()
+        limits = self.spec.limits
+        memory = f"{int(limits.memory_mb)}m"
+        host_config = client.api.create_host_config(
+            network_mode="bridge" if self.spec.network else "none",
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            pids_limit=int(limits.pids),
+            mem_limit=memory,
+            memswap_limit=memory,
+            nano_cpus=int(limits.cpus * 1e9),
+            read_only=True,
+            tmpfs={
+                WORKDIR: f"rw,exec,size={WORK_TMPFS_MB}m,uid={SANDBOX_UID},gid={SANDBOX_UID},mode=0755",
+                "/tmp": f"rw,exec,size={TMP_TMPFS_MB}m,mode=1777",
+            },
+        )
+        labels = {MANAGED_LABEL: "true", IMAGE_LABEL: self.spec.image, KIND_LABEL: "sandbox"}
+        try:
+            created = client.api.create_container(
+                tag,
+                command=PID1,
+                user=SANDBOX_USER,
+                name=self.name,
+                labels=labels,
+                working_dir=WORKDIR,
+                host_config=host_config,
+                network_disabled=not self.spec.network,
+            )
+            self.container_id = str(created["Id"])
+            client.api.start(self.container_id)
+        except BaseException as exc:
+            self._remove()
+            if isinstance(exc, (DockerException, RequestException)):
+                raise unavailable(f"start a sandbox from {tag}", exc) from exc
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._remove()
+
+    def _remove(self) -> None:
+        """Force-remove the container; never raises (``routr sandbox prune`` is the backstop)."""
+        if self.container_id is None:
+            return
+        from docker.errors import DockerException, NotFound
+        from requests.exceptions import RequestException
+
+        try:
+            thread_client().api.remove_container(self.container_id, force=True, v=True)
+        except NotFound:
+            pass
+        except (DockerException, RequestException, SandboxUnavailable, OSError):
+            pass
+        self.container_id = None
+        self._dead = "the sandbox was closed"
+
+    # -- the protocol ------------------------------------------------------------------
+    def write_files(self, files: dict[str, str | bytes], root: str = WORKDIR) -> None:
+        if not files:
+            return
+        result = self._run(
+            ["tar", "-x", "-m", "-f", "-", "-C", root], stdin=_tar_bytes(files), limit=OP_TIMEOUT_S
+        )
+        if result.exit_code != 0:
+            raise SandboxUnavailable(
+                f"writing {len(files)} files into the sandbox failed: {result.stderr.strip()[:200]}"
+            )
+
+    def remove(self, paths: list[str], root: str = WORKDIR) -> None:
+        if not paths:
+            return
+        targets = [posixpath.join(root, check_relative(p)) for p in paths]
+        result = self._run(["rm", "-rf", "--", *targets], limit=OP_TIMEOUT_S)
+        if result.exit_code != 0:
+            raise SandboxUnavailable(f"removing files in the sandbox failed: {result.stderr[:200]}")
+
+    def read_file(self, path: str) -> str | None:
+        if not path.startswith("/"):
+            raise ValueError(f"read_file needs an absolute path, got {path!r}")
+        result = self._run(["cat", "--", path], limit=OP_TIMEOUT_S, cap=READ_LIMIT)
+        if result.exit_code != 0:
+            return None
+        return result.stdout
+
+    def exec(
+        self,
+        cmd: str | list[str],
+        timeout: float,
+        env: dict[str, str] | None = None,
+        workdir: str = WORKDIR,
+    ) -> ExecResult:
+        argv = ["sh", "-c", cmd] if isinstance(cmd, str) else list(cmd)
+        if not argv:
+            raise ValueError("exec needs a command")
+        if timeout <= 0:
+            raise ValueError(f"exec timeout must be positive, got {timeout}")
+        wrapped = ["timeout", "-s", "KILL", f"{timeout:.3f}s", *argv]
+        return self._run(wrapped, env=env, workdir=workdir, limit=timeout, enforce=True)
+
+    # -- machinery ---------------------------------------------------------------------
+    def _alive_id(self) -> str:
+        if self.container_id is None or self._dead:
+            raise SandboxUnavailable(
+                f"sandbox {self.name} is not running ({self._dead or 'use it inside `with`'})"
+            )
+        return self.container_id
+
+    def _run(
+        self,
+        argv: list[str],
+        *,
+        limit: float,
+        stdin: bytes | None = None,
+        env: dict[str, str] | None = None,
+        workdir: str = WORKDIR,
+        enforce: bool = False,
+        cap: int | None = None,
+    ) -> ExecResult:
+        """Run ``argv``; ``enforce`` makes ``limit`` a timeout that kills, else an error."""
+        from docker.errors import DockerException
+        from requests.exceptions import RequestException
+
+        container = self._alive_id()
+        client = thread_client()
+        cap = cap or self.backend.output_cap
+        demux = Demuxer(cap)
+        start = time.monotonic()
+        try:
+            exec_id = client.api.exec_create(
+                container,
+                argv,
+                stdin=stdin is not None,
+                user=SANDBOX_USER,
+                environment=env or None,
+                workdir=workdir,
+            )["Id"]
+            handle = client.api.exec_start(exec_id, socket=True)
+            sock = raw_socket(handle)
+            try:
+                if stdin is not None:
+                    send_stdin(sock, stdin, OP_TIMEOUT_S)
+                grace = KILL_GRACE_S if enforce else 0.0
+                finished = pump(sock, demux, start + limit + grace)
+                if not finished and not enforce:
+                    raise SandboxUnavailable(
+                        f"sandbox operation {argv[0]!r} did not finish in {limit:.0f} s: "
+                        "the Docker engine may be overloaded; retry"
+                    )
+                if not finished:
+                    finished = self._sweep_and_drain(sock, demux)
+            finally:
+                sock.close()
+            exit_code = self._exit_code(exec_id) if finished else None
+        except (DockerException, RequestException, OSError) as exc:
+            raise unavailable(f"run {argv[0]!r} in sandbox {self.name}", exc) from exc
+        duration = time.monotonic() - start
+        timed_out = enforce and duration >= limit and exit_code in (None, 137)
+        oom = exit_code == 137 and not timed_out and self._oom_happened()
+        stdout, cut_out = demux.stdout.text(cap)
+        stderr, cut_err = demux.stderr.text(cap)
+        if timed_out:
+            self._sweep()
+        return ExecResult(
+            exit_code=None if timed_out else exit_code,
+            stdout=stdout,
+            stderr=stderr,
+            duration_s=duration,
+            timed_out=timed_out,
+            oom_killed=oom,
+            truncated=cut_out or cut_err,
+        )
+
+    def _exit_code(self, exec_id: str) -> int | None:
+        api = thread_client().api
+        for _ in range(100):
+            info = api.exec_inspect(exec_id)
+            if not info.get("Running"):
+                code = info.get("ExitCode")
+                return int(code) if code is not None else None
+            time.sleep(0.01)
+        return None
+
+    def _sweep(self) -> bool:
+        """Kill every process in the sandbox except PID 1; False when even that failed."""
+        from docker.errors import DockerException
+        from requests.exceptions import RequestException
+
+        if self.container_id is None or self._dead:
+            return False
+        api = thread_client().api
+        try:
+            exec_id = api.exec_create(
+                self.container_id, ["sh", "-c", "kill -9 -1"], user=SANDBOX_USER
+            )["Id"]
+            api.exec_start(exec_id)
+        except (DockerException, RequestException, OSError):
+            return False
+        return True
+
+    def _sweep_and_drain(self, sock: Any, demux: Demuxer) -> bool:
+        """After the host deadline: sweep, give the stream a moment, else kill the container."""
+        if self._sweep() and pump(sock, demux, time.monotonic() + SWEEP_WAIT_S):
+            return True
+        from docker.errors import DockerException
+        from requests.exceptions import RequestException
+
+        with contextlib.suppress(DockerException, RequestException, OSError):
+            thread_client().api.kill(self.container_id)
+        self._dead = "it was killed after a command outlived its timeout"
+        return False
+
+    def _oom_happened(self) -> bool:
+        """Did the kernel OOM-kill something since the last check (cgroup oom_kill counter)?"""
+        for path in OOM_COUNTER_FILES:
+            result = self._run(["cat", path], limit=OP_TIMEOUT_S)
+            match = _OOM_KILL_RE.search(result.stdout) if result.exit_code == 0 else None
+            if match:
+                count = int(match.group(1))
+                happened = count > self._oom_kills
+                self._oom_kills = count
+                return happened
+        return self._state_oom_killed()
+
+    def _state_oom_killed(self) -> bool:
+        try:
+            state = thread_client().api.inspect_container(self.container_id)["State"]
+        except Exception:
+            return False
+        return bool(state.get("OOMKilled"))
