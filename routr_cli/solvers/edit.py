@@ -1,0 +1,154 @@
+"""Solver ``edit``: one model turn, answered in the edit format, graded once (pass@1).
+
+The model gets the edit-format system prompt, then the task prompt and as much of the
+repository as fits its context window (see ``context``). Its answer is parsed and applied
+all-or-nothing (see ``edit_format``); a change that applies is graded in a fresh sandbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from routr_cli.errors import ConfigError
+from routr_cli.grading.model import Grade
+from routr_cli.solvers.base import (
+    Conversation,
+    Grader,
+    ResolvedModelLike,
+    SolveResult,
+    Status,
+    run_grader,
+    status_of_grade,
+)
+from routr_cli.solvers.context import build_repo_context, files_budget
+from routr_cli.solvers.edit_format import (
+    EDIT_FORMATS,
+    EditError,
+    EditFormat,
+    apply_answer,
+    diff_states,
+)
+from routr_cli.solvers.prompts import system_prompt, task_message
+from routr_cli.tasks.model import Change, Task
+
+DEFAULT_CONTEXT_WINDOW = 128_000
+DEFAULT_ANSWER_TOKENS = 8_192
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What one model turn produced once applied (and graded, when it applied)."""
+
+    status: Status
+    state: dict[str, str]  # the repository after this turn (unchanged when it failed)
+    grade: Grade | None = None
+    error: str = ""
+
+
+class EditSolver:
+    """``edit``: one turn. Parameters: ``edit_format`` ("search-replace" | "whole"),
+    ``context_window`` (tokens; default: the model's, else 128k), ``answer_tokens``
+    (room kept for the answer, sent as ``max_tokens``), ``temperature``."""
+
+    name = "edit"
+    max_turns = 1
+
+    def __init__(
+        self,
+        edit_format: str = "search-replace",
+        context_window: int | None = None,
+        answer_tokens: int = DEFAULT_ANSWER_TOKENS,
+        temperature: float | None = None,
+    ) -> None:
+        if edit_format not in EDIT_FORMATS:
+            raise ConfigError(
+                f"unknown edit format {edit_format!r} (use one of: {', '.join(EDIT_FORMATS)})"
+            )
+        if context_window is not None and context_window <= answer_tokens:
+            raise ConfigError(
+                f"context_window {context_window} must exceed answer_tokens {answer_tokens}"
+            )
+        self.edit_format: EditFormat = "whole" if edit_format == "whole" else "search-replace"
+        self.context_window = context_window
+        self.answer_tokens = answer_tokens
+        self.temperature = temperature
+
+    def _window(self, model: ResolvedModelLike) -> int:
+        if self.context_window is not None:
+            return self.context_window
+        window = getattr(model, "context_window", None)
+        return window if isinstance(window, int) and window > 0 else DEFAULT_CONTEXT_WINDOW
+
+    def start(self, task: Task, model: ResolvedModelLike, epoch: int) -> Conversation:
+        """A conversation holding the system prompt and the task message."""
+        window = self._window(model)
+        answer_tokens = min(self.answer_tokens, max(256, window // 4))
+        system = system_prompt(self.edit_format)
+        files = task.repo_files()
+        budget = files_budget(window, answer_tokens, system, task.prompt)
+        context = build_repo_context(task.prompt, files, budget)
+        conversation = Conversation(
+            task,
+            model,
+            epoch=epoch,
+            edit_format=self.edit_format,
+            max_tokens=answer_tokens,
+            temperature=self.temperature,
+        )
+        conversation.say("system", system)
+        conversation.say("user", task_message(task.prompt, context))
+        return conversation
+
+    def turn(
+        self,
+        conversation: Conversation,
+        state: dict[str, str],
+        original: dict[str, str],
+        grader: Grader,
+    ) -> TurnOutcome | None:
+        """Ask, apply to ``state``, grade the change against ``original``; None: provider failed."""
+        answer = conversation.ask()
+        if answer is None:
+            return None
+        try:
+            new_state = apply_answer(state, answer)
+        except EditError as exc:
+            status: Status = (
+                "malformed_edit" if exc.kind == "malformed_edit" else "unappliable_edit"
+            )
+            return TurnOutcome(status, state, error=str(exc))
+        change = diff_states(original, new_state)
+        grade, seconds, error = run_grader(grader, change)
+        conversation.grade_duration_s += seconds
+        if grade is None:
+            return TurnOutcome("sandbox_error", new_state, error=error)
+        status = status_of_grade(grade)
+        reason = "" if grade.solved else f"{grade.reason or 'failed'} (score {grade.score:.2f})"
+        return TurnOutcome(status, new_state, grade, reason)
+
+    def solve(
+        self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
+    ) -> SolveResult:
+        original = task.repo_files()
+        conversation = self.start(task, model, epoch)
+        outcome = self.turn(conversation, original, original, grader)
+        if outcome is None:
+            return conversation.result("provider_error", error=conversation.error)
+        return self.finish(conversation, original, outcome, first=outcome)
+
+    def finish(
+        self,
+        conversation: Conversation,
+        original: dict[str, str],
+        outcome: TurnOutcome,
+        first: TurnOutcome,
+    ) -> SolveResult:
+        change: Change = diff_states(original, outcome.state)
+        return conversation.result(
+            outcome.status,
+            change=change,
+            grade=outcome.grade,
+            error=outcome.error,
+            first_turn_solved=first.status == "solved",
+            first_turn_status=first.status,
+        )

@@ -1,0 +1,304 @@
+"""The edit format a model answers in, parsed strictly and applied all-or-nothing.
+
+Three kinds of edit, in any order and number (the grammar below is also what the
+model is told in ``system_prompt``):
+
+Search/replace block (after aider)::
+
+    path/to/file.py
+    ```python
+    <<<<<<< SEARCH
+    exact lines of the current file
+    =======
+    the lines that replace them
+    >>>>>>> REPLACE
+    ```
+
+The file path is the last non-blank line before ``<<<<<<< SEARCH`` that is not a code
+fence (surrounding backticks or ``**`` are stripped). An empty SEARCH creates a file that
+does not exist yet (or fills an existing empty one). Blocks apply in order, each to the
+file as the previous blocks left it.
+
+Whole file: a line ``FILE: path`` followed by a fenced block (three or more backticks or
+tildes; the block closes at the first line that is exactly the opening fence, so a longer
+fence can wrap content that itself contains fences). The file gets exactly that content.
+
+Deletion: a line ``DELETE: path``.
+
+Strictness. A path must be relative and stay inside the repository (no absolute paths,
+no ``..``, no backslashes, no empty parts); a bad path, a block without a path, a missing
+``=======`` or ``>>>>>>> REPLACE`` marker, an unclosed fence or an answer with no edit at
+all is a :class:`MalformedEdit`. A SEARCH text must occur exactly once in the file:
+if it does not occur verbatim, one documented fallback is tried -- the same lines compared
+with trailing whitespace removed, which again must match exactly once. Anything else
+(no match, several matches, a missing file, deleting a file that is not there) is an
+:class:`UnappliableEdit`. Every message names the block number and the file.
+
+This module is pure (no I/O) so the simulated models can speak the same format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Literal
+
+from routr_cli.tasks.model import Change
+
+EditFormat = Literal["search-replace", "whole"]
+EDIT_FORMATS: tuple[EditFormat, ...] = ("search-replace", "whole")
+
+SEARCH_MARK = "<<<<<<< SEARCH"
+DIVIDER_MARK = "======="
+REPLACE_MARK = ">>>>>>> REPLACE"
+FILE_PREFIX = "FILE:"
+DELETE_PREFIX = "DELETE:"
+_FENCE_RE = re.compile(r"^(`{3,}|~{3,})[\w+.#-]*\s*$")
+
+
+class EditError(Exception):
+    """Base of the two ways an answer fails before grading; ``kind`` is the attempt status."""
+
+    kind: str = "malformed_edit"
+
+
+class MalformedEdit(EditError):
+    """The answer does not follow the grammar (or names a path outside the repository)."""
+
+    kind = "malformed_edit"
+
+
+class UnappliableEdit(EditError):
+    """The answer parses but does not fit the files (SEARCH not found, file missing...)."""
+
+    kind = "unappliable_edit"
+
+
+@dataclass(frozen=True)
+class SearchReplace:
+    path: str
+    search: str  # "" for "create this file"
+    replace: str
+    index: int  # 1-based position among all edits of the answer, for messages
+
+
+@dataclass(frozen=True)
+class WholeFile:
+    path: str
+    content: str
+    index: int
+
+
+@dataclass(frozen=True)
+class DeleteFile:
+    path: str
+    index: int
+
+
+Edit = SearchReplace | WholeFile | DeleteFile
+
+
+def check_path(raw: str, index: int) -> str:
+    """A repository-relative POSIX path, or ``MalformedEdit`` naming the problem."""
+    path = raw.strip().strip("`").strip("*").strip()
+    where = f"edit {index}"
+    if not path:
+        raise MalformedEdit(f"{where}: empty file path")
+    if "\\" in path or "\0" in path:
+        raise MalformedEdit(f"{where} ({path}): use '/' separators in file paths")
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        raise MalformedEdit(
+            f"{where} ({path}): absolute path; paths are relative to the repository"
+        )
+    parts = PurePosixPath(path).parts
+    if ".." in parts:
+        raise MalformedEdit(f"{where} ({path}): '..' leaves the repository")
+    clean = [p for p in parts if p != "."]
+    if not clean or any(not p.strip() for p in clean):
+        raise MalformedEdit(f"{where} ({path}): not a file path")
+    return "/".join(clean)
+
+
+def _is_fence(line: str) -> bool:
+    return bool(_FENCE_RE.match(line))
+
+
+def _path_before(lines: list[str], start: int, index: int) -> str:
+    """The path line of a SEARCH block: last non-blank, non-fence line before ``start``."""
+    for j in range(start - 1, -1, -1):
+        text = lines[j].strip()
+        if not text or _is_fence(text):
+            continue
+        if text in (REPLACE_MARK, DIVIDER_MARK) or text.startswith(SEARCH_MARK):
+            break
+        return check_path(text, index)
+    raise MalformedEdit(f"edit {index}: no file path line before {SEARCH_MARK}")
+
+
+def _read_fenced(lines: list[str], start: int, index: int, path: str) -> tuple[str, int]:
+    """Content of the fenced block opening at or after ``start``; returns (text, next line)."""
+    j = start
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines) or not _is_fence(lines[j].strip()):
+        raise MalformedEdit(
+            f"edit {index} ({path}): {FILE_PREFIX} must be followed by a fenced block"
+        )
+    opening = lines[j].strip()
+    fence = opening[0] * (len(opening) - len(opening.lstrip(opening[0])))
+    body: list[str] = []
+    for k in range(j + 1, len(lines)):
+        if lines[k].rstrip() == fence:
+            return ("\n".join(body) + "\n") if body else "", k + 1
+        body.append(lines[k])
+    raise MalformedEdit(f"edit {index} ({path}): fenced block never closed (expected {fence})")
+
+
+def parse_edits(answer: str) -> list[Edit]:
+    """Every edit in ``answer``, in order; ``MalformedEdit`` on the first grammar problem."""
+    lines = answer.replace("\r\n", "\n").split("\n")
+    edits: list[Edit] = []
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].strip()
+        index = len(edits) + 1
+        if stripped.startswith(SEARCH_MARK) and stripped == SEARCH_MARK:
+            path = _path_before(lines, i, index)
+            search, replace, i = _read_search_replace(lines, i + 1, index, path)
+            edits.append(SearchReplace(path, search, replace, index))
+            continue
+        if stripped == REPLACE_MARK:
+            raise MalformedEdit(f"edit {index}: {REPLACE_MARK} without a {SEARCH_MARK} before it")
+        if stripped.startswith(FILE_PREFIX):
+            path = check_path(stripped[len(FILE_PREFIX) :], index)
+            content, i = _read_fenced(lines, i + 1, index, path)
+            edits.append(WholeFile(path, content, index))
+            continue
+        if stripped.startswith(DELETE_PREFIX):
+            path = check_path(stripped[len(DELETE_PREFIX) :], index)
+            edits.append(DeleteFile(path, index))
+        i += 1
+    if not edits:
+        raise MalformedEdit(
+            f"no edits found: answer with {SEARCH_MARK} blocks, {FILE_PREFIX} blocks "
+            f"or {DELETE_PREFIX} lines"
+        )
+    return edits
+
+
+def _read_search_replace(
+    lines: list[str], start: int, index: int, path: str
+) -> tuple[str, str, int]:
+    search: list[str] = []
+    replace: list[str] = []
+    target = search
+    for k in range(start, len(lines)):
+        marker = lines[k].rstrip()
+        if marker == SEARCH_MARK:
+            raise MalformedEdit(f"edit {index} ({path}): {SEARCH_MARK} inside an open block")
+        if marker == DIVIDER_MARK and target is search:
+            target = replace
+            continue
+        if marker == REPLACE_MARK:
+            if target is search:
+                raise MalformedEdit(
+                    f"edit {index} ({path}): missing {DIVIDER_MARK} before {REPLACE_MARK}"
+                )
+            return _join(search), _join(replace), k + 1
+        target.append(lines[k])
+    missing = DIVIDER_MARK if target is search else REPLACE_MARK
+    raise MalformedEdit(f"edit {index} ({path}): block ends without {missing}")
+
+
+def _join(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _find_line_anchored(text: str, needle: str) -> list[int]:
+    """Offsets where ``needle`` occurs starting at a line start, stopping after two."""
+    found: list[int] = []
+    at = text.find(needle)
+    while at != -1 and len(found) < 2:
+        if at == 0 or text[at - 1] == "\n":
+            found.append(at)
+        at = text.find(needle, at + 1)
+    return found
+
+
+def _replace_lines_rstripped(text: str, search: str, replace: str) -> str | None:
+    """The documented fallback: match whole lines ignoring trailing whitespace, once."""
+    lines = text.splitlines(keepends=True)
+    want = [s.rstrip() for s in search.splitlines()]
+    have = [s.rstrip() for s in lines]
+    hits = [i for i in range(len(have) - len(want) + 1) if have[i : i + len(want)] == want]
+    if len(hits) != 1:
+        return None
+    i = hits[0]
+    return "".join(lines[:i]) + replace + "".join(lines[i + len(want) :])
+
+
+def _apply_search_replace(current: str | None, edit: SearchReplace) -> str:
+    where = f"edit {edit.index} ({edit.path})"
+    if edit.search == "":
+        if current:
+            raise UnappliableEdit(
+                f"{where}: empty SEARCH only creates a new file, and this file exists; "
+                "quote the lines to change"
+            )
+        return edit.replace
+    if current is None:
+        raise UnappliableEdit(f"{where}: file does not exist (use an empty SEARCH to create it)")
+    text = current if current.endswith("\n") else current + "\n"
+    hits = _find_line_anchored(text, edit.search)
+    if len(hits) == 1:
+        out = text[: hits[0]] + edit.replace + text[hits[0] + len(edit.search) :]
+    elif len(hits) > 1:
+        raise UnappliableEdit(
+            f"{where}: SEARCH text matches more than once; add surrounding lines to make it unique"
+        )
+    else:
+        fallback = _replace_lines_rstripped(text, edit.search, edit.replace)
+        if fallback is None:
+            first = edit.search.splitlines()[0].strip()[:60] if edit.search.strip() else ""
+            raise UnappliableEdit(
+                f"{where}: SEARCH text not found exactly once (first line: {first!r}); "
+                "copy the lines verbatim from the file"
+            )
+        out = fallback
+    if not current.endswith("\n") and out.endswith("\n"):
+        out = out[:-1]  # keep a file without a final newline that way
+    return out
+
+
+def apply_edits(files: dict[str, str], edits: list[Edit]) -> dict[str, str]:
+    """The new file map after every edit, or ``UnappliableEdit``; ``files`` is not modified."""
+    state: dict[str, str] = dict(files)
+    for edit in edits:
+        if isinstance(edit, DeleteFile):
+            if edit.path not in state:
+                raise UnappliableEdit(
+                    f"edit {edit.index} ({edit.path}): cannot delete, no such file"
+                )
+            del state[edit.path]
+        elif isinstance(edit, WholeFile):
+            state[edit.path] = edit.content
+        else:
+            state[edit.path] = _apply_search_replace(state.get(edit.path), edit)
+    return state
+
+
+def diff_states(before: dict[str, str], after: dict[str, str]) -> Change:
+    """The ``Change`` that turns ``before`` into ``after`` (only differing paths, sorted)."""
+    change: Change = {}
+    for path in sorted(set(before) | set(after)):
+        if path not in after:
+            change[path] = None
+        elif before.get(path) != after[path]:
+            change[path] = after[path]
+    return change
+
+
+def apply_answer(files: dict[str, str], answer: str) -> dict[str, str]:
+    """Parse ``answer`` and apply it to ``files``: the new state, or an ``EditError``."""
+    return apply_edits(files, parse_edits(answer))

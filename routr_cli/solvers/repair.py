@@ -1,0 +1,63 @@
+"""Solver ``repair`` (reported as ``repair@2``): one edit turn, then one repair turn.
+
+Turn 1 is exactly the ``edit`` solver's; its outcome is kept as ``first_turn_solved`` /
+``first_turn_status`` so pass@1 can be read from the same attempts. When turn 1 is not
+solved, the model gets one more turn:
+
+- the change applied but the hidden tests failed or timed out: it sees the sanitised test
+  feedback (``feedback``: failing test ids, messages, the output tail without hidden-test
+  source lines) and answers with edits on top of the files as its first edits left them;
+- its answer was malformed or unappliable: it sees the exact parse/apply error; nothing
+  was applied, so it answers against the original repository again.
+
+No repair turn follows a provider error or a sandbox error: those are not the model's
+doing, and a second try would measure the infrastructure, not the model. The final
+change is the cumulative difference between the original repository and the last state.
+"""
+
+from __future__ import annotations
+
+from routr_cli.solvers.base import Grader, ResolvedModelLike, SolveResult
+from routr_cli.solvers.edit import EditSolver
+from routr_cli.solvers.edit_format import diff_states
+from routr_cli.solvers.feedback import test_feedback
+from routr_cli.solvers.prompts import edit_error_message, test_failure_message
+from routr_cli.tasks.model import Task
+
+REPAIRABLE = frozenset({"failed", "malformed_edit", "unappliable_edit"})
+
+
+class RepairSolver(EditSolver):
+    """``repair``: ``edit`` plus one repair turn; same parameters as ``edit``."""
+
+    name = "repair"
+    max_turns = 2
+
+    def solve(
+        self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
+    ) -> SolveResult:
+        original = task.repo_files()
+        conversation = self.start(task, model, epoch)
+        first = self.turn(conversation, original, original, grader)
+        if first is None:
+            return conversation.result("provider_error", error=conversation.error)
+        if first.status not in REPAIRABLE:
+            return self.finish(conversation, original, first, first)
+
+        if first.grade is None:
+            conversation.say("user", edit_error_message(first.error))
+        else:
+            feedback = test_feedback(first.grade, task.grade.timeout_s, task.test_files())
+            changed = sorted(diff_states(original, first.state))
+            conversation.say("user", test_failure_message(feedback, changed))
+        second = self.turn(conversation, first.state, original, grader)
+        if second is None:
+            result = conversation.result("provider_error", error=conversation.error)
+            result.first_turn_status = first.status
+            result.change = diff_states(original, first.state)
+            result.grade = first.grade
+            return result
+        result = self.finish(conversation, original, second, first)
+        if result.grade is None:
+            result.grade = first.grade  # the change still is turn 1's; keep its grade
+        return result
