@@ -1,0 +1,152 @@
+"""Provider configuration: built-in entries, the user's ``routr.toml``, environment overrides.
+
+A provider is data, not a class: an API format, a base URL and the name of the variable that
+holds its key. The built-ins live in ``routr_cli/data/providers.toml``; ``routr.toml`` (in the
+current directory, or the file named by ``ROUTR_CONFIG``) adds or overrides entries under
+``[providers.NAME]``; ``ROUTR_<NAME>_BASE_URL`` overrides one base URL (tests and the
+simulated-model server use it). Keys are never part of the configuration: only the *name* of
+the variable is, and the value is read from the environment at call time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from routr_cli.errors import ConfigError, MissingKeyError
+from routr_cli.paths import DATA_DIR
+
+ApiFormat = Literal["openai", "anthropic", "gemini"]
+API_FORMATS: tuple[ApiFormat, ...] = ("openai", "anthropic", "gemini")
+BUILTIN_PROVIDERS_FILE = DATA_DIR / "providers.toml"
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """One configured provider. Holds the key variable's *name*; the key itself never."""
+
+    name: str
+    format: ApiFormat
+    base_url: str
+    key_env: str = ""
+    key_required: bool = True
+    simulated: bool = False
+    source: str = "built-in"  # where the entry came from, for `routr models` and errors
+
+    def api_key(self) -> str | None:
+        """Read the key now (never cached). Raise if it is required and unset."""
+        if not self.key_env:
+            return None
+        value = os.environ.get(self.key_env, "").strip()
+        if value:
+            return value
+        if self.key_required:
+            raise MissingKeyError(
+                f"provider '{self.name}' needs an API key: set {self.key_env} in the environment"
+            )
+        return None
+
+
+def config_file() -> Path | None:
+    """The user's ``routr.toml``: ``ROUTR_CONFIG`` if set (it must exist), else ./routr.toml."""
+    env = os.environ.get("ROUTR_CONFIG")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise ConfigError(
+                f"ROUTR_CONFIG points at {path}, which is not a file: fix or unset it"
+            )
+        return path
+    local = Path("routr.toml")
+    return local if local.is_file() else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}): fix the file") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path} ({exc.strerror}): check the path") from exc
+
+
+def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> ProviderConfig:
+    """Build one entry; an override in routr.toml may give only the fields it changes."""
+    if not _NAME_RE.match(name):
+        raise ConfigError(
+            f"{where}: provider name '{name}' must be lowercase letters, digits, '-' or '_'"
+        )
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [providers.{name}] must be a table")
+    allowed = {"format", "base_url", "key_env", "key_required", "simulated"}
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"{where}: [providers.{name}] has unknown field '{unknown[0]}': "
+            f"use {', '.join(sorted(allowed))}"
+        )
+    fmt = raw.get("format", base.format if base else None)
+    if fmt not in API_FORMATS:
+        raise ConfigError(
+            f"{where}: [providers.{name}] format must be one of {', '.join(API_FORMATS)}"
+        )
+    base_url = raw.get("base_url", base.base_url if base else None)
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: [providers.{name}] base_url must be an http(s) URL")
+    key_env = raw.get("key_env", base.key_env if base else "")
+    if not isinstance(key_env, str):
+        raise ConfigError(f"{where}: [providers.{name}] key_env must be a variable name string")
+    key_required = raw.get("key_required", base.key_required if base else bool(key_env))
+    simulated = raw.get("simulated", base.simulated if base else False)
+    if not isinstance(key_required, bool) or not isinstance(simulated, bool):
+        raise ConfigError(f"{where}: [providers.{name}] key_required/simulated must be booleans")
+    return ProviderConfig(
+        name=name,
+        format=cast(ApiFormat, fmt),
+        base_url=base_url.rstrip("/"),
+        key_env=key_env,
+        key_required=key_required and bool(key_env),
+        simulated=simulated,
+        source=where,
+    )
+
+
+def _env_base_url(name: str) -> str | None:
+    var = f"ROUTR_{name.upper().replace('-', '_')}_BASE_URL"
+    value = os.environ.get(var, "").strip()
+    if value and not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{var}={value!r} is not an http(s) URL: fix or unset it")
+    return value.rstrip("/") or None
+
+
+def load_provider_configs() -> dict[str, ProviderConfig]:
+    """Built-ins, then routr.toml, then ``ROUTR_<NAME>_BASE_URL``; sorted by name."""
+    configs: dict[str, ProviderConfig] = {}
+    for name, raw in _read_toml(BUILTIN_PROVIDERS_FILE).items():
+        configs[name] = _entry(name, raw, "built-in", None)
+    user_file = config_file()
+    if user_file is not None:
+        section = _read_toml(user_file).get("providers", {})
+        if not isinstance(section, dict):
+            raise ConfigError(f"{user_file}: [providers] must be a table of [providers.NAME]")
+        for name, raw in section.items():
+            configs[name] = _entry(name, raw, str(user_file), configs.get(name))
+    for name, cfg in list(configs.items()):
+        override = _env_base_url(name)
+        if override:
+            configs[name] = ProviderConfig(
+                name=cfg.name,
+                format=cfg.format,
+                base_url=override,
+                key_env=cfg.key_env,
+                key_required=cfg.key_required,
+                simulated=cfg.simulated,
+                source=cfg.source,
+            )
+    return dict(sorted(configs.items()))

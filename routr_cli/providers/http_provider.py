@@ -1,0 +1,275 @@
+"""The shared HTTP machinery behind every adapter: transport, timeouts, retries, errors.
+
+An adapter (OpenAI-compatible, Anthropic, Gemini) only says how to build its request and how
+to read its response and its stream -- the *API format*. Everything a vendor does not choose
+lives here once: one injected ``httpx.Client`` (thread-safe, shared by all providers and
+threads), per-request ``httpx.Timeout`` (connect; read = first-byte and per-chunk stall
+limit), an overall per-call deadline, retries with backoff, and the error mapping. This is
+the split pydantic-ai makes between a model's API format and its provider.
+
+Timing: ``latency_s`` is the wall time of the whole call, retries included; ``ttft_s``
+(streams only) runs from the call's start to the first text delta. A stream is retried only
+before its first delta has been handed to the caller -- after that, text the caller has
+already seen cannot be taken back, so a failure is raised.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from routr_cli.errors import ProviderError, ProviderTimeoutError
+from routr_cli.providers.base import ChatRequest, ChatResponse, Usage
+from routr_cli.providers.config import ProviderConfig
+from routr_cli.providers.error_map import (
+    error_for_status,
+    error_for_transport,
+    malformed,
+)
+from routr_cli.providers.retry import (
+    CallBudget,
+    RetryPolicy,
+    call_with_retries,
+    deadline_passed,
+    new_budget,
+    next_wait,
+)
+from routr_cli.providers.sse import SSEDecoder, SSEEvent
+
+MAX_BODY_BYTES = 32 * 1024 * 1024  # a chat answer is far smaller; refuse to buffer more
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Per-request limits. ``read_s`` bounds the wait for the first byte and for every later
+    chunk, so a stalled stream fails after ``read_s`` -- well before a vendor's own limit."""
+
+    connect_s: float = 10.0
+    read_s: float = 60.0
+    write_s: float = 30.0
+    pool_s: float = 30.0
+
+    def clamped(self, remaining_s: float) -> httpx.Timeout:
+        """An ``httpx.Timeout`` no phase of which outlives the call's remaining deadline."""
+        cap = max(0.001, remaining_s)
+        return httpx.Timeout(
+            connect=min(self.connect_s, cap),
+            read=min(self.read_s, cap),
+            write=min(self.write_s, cap),
+            pool=min(self.pool_s, cap),
+        )
+
+
+@dataclass(frozen=True)
+class HttpCall:
+    """One request to send: path under the base URL, headers (key included), JSON body."""
+
+    path: str
+    headers: dict[str, str] = field(repr=False)
+    body: dict[str, Any]
+
+
+@dataclass
+class Parsed:
+    """What an adapter read from a response or a finished stream."""
+
+    text: str
+    usage: Usage
+    model: str = ""
+    finish_reason: str | None = None
+    provider_cost_usd: float | None = None
+
+
+class StreamReader(ABC):
+    """Reads one stream's events; knows when the stream is complete."""
+
+    done: bool = False  # the format's terminator was seen: stop reading
+
+    @abstractmethod
+    def feed(self, event: SSEEvent) -> list[str]:
+        """Consume one event; return the text deltas it carried (possibly none)."""
+
+    @abstractmethod
+    def finish(self) -> Parsed:
+        """The complete answer; raise ``MalformedResponseError`` if the stream was cut short."""
+
+
+class HttpChatProvider(ABC):
+    """Base of the adapters: implements ``Provider`` given a format's three hooks."""
+
+    def __init__(
+        self,
+        config: ProviderConfig,
+        client: httpx.Client,
+        *,
+        timeouts: Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.name = config.name
+        self.config = config
+        self.client = client
+        self.timeouts = timeouts or Timeouts()
+        self.retry = retry or RetryPolicy()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, base_url={self.config.base_url!r})"
+
+    # -- the format hooks -------------------------------------------------------------
+
+    @abstractmethod
+    def build_call(self, request: ChatRequest, *, stream: bool, api_key: str | None) -> HttpCall:
+        """The request in this API format."""
+
+    @abstractmethod
+    def parse_complete(self, data: Any) -> Parsed:
+        """Read a non-streamed response body (already JSON-decoded)."""
+
+    @abstractmethod
+    def stream_reader(self) -> StreamReader:
+        """A fresh reader for one streamed response."""
+
+    # -- Provider ---------------------------------------------------------------------
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        started = time.monotonic()
+        parsed, retries = call_with_retries(
+            lambda budget: self._complete_once(request, budget), self.retry, provider=self.name
+        )
+        return self._response(parsed, started, retries, ttft=None)
+
+    def stream(self, request: ChatRequest) -> Generator[str, None, ChatResponse]:
+        started = time.monotonic()
+        budget = new_budget(self.retry)
+        failures = 0
+        while True:
+            if budget.remaining() <= 0:
+                raise deadline_passed(self.name, self.retry)
+            deltas_sent = 0
+            ttft: float | None = None
+            try:
+                attempt = self._stream_once(request, budget)
+                try:
+                    while True:
+                        delta = next(attempt)
+                        if ttft is None:
+                            ttft = time.monotonic() - started
+                        deltas_sent += 1
+                        yield delta
+                except StopIteration as stop:
+                    parsed: Parsed = stop.value
+                return self._response(parsed, started, failures, ttft=ttft)
+            except ProviderError as exc:
+                failures += 1
+                wait = None if deltas_sent else next_wait(self.retry, failures, exc, budget)
+                if wait is None:
+                    raise
+                self.retry.sleep(wait)
+
+    # -- one attempt ------------------------------------------------------------------
+
+    def _response(
+        self, parsed: Parsed, started: float, retries: int, ttft: float | None
+    ) -> ChatResponse:
+        return ChatResponse(
+            text=parsed.text,
+            usage=parsed.usage,
+            model=parsed.model,
+            finish_reason=parsed.finish_reason,
+            latency_s=time.monotonic() - started,
+            ttft_s=ttft,
+            provider_cost_usd=parsed.provider_cost_usd,
+            retries=retries,
+        )
+
+    def _complete_once(self, request: ChatRequest, budget: CallBudget) -> Parsed:
+        key = self.config.api_key()
+        call = self.build_call(request, stream=False, api_key=key)
+        with self._open(call, budget, key) as response:
+            body = b"".join(self._chunks(response, budget, key))
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise malformed(self.name, "body is not JSON") from None
+        return self.parse_complete(data)
+
+    def _stream_once(
+        self, request: ChatRequest, budget: CallBudget
+    ) -> Generator[str, None, Parsed]:
+        key = self.config.api_key()
+        call = self.build_call(request, stream=True, api_key=key)
+        reader = self.stream_reader()
+        decoder = SSEDecoder()
+        with self._open(call, budget, key) as response:
+            for chunk in self._chunks(response, budget, key):
+                for event in decoder.feed(chunk):
+                    yield from reader.feed(event)
+                    if reader.done:
+                        return reader.finish()
+            for event in decoder.close():
+                yield from reader.feed(event)
+        return reader.finish()
+
+    @contextmanager
+    def _open(
+        self, call: HttpCall, budget: CallBudget, key: str | None
+    ) -> Iterator[httpx.Response]:
+        """Send the request; yield a 2xx response whose body is still unread."""
+        url = self.config.base_url + call.path
+        timeout = self.timeouts.clamped(budget.remaining())
+        try:
+            with self.client.stream(
+                "POST", url, json=call.body, headers=call.headers, timeout=timeout
+            ) as response:
+                if response.status_code >= 400:
+                    body = b"".join(self._chunks(response, budget, key, limit=64 * 1024))
+                    raise error_for_status(
+                        self.name,
+                        response,
+                        body,
+                        key_env=self.config.key_env,
+                        secrets=(key,) if key else (),
+                    )
+                yield response
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc) from None
+
+    def _chunks(
+        self,
+        response: httpx.Response,
+        budget: CallBudget,
+        key: str | None,
+        *,
+        limit: int = MAX_BODY_BYTES,
+    ) -> Iterator[bytes]:
+        """The body's chunks as they arrive, checking the call deadline and the size cap."""
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    if limit < MAX_BODY_BYTES:
+                        return  # an error body: the first ``limit`` bytes are plenty
+                    raise malformed(self.name, f"body larger than {limit} bytes")
+                if budget.remaining() <= 0:
+                    raise ProviderTimeoutError(
+                        f"{self.name}: call deadline of {self.retry.deadline_s:g}s passed "
+                        "while reading -- raise the deadline or retry later"
+                    )
+                yield chunk
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc) from None
+
+    def _transport_error(self, exc: httpx.HTTPError) -> ProviderError:
+        return error_for_transport(
+            self.name,
+            exc,
+            connect_s=min(self.timeouts.connect_s, self.retry.deadline_s),
+            read_s=min(self.timeouts.read_s, self.retry.deadline_s),
+        )

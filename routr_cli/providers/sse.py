@@ -1,0 +1,83 @@
+"""An incremental Server-Sent Events decoder (the WHATWG event-stream rules, minus reconnects).
+
+Fed raw byte chunks as they arrive, so the caller can check its deadline between chunks
+instead of blocking inside a line iterator. Comment lines (``: OPENROUTER PROCESSING``) are
+skipped; ``data:`` lines of one event are joined with newlines; an event ends at a blank line.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SSEEvent:
+    event: str  # "" when the server sent no ``event:`` field
+    data: str
+
+
+class SSEDecoder:
+    """Turns byte chunks into ``SSEEvent`` values; keeps partial lines between chunks."""
+
+    def __init__(self) -> None:
+        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+        self._event = ""
+        self._data: list[str] = []
+
+    def feed(self, chunk: bytes) -> list[SSEEvent]:
+        self._buffer += self._text.decode(chunk)
+        events: list[SSEEvent] = []
+        while True:
+            cut = _line_end(self._buffer)
+            if cut is None:
+                return events
+            line, self._buffer = self._buffer[: cut[0]], self._buffer[cut[1] :]
+            event = self._line(line)
+            if event is not None:
+                events.append(event)
+
+    def close(self) -> list[SSEEvent]:
+        """Flush at end of stream: a final event missing its blank line is still delivered."""
+        self._buffer += self._text.decode(b"", final=True)
+        events = self.feed(b"\n") if self._buffer else []
+        if self._data:
+            events.append(self._dispatch())
+        return events
+
+    def _line(self, line: str) -> SSEEvent | None:
+        if not line:
+            if self._data:
+                return self._dispatch()
+            self._reset()  # an event with no data is dropped, per the spec
+            return None
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        return None
+
+    def _dispatch(self) -> SSEEvent:
+        event = SSEEvent(event=self._event, data="\n".join(self._data))
+        self._reset()
+        return event
+
+    def _reset(self) -> None:
+        self._event = ""
+        self._data = []
+
+
+def _line_end(buffer: str) -> tuple[int, int] | None:
+    """(end of line, start of next) for the first CRLF, LF or lone CR; None if incomplete."""
+    lf = buffer.find("\n")
+    cr = buffer.find("\r")
+    if cr == -1 or (lf != -1 and lf < cr):
+        return None if lf == -1 else (lf, lf + 1)
+    if cr + 1 == len(buffer):
+        return None  # a CR at the end may be the first half of a CRLF
+    return cr, cr + 2 if buffer[cr + 1] == "\n" else cr + 1
