@@ -15,6 +15,8 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from routr_cli.tasks.importers.common import ImportReport
+
 
 app = typer.Typer(no_args_is_help=True)
 import_app = typer.Typer(
@@ -221,3 +223,104 @@ def stats(
         err.print(f"malformed: {error}", markup=False)
     if errors:
         raise typer.Exit(1)
+
+
+@app.command("validate")
+def validate(
+    ids: list[str] | None = typer.Argument(
+        None, metavar="[IDS]...", help="Task ids (default: all)."
+    ),
+    tasks: Path | None = typer.Option(None, "--tasks", help=TASKS_HELP),
+    runs: int = typer.Option(
+        1, "--runs", min=1, help="Reference runs in a row that must all pass."
+    ),
+    write: bool = typer.Option(
+        False, "--write", help="Compute fail_to_pass/pass_to_pass and write them into task.toml."
+    ),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="Tasks validated in parallel (max: CPUs)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array instead of lines."),
+) -> None:
+    """Prove each task valid in the real sandbox: reference passes, repo/ fails, no leaks.
+
+    Prints `ok <id> (...)` or `INVALID <id>: <rule>` per task and a summary; exits 0
+    only when every task is valid. Malformed task folders count as invalid.
+    """
+    from routr_cli.sandbox import DockerBackend
+    from routr_cli.tasks.validate import collect_candidates, validate_candidates
+
+    candidates = collect_candidates(_tasks_dir(tasks), ids or None)
+    err = _stderr()
+    err.print(
+        f"validating {len(candidates)} task(s): {runs} reference run(s) each, "
+        f"jobs={jobs}{', writing test lists' if write else ''}",
+        markup=False,
+    )
+    backend = DockerBackend()
+    results = []
+    for result in validate_candidates(candidates, backend, runs=runs, write=write, jobs=jobs):
+        results.append(result)
+        if not as_json:
+            typer.echo(result.line())
+    invalid = [r for r in results if not r.valid]
+    if as_json:
+        _print_json([r.as_json() for r in results])
+    else:
+        total_s = sum(r.duration_s for r in results)
+        typer.echo(
+            f"{len(results) - len(invalid)} valid, {len(invalid)} invalid "
+            f"of {len(results)} task(s) ({total_s:.1f} s of grading)"
+        )
+    if invalid:
+        raise typer.Exit(1)
+
+
+def _report_import(report: ImportReport, out: Path) -> None:
+    for task in report.written:
+        typer.echo(f"imported {task.id} -> {out / task.id}")
+    err = _stderr()
+    for problem in report.problems:
+        err.print(f"skipped {problem}", markup=False)
+    typer.echo(
+        f"{len(report.written)} task(s) written to {out}, {len(report.problems)} skipped; "
+        "next: `routr tasks validate --write --tasks "
+        f"{out}` fills fail_to_pass/pass_to_pass"
+    )
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@import_app.command("exercism")
+def import_exercism_cmd(
+    source: Path = typer.Argument(
+        ..., metavar="DIR", help="An exercise, a folder of exercises, or a polyglot tree."
+    ),
+    out: Path = typer.Option(DEFAULT_IMPORT_OUT, "--out", help=OUT_HELP),
+    category: str = typer.Option("feature", "--category", help="Category label for every task."),
+) -> None:
+    """Convert Exercism exercises (Python, JavaScript, Go) into task folders.
+
+    Task ids are exercism-<language>-<slug>. Existing task folders of the same id
+    are replaced. Exits 1 when any exercise could not be converted (one line each).
+    """
+    from routr_cli.tasks.importers.exercism import import_exercism
+
+    _report_import(import_exercism(source, out, category), out)
+
+
+@import_app.command("jsonl")
+def import_jsonl_cmd(
+    source: Path = typer.Argument(
+        ..., metavar="FILE", help="HumanEval-style JSONL (task_id, prompt, ...)."
+    ),
+    out: Path = typer.Option(DEFAULT_IMPORT_OUT, "--out", help=OUT_HELP),
+    category: str = typer.Option("feature", "--category", help="Category label for every task."),
+) -> None:
+    """Convert HumanEval-style JSONL records into Python task folders.
+
+    Each record needs task_id, prompt, canonical_solution, test and entry_point; the
+    task id is task_id slugified (HumanEval/0 -> humaneval-0). Exits 1 when any
+    record could not be converted (one line each, naming the line and field).
+    """
+    from routr_cli.tasks.importers.jsonl import import_jsonl
+
+    _report_import(import_jsonl(source, out, category), out)

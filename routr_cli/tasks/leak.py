@@ -109,5 +109,6 @@ def task_leaks(task: Task, min_run: int = DEFAULT_MIN_RUN) -> list[Leak]:
 
 def describe_leak(leak: Leak, limit: int = 80) -> str:
     """One line naming the file and quoting (the start of) the shared text."""
-    text = leak.text if len(leak.text) <= limit else leak.text[: limit - 3] + "..."
+    shared = leak.text.strip()
+    text = shared if len(shared) <= limit else shared[: limit - 3] + "..."
     return f"prompt.md shares {len(leak.text)} characters with {leak.source}: {text!r}"

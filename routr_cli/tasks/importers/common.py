@@ -1,0 +1,140 @@
+"""What every importer shares: the draft of a task, writing it as a folder, the report.
+
+An importer turns foreign records into ``TaskDraft``s; ``write_task`` renders one as a
+format-v1 folder and loads it back, so an importer can never emit a task the loader
+rejects. Writing is deterministic (sorted files, no timestamps) and replaces the folder,
+so importing twice gives identical trees.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from routr_cli.errors import TaskFormatError
+from routr_cli.tasks.load import ID_RE, load_task
+from routr_cli.tasks.model import Task
+
+PYTEST_COMMAND = "python3 -m pytest -q -p no:cacheprovider --junitxml=$ROUTR_JUNIT tests"
+
+
+class ImportProblem(Exception):
+    """One record or exercise that cannot be converted; the message says which field."""
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """A task in memory, before it becomes a folder; file maps are relative paths -> text."""
+
+    id: str
+    title: str
+    category: str
+    language: str
+    difficulty: str
+    grade_command: str
+    prompt: str
+    repo: dict[str, str]
+    tests: dict[str, str]
+    solution: dict[str, str]
+    tags: tuple[str, ...] = ()
+    timeout_s: int = 120
+    comment: str = ""  # first line of task.toml: where the task came from
+
+
+@dataclass
+class ImportReport:
+    """What an import produced: the written tasks and one line per input it skipped."""
+
+    written: list[Task] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def slugify_id(raw: str, prefix: str = "") -> str:
+    """A task id from foreign text: lower-case, runs of other characters become '-'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+    task_id = f"{prefix}-{slug}" if prefix else slug
+    if not ID_RE.match(task_id):
+        raise ImportProblem(
+            f"cannot make a task id from {raw!r} ({task_id!r} is not 3-64 of a-z0-9-)"
+        )
+    return task_id
+
+
+def _toml_str(value: str) -> str:
+    # JSON string escapes are valid TOML basic-string escapes.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_task_toml(draft: TaskDraft) -> str:
+    tags = ", ".join(_toml_str(t) for t in draft.tags)
+    lines = [
+        f"# {draft.comment}" if draft.comment else None,
+        "format = 1",
+        f"id = {_toml_str(draft.id)}",
+        f"title = {_toml_str(draft.title)}",
+        f"category = {_toml_str(draft.category)}",
+        f"language = {_toml_str(draft.language)}",
+        f"difficulty = {_toml_str(draft.difficulty)}",
+        f"tags = [{tags}]",
+        "",
+        "[grade]",
+        f"command = {_toml_str(draft.grade_command)}",
+        f"timeout_s = {draft.timeout_s}",
+        "# Filled by `routr tasks validate --write`.",
+        "fail_to_pass = []",
+        "pass_to_pass = []",
+    ]
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def _write_tree(root: Path, files: dict[str, str]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for rel in sorted(files):
+        target = root / rel
+        if target.resolve() != root.resolve() and root.resolve() not in target.resolve().parents:
+            raise ImportProblem(f"file path {rel!r} escapes the task folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(files[rel], encoding="utf-8")
+
+
+def write_task(draft: TaskDraft, out_dir: Path) -> Task:
+    """Write ``draft`` to ``out_dir/<id>`` (replacing it) and load it back."""
+    folder = out_dir / draft.id
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / "task.toml").write_text(render_task_toml(draft), encoding="utf-8")
+    (folder / "prompt.md").write_text(draft.prompt, encoding="utf-8")
+    _write_tree(folder / "repo", draft.repo)
+    _write_tree(folder / "tests", draft.tests)
+    _write_tree(folder / "solution", draft.solution)
+    try:
+        return load_task(folder)
+    except TaskFormatError as exc:
+        raise ImportProblem(f"the converted task does not load: {exc}") from exc
+
+
+def write_drafts(drafts: list[TaskDraft | ImportProblem], out_dir: Path) -> ImportReport:
+    """Write every draft; problems (and drafts that fail to write) become report lines."""
+    report = ImportReport()
+    seen: set[str] = set()
+    for item in drafts:
+        if isinstance(item, ImportProblem):
+            report.problems.append(str(item))
+            continue
+        if item.id in seen:
+            report.problems.append(f"{item.id}: duplicate task id (skipped the second one)")
+            continue
+        seen.add(item.id)
+        try:
+            report.written.append(write_task(item, out_dir))
+        except ImportProblem as exc:
+            report.problems.append(f"{item.id}: {exc}")
+    return report

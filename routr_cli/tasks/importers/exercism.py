@@ -1,0 +1,254 @@
+"""Import Exercism practice exercises (the layout of Aider's polyglot benchmark).
+
+An exercise folder holds ``.meta/config.json`` (``files.solution``, ``files.test``,
+``files.example``), ``.docs/instructions.md`` (+ optional ``instructions.append.md``),
+the stub files and the tests. ``DIR`` may be one exercise, a folder of exercises, or a
+polyglot tree (``<language>/exercises/practice/<slug>``): every folder holding a
+``.meta`` or ``.docs`` folder is taken as an exercise.
+
+Format v1 keeps hidden tests under ``tests/``, so each language gets a grade command
+that runs them from there:
+
+- Python: ``pytest tests`` run as ``python3 -m pytest`` from ``/work``, which puts the
+  repository on ``sys.path`` so ``from two_fer import two_fer`` still resolves.
+- JavaScript: relative imports are re-pointed from ``./x`` to ``../x.js``, Jest globals
+  come from a small shim (``jest_compat``), ``package.json`` declares an ES module
+  package, and ``node --test`` runs the listed spec files with the image's reporter.
+- Go: test files sit in the package at grade time (``cp tests/*_test.go .``), then
+  ``go test -json`` runs under the image's ``go-junit``.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+from routr_cli.errors import ConfigError
+from routr_cli.tasks.importers import jest_compat
+from routr_cli.tasks.importers.common import (
+    PYTEST_COMMAND,
+    ImportProblem,
+    ImportReport,
+    TaskDraft,
+    slugify_id,
+    write_drafts,
+)
+from routr_cli.tasks.model import iter_files
+
+LANGUAGES = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".go": "go"}
+SHORT = {"python": "python", "javascript": "javascript", "go": "go"}
+NODE_COMMAND = (
+    "node --test --test-reporter=spec --test-reporter-destination=stdout "
+    "--test-reporter=/opt/routr/junit-reporter.mjs --test-reporter-destination=$ROUTR_JUNIT {files}"
+)
+GO_COMMAND = 'cp tests/*_test.go . && go-junit "$ROUTR_JUNIT" -- go test -json ./...'
+# Tooling of Exercism's JS track that means nothing without npm, and its licence text.
+JS_TOOLING = {"babel.config.js", "package-lock.json", "LICENSE", "package.json"}
+_JS_RELATIVE_IMPORT = re.compile(
+    r"""(?P<head>\bfrom\s+|\bimport\s+|\brequire\s*\(\s*|\bimport\s*\(\s*)(?P<q>['"])(?P<path>\.{1,2}/[^'"]+)(?P=q)"""
+)
+_USES_JEST_GLOBALS = re.compile(r"\b(?:expect|describe|xtest|xit)\s*\(")
+
+
+def find_exercises(root: Path) -> list[Path]:
+    """Exercise folders under ``root`` (``root`` itself when it is one), sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ConfigError(f"{root}: no such folder (pass an Exercism exercise or tree)")
+    if (root / ".meta").is_dir() or (root / ".docs").is_dir():
+        return [root]
+    found = {
+        marker.parent
+        for name in (".meta", ".docs")
+        for marker in root.rglob(name)
+        if marker.is_dir() and "node_modules" not in marker.parts
+    }
+    return sorted(found)
+
+
+def _file_list(config: dict[str, Any], key: str, where: str) -> list[str]:
+    files = config.get("files")
+    if not isinstance(files, dict):
+        raise ImportProblem(f"{where}: .meta/config.json: missing 'files' object")
+    value = files.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ImportProblem(
+            f"{where}: .meta/config.json: files.{key} must be a non-empty list of paths"
+        )
+    return value
+
+
+def _read(folder: Path, rel: str, where: str, field: str) -> str:
+    path = folder / rel
+    if not path.is_file():
+        raise ImportProblem(f"{where}: {field}: {rel} does not exist")
+    return path.read_text(encoding="utf-8")
+
+
+def _language(solution_files: list[str], where: str) -> str:
+    suffixes = {Path(f).suffix for f in solution_files}
+    languages = {LANGUAGES.get(s) for s in suffixes}
+    if len(languages) != 1 or None in languages:
+        raise ImportProblem(
+            f"{where}: files.solution: cannot tell the language from {', '.join(sorted(suffixes))} "
+            f"(supported: {', '.join(sorted(LANGUAGES))})"
+        )
+    (language,) = languages
+    assert language is not None
+    return language
+
+
+def _is_test_file(rel: str, language: str, listed: set[str]) -> bool:
+    name = posixpath.basename(rel)
+    if rel in listed:
+        return True
+    if language == "python":
+        return name.startswith("test_") or name.endswith("_test.py")
+    if language == "go":
+        return name.endswith("_test.go")
+    return name.endswith((".spec.js", ".test.js", ".spec.mjs", ".test.mjs"))
+
+
+def _rewrite_js_imports(source: str, test_rel: str) -> str:
+    """Point relative imports of a test moved from ``test_rel`` to ``tests/`` back at repo."""
+    base = posixpath.dirname(test_rel)
+
+    def fix(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(base, match.group("path")))
+        if not posixpath.splitext(target)[1]:
+            target += ".js"
+        new = posixpath.relpath(target, "tests")
+        if not new.startswith("."):
+            new = "./" + new
+        return f"{match.group('head')}{match.group('q')}{new}{match.group('q')}"
+
+    return _JS_RELATIVE_IMPORT.sub(fix, source)
+
+
+def _js_test(source: str, test_rel: str) -> str:
+    source = _rewrite_js_imports(source, test_rel)
+    if _USES_JEST_GLOBALS.search(source) and "node:test" not in source:
+        header = (
+            "import { describe, test, it, xtest, xit, xdescribe, expect, beforeEach, afterEach, "
+            f"beforeAll, afterAll }} from './{jest_compat.FILE_NAME}';\n"
+        )
+        source = header + source
+    return source
+
+
+def _title(slug: str) -> str:
+    return " ".join(word.capitalize() for word in re.split(r"[-_]+", slug) if word)
+
+
+def _prompt(folder: Path, slug: str, solution_files: list[str], where: str) -> str:
+    instructions = folder / ".docs" / "instructions.md"
+    if not instructions.is_file():
+        raise ImportProblem(f"{where}: .docs/instructions.md does not exist")
+    parts = [f"# {_title(slug)}\n", instructions.read_text(encoding="utf-8").strip() + "\n"]
+    append = folder / ".docs" / "instructions.append.md"
+    if append.is_file():
+        parts.append(append.read_text(encoding="utf-8").strip() + "\n")
+    files = ", ".join(f"`{f}`" for f in solution_files)
+    parts.append(
+        f"## What to change\n\nImplement this in {files}. Keep the names of the existing "
+        "functions, classes and types: the hidden tests call them. Use only the "
+        "language's standard library.\n"
+    )
+    return "\n".join(parts)
+
+
+def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
+    """Convert one exercise folder; raises ``ImportProblem`` naming the file and field."""
+    where = str(folder)
+    config_path = folder / ".meta" / "config.json"
+    if not config_path.is_file():
+        raise ImportProblem(f"{where}: .meta/config.json does not exist")
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ImportProblem(
+            f"{where}: .meta/config.json: invalid JSON ({exc.msg}, line {exc.lineno})"
+        ) from exc
+    if not isinstance(config, dict):
+        raise ImportProblem(f"{where}: .meta/config.json: expected a JSON object")
+    solution_files = _file_list(config, "solution", where)
+    test_files = _file_list(config, "test", where)
+    example_files = _file_list(config, "example", where)
+    language = _language(solution_files, where)
+    if len(example_files) != len(solution_files):
+        raise ImportProblem(
+            f"{where}: .meta/config.json: files.example has {len(example_files)} file(s) "
+            f"but files.solution has {len(solution_files)} (cannot pair them)"
+        )
+    task_id = slugify_id(folder.name, f"exercism-{SHORT[language]}")
+
+    listed_tests = set(test_files)
+    for rel in test_files:
+        _read(folder, rel, where, "files.test")
+    repo: dict[str, str] = {}
+    tests: dict[str, str] = {}
+    for path in iter_files(folder):
+        rel = path.relative_to(folder).as_posix()
+        if rel.split("/")[0].startswith("."):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if _is_test_file(rel, language, listed_tests):
+            name = posixpath.basename(rel)
+            tests[name] = _js_test(text, rel) if language == "javascript" else text
+        elif not (language == "javascript" and rel in JS_TOOLING):
+            repo[rel] = text
+    for rel in solution_files:
+        repo[rel] = _read(folder, rel, where, "files.solution")
+    solution = {
+        stub: _read(folder, example, where, "files.example")
+        for stub, example in zip(solution_files, example_files, strict=True)
+    }
+
+    if language == "python":
+        command = PYTEST_COMMAND
+    elif language == "go":
+        command = GO_COMMAND
+        if "go.mod" not in repo:
+            raise ImportProblem(
+                f"{where}: go.mod does not exist (a Go exercise needs its module file)"
+            )
+    else:
+        spec_files = sorted(tests)
+        if jest_compat.FILE_NAME in tests:
+            raise ImportProblem(f"{where}: a test file is named {jest_compat.FILE_NAME} (reserved)")
+        if any(_USES_JEST_GLOBALS.search(t) for t in tests.values()):
+            tests[jest_compat.FILE_NAME] = jest_compat.SOURCE
+        command = NODE_COMMAND.format(files=" ".join(f"tests/{name}" for name in spec_files))
+        repo["package.json"] = (
+            json.dumps({"name": folder.name, "private": True, "type": "module"}, indent=2) + "\n"
+        )
+
+    return TaskDraft(
+        id=task_id,
+        title=f"{_title(folder.name)} (Exercism, {language})",
+        category=category,
+        language=language,
+        difficulty="medium",
+        grade_command=command,
+        prompt=_prompt(folder, folder.name, solution_files, where),
+        repo=repo,
+        tests=tests,
+        solution=solution,
+        tags=("imported", "exercism", language),
+        timeout_s=120,
+        comment=f"Imported from the Exercism exercise {folder.name!r} by `routr tasks import exercism`.",
+    )
+
+
+def import_exercism(root: Path, out_dir: Path, category: str = "feature") -> ImportReport:
+    """Convert every exercise under ``root`` into ``out_dir/<id>/``; bad ones are reported."""
+    drafts: list[TaskDraft | ImportProblem] = []
+    for folder in find_exercises(root):
+        try:
+            drafts.append(exercise_to_draft(folder, category))
+        except ImportProblem as exc:
+            drafts.append(exc)
+    return write_drafts(drafts, out_dir)

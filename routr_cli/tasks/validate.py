@@ -1,0 +1,284 @@
+"""Prove, in the real sandbox, that a task is fit to grade models (task-format.md, Validity).
+
+For each task: the reference (``repo/`` + ``solution/``) passes every test on ``runs``
+runs in a row; ``repo/`` alone fails every ``fail_to_pass`` test and passes every
+``pass_to_pass`` test; ``fail_to_pass`` is not empty; every listed id is in the report;
+the prompt leaks neither tests nor solution. With ``write``, the two lists are computed
+from the same runs and written into task.toml first (never when the reference fails a
+test), then checked like hand-written ones.
+
+A problem is a sentence naming the rule and the test, so a task author can act on it.
+A test missing from a report counts as not passing: when ``repo/`` alone cannot even
+import the module under test, pytest reports a collection error instead of the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from routr_cli.errors import TaskFormatError
+from routr_cli.grading.model import Grade
+from routr_cli.sandbox.base import SandboxFactory
+from routr_cli.tasks.leak import describe_leak, task_leaks
+from routr_cli.tasks.load import find_task_folders, load_task
+from routr_cli.tasks.model import Task
+from routr_cli.tasks.toml_write import write_test_lists
+
+MAX_NAMED = 3  # tests named per problem before "and N more"
+_INFRA_REASONS = {
+    "timeout": "timed out",
+    "out_of_memory": "ran out of memory",
+    "sandbox_error": "hit a sandbox error",
+    "unappliable": "could not be applied to repo/",
+    "no_report": "wrote no JUnit report",
+}
+
+
+@dataclass(frozen=True)
+class TaskValidation:
+    """The verdict on one task; ``problems`` is empty exactly when it is valid."""
+
+    id: str
+    problems: tuple[str, ...]
+    fail_to_pass: tuple[str, ...] = ()
+    pass_to_pass: tuple[str, ...] = ()
+    runs: int = 0
+    duration_s: float = 0.0
+    written: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def line(self) -> str:
+        """``ok <id> (...)`` or ``INVALID <id>: <problems>``: one line, always."""
+        if self.valid:
+            wrote = ", lists written" if self.written else ""
+            return (
+                f"ok {self.id} ({self.runs} run{'s' if self.runs != 1 else ''}, "
+                f"{len(self.fail_to_pass)} fail_to_pass, {len(self.pass_to_pass)} pass_to_pass, "
+                f"{self.duration_s:.1f} s{wrote})"
+            )
+        return f"INVALID {self.id}: " + "; ".join(p.replace("\n", " ") for p in self.problems)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "valid": self.valid,
+            "problems": list(self.problems),
+            "fail_to_pass": list(self.fail_to_pass),
+            "pass_to_pass": list(self.pass_to_pass),
+            "duration_s": round(self.duration_s, 3),
+            "written": self.written,
+        }
+
+
+def _names(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:MAX_NAMED])
+    return shown + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
+
+
+def _infra_problem(label: str, grade: Grade) -> str | None:
+    if grade.reason is None or grade.reason == "tests_failed":
+        return None
+    what = _INFRA_REASONS.get(grade.reason, grade.reason)
+    code = "" if grade.exit_code is None else f", exit code {grade.exit_code}"
+    return f"{label} {what} ({grade.reason}{code})"
+
+
+def _outcomes(grade: Grade) -> dict[str, str]:
+    return {test.id: test.outcome for test in grade.tests}
+
+
+@dataclass
+class _Evidence:
+    """What the sandbox runs showed, independent of the lists in task.toml."""
+
+    reference: list[dict[str, str]] = field(default_factory=list)
+    repo_only: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # reference-side and infra problems
+
+    @property
+    def known_ids(self) -> set[str]:
+        ids: set[str] = set(self.repo_only)
+        for run in self.reference:
+            ids |= set(run)
+        return ids
+
+    def passes_with_reference(self, test_id: str) -> bool:
+        return all(run.get(test_id) == "passed" for run in self.reference)
+
+    def computed_lists(self) -> tuple[list[str], list[str]]:
+        """(fail_to_pass, pass_to_pass) as the runs define them, sorted."""
+        passing = sorted(
+            i for i in set[str]().union(*self.reference) if self.passes_with_reference(i)
+        )
+        fail = [i for i in passing if self.repo_only.get(i) != "passed"]
+        keep = [i for i in passing if self.repo_only.get(i) == "passed"]
+        return fail, keep
+
+
+def _gather(task: Task, backend: SandboxFactory, runs: int) -> _Evidence:
+    from routr_cli.grading import grade_reference, grade_repo_only
+
+    evidence = _Evidence()
+    for run in range(1, runs + 1):
+        grade = grade_reference(task, backend, raise_sandbox_errors=True)
+        label = f"the reference (run {run}/{runs})" if runs > 1 else "the reference"
+        infra = _infra_problem(label, grade)
+        if infra:
+            evidence.problems.append(infra)
+        evidence.reference.append(_outcomes(grade))
+    repo_grade = grade_repo_only(task, backend, raise_sandbox_errors=True)
+    if repo_grade.reason == "sandbox_error":
+        evidence.problems.append(_infra_problem("repo/ alone", repo_grade) or "")
+    evidence.repo_only = _outcomes(repo_grade)
+
+    seen = set[str]().union(*evidence.reference)
+    if not seen:
+        evidence.problems.append("the reference run's report lists no tests (at least one needed)")
+    failing = sorted(i for i in seen if not evidence.passes_with_reference(i))
+    always_bad = [i for i in failing if all(run.get(i) != "passed" for run in evidence.reference)]
+    flaky = [i for i in failing if i not in always_bad]
+    if always_bad:
+        how = {evidence.reference[0].get(i, "missing") for i in always_bad}
+        evidence.problems.append(
+            f"the reference does not pass {len(always_bad)} test(s) "
+            f"({'/'.join(sorted(how))}): {_names(always_bad)}"
+        )
+    for test_id in flaky:
+        passed = sum(run.get(test_id) == "passed" for run in evidence.reference)
+        evidence.problems.append(
+            f"flaky with the reference: {test_id} passed {passed} of {runs} runs"
+        )
+    return evidence
+
+
+def _check_lists(task: Task, evidence: _Evidence) -> list[str]:
+    problems: list[str] = []
+    f2p, p2p = list(task.grade.fail_to_pass), list(task.grade.pass_to_pass)
+    if not f2p:
+        computed_f2p, _ = evidence.computed_lists()
+        if evidence.reference and not computed_f2p and not evidence.problems:
+            problems.append(
+                "fail_to_pass is empty and every test already passes on repo/ alone "
+                "(the task is already solved)"
+            )
+        else:
+            problems.append("fail_to_pass is empty (run `routr tasks validate --write` to fill it)")
+    both = sorted(set(f2p) & set(p2p))
+    if both:
+        problems.append(f"listed in both fail_to_pass and pass_to_pass: {_names(both)}")
+    known = evidence.known_ids
+    unknown = sorted({i for i in f2p + p2p if i not in known})
+    if unknown:
+        problems.append(f"listed test id(s) not in the report: {_names(unknown)}")
+    already = sorted(i for i in f2p if evidence.repo_only.get(i) == "passed")
+    if already:
+        problems.append(f"fail_to_pass test(s) already pass on repo/ alone: {_names(already)}")
+    broken = sorted(i for i in p2p if i in known and evidence.repo_only.get(i) != "passed")
+    if broken:
+        problems.append(
+            f"pass_to_pass test(s) do not pass on repo/ alone (move them to fail_to_pass): "
+            f"{_names(broken)}"
+        )
+    return problems
+
+
+def validate_task(
+    task: Task, backend: SandboxFactory, runs: int = 1, write: bool = False
+) -> TaskValidation:
+    """Run the reference ``runs`` times and ``repo/`` once, then check every rule.
+
+    Raises ``SandboxUnavailable`` when the sandbox infrastructure is down; every other
+    failure is a problem in the result.
+    """
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    started = time.monotonic()
+    problems = [describe_leak(leak) for leak in task_leaks(task)]
+    evidence = _gather(task, backend, runs)
+    problems.extend(evidence.problems)
+    written = False
+    if write and not evidence.problems:
+        fail, keep = evidence.computed_lists()
+        toml_path = task.path / "task.toml"
+        try:
+            written = write_test_lists(toml_path, fail, keep)
+            task = load_task(task.path)
+        except TaskFormatError as exc:
+            problems.append(f"could not write the test lists: {exc}")
+    problems.extend(_check_lists(task, evidence))
+    return TaskValidation(
+        id=task.id,
+        problems=tuple(problems),
+        fail_to_pass=task.grade.fail_to_pass,
+        pass_to_pass=task.grade.pass_to_pass,
+        runs=runs,
+        duration_s=time.monotonic() - started,
+        written=written,
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A task folder to validate: loaded, or the loader's one-line complaint."""
+
+    name: str
+    task: Task | None
+    error: TaskFormatError | None = None
+
+
+def collect_candidates(root: Path, ids: Sequence[str] | None = None) -> list[Candidate]:
+    """Every task folder under ``root`` (or the ``ids`` given), malformed ones included."""
+    folders = find_task_folders(root)
+    if ids:
+        by_name = {p.name: p for p in folders}
+        missing = [i for i in ids if i not in by_name]
+        if missing:
+            raise TaskFormatError(
+                f"unknown task id {missing[0]!r} in {root} (see `routr tasks list`)"
+            )
+        folders = [by_name[i] for i in dict.fromkeys(ids)]
+    out: list[Candidate] = []
+    for folder in folders:
+        try:
+            out.append(Candidate(folder.name, load_task(folder)))
+        except TaskFormatError as exc:
+            out.append(Candidate(folder.name, None, exc))
+    return out
+
+
+def validate_candidates(
+    candidates: Sequence[Candidate],
+    backend: SandboxFactory,
+    runs: int = 1,
+    write: bool = False,
+    jobs: int = 1,
+) -> Iterator[TaskValidation]:
+    """Validate in a thread pool of ``jobs`` (capped at the CPU count), yielding in order.
+
+    A ``SandboxUnavailable`` from any task cancels the tasks not yet started and
+    propagates: with the infrastructure down, no verdict would mean anything.
+    """
+    workers = max(1, min(jobs, os.cpu_count() or 1))
+
+    def one(candidate: Candidate) -> TaskValidation:
+        if candidate.task is None:
+            return TaskValidation(candidate.name, (str(candidate.error),))
+        return validate_task(candidate.task, backend, runs=runs, write=write)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="validate") as pool:
+        futures: list[Future[TaskValidation]] = [pool.submit(one, c) for c in candidates]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
