@@ -1,10 +1,112 @@
-"""`routr bench`: parse flags, call routr_cli.bench, render progress and results."""
+"""`routr bench`: parse flags, call routr_cli.bench, render progress and results.
+
+Exit codes: 0 done (or stopped by --max-cost), 1 below --fail-under, 130 Ctrl-C, and
+the error tree's codes for bad input (2), Docker (3), the database (4).
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import typer
 
+TASKS_HELP = "Folder of task folders (default: the bundled suite, or $ROUTR_TASKS)."
 
-def bench() -> None:
+
+def bench(
+    models: list[str] = typer.Option(
+        ..., "-m", "--model", help="Model to bench, provider/model (repeatable)."
+    ),
+    tasks: Path | None = typer.Option(None, "--tasks", help=TASKS_HELP),
+    category: list[str] = typer.Option([], "--category", help="Only this category (repeatable)."),
+    task: list[str] = typer.Option([], "--task", help="Only this task id (repeatable)."),
+    solver: str = typer.Option(
+        "edit", "--solver", help="How the model attacks a task: edit or repair."
+    ),
+    epochs: int = typer.Option(1, "--epochs", help="Attempts per task and model."),
+    jobs: int = typer.Option(4, "--jobs", "-j", help="Attempts in flight (model calls)."),
+    max_cost: float | None = typer.Option(
+        None, "--max-cost", help="Stop scheduling new attempts once this run spent this many USD."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed for the simulated models."),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Do not replay cached model responses (fresh ones are still saved).",
+    ),
+    shard: str | None = typer.Option(
+        None,
+        "--shard",
+        help="Run shard i of n (e.g. 1/4), split by attempt key; merge with `routr db merge`.",
+    ),
+    db: Path | None = typer.Option(
+        None, "--db", help="Results database (default: reports/routr.duckdb or $ROUTR_DB)."
+    ),
+    json_out: Path | None = typer.Option(
+        None, "--json", help="Write the attempts and a summary as JSON here."
+    ),
+    junit_out: Path | None = typer.Option(
+        None, "--junit", help="Write one JUnit testcase per attempt here."
+    ),
+    fail_under: float | None = typer.Option(
+        None, "--fail-under", help="Exit 1 when the pass rate (0..1) is below this."
+    ),
+    sim_latency: float = typer.Option(
+        1.0, "--sim-latency", help="Scale the simulated models' latency (0: answer at once)."
+    ),
+) -> None:
     """Run tasks against models and grade them in the sandbox."""
-    raise typer.Exit(2)
+    from rich.console import Console
+
+    from routr_cli.bench.keys import parse_shard
+    from routr_cli.bench.progress import make_progress
+    from routr_cli.bench.reports import write_json, write_junit
+    from routr_cli.bench.runner import BenchInterrupted
+    from routr_cli.bench.secrets import scrub_argv
+    from routr_cli.bench.session import BenchOptions, run_bench
+    from routr_cli.errors import ConfigError
+    from routr_cli.paths import default_db, default_tasks_dir
+
+    if fail_under is not None and not 0.0 <= fail_under <= 1.0:
+        raise ConfigError(f"--fail-under {fail_under}: give a pass rate between 0 and 1, e.g. 0.6")
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    options = BenchOptions(
+        models=models,
+        tasks_dir=tasks if tasks is not None else default_tasks_dir(),
+        db=db if db is not None else default_db(),
+        categories=category,
+        task_ids=task,
+        solver=solver,
+        epochs=epochs,
+        jobs=jobs,
+        max_cost_usd=max_cost,
+        seed=seed,
+        use_cache=not no_cache,
+        shard=parse_shard(shard) if shard else None,
+        sim_latency_scale=sim_latency,
+        argv=scrub_argv(["routr", *sys.argv[1:]]),
+    )
+    try:
+        report = run_bench(options, make_progress, lambda line: err.print(line, markup=False))
+    except KeyboardInterrupt:  # before the runner started: nothing was attempted
+        raise BenchInterrupted("interrupted before any attempt: run the command again") from None
+    outcome = report.outcome
+    if outcome.message:
+        err.print(outcome.message, markup=False)
+    summary = report.summary
+    rate = summary["pass_rate"]
+    rate_text = "-" if rate is None else f"{rate:.1%}"
+    err.print(
+        f"run {report.run_id}: {outcome.recorded} new attempts, spend ${outcome.totals.spend_usd:.4f}; "
+        f"{summary['attempts']} attempts in scope, {summary['solved']} solved ({rate_text}); "
+        f"see `routr rank --db {options.db}`",
+        markup=False,
+    )
+    if json_out is not None:
+        write_json(json_out, report.rows, summary, report.run_id)
+    if junit_out is not None:
+        write_junit(junit_out, report.rows)
+    if fail_under is not None and (rate is None or rate < fail_under):
+        err.print(f"pass rate {rate_text} is below --fail-under {fail_under:.1%}", markup=False)
+        raise typer.Exit(1)

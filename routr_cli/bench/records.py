@@ -1,0 +1,65 @@
+"""Turn a solver's ``SolveResult`` into the row the store keeps."""
+
+from __future__ import annotations
+
+from routr_cli.bench.cache import CacheStats
+from routr_cli.bench.keys import WorkItem
+from routr_cli.solvers.base import SolveResult
+from routr_cli.store.db import utc_now
+from routr_cli.store.records import AttemptRecord, AttemptTestRow
+
+
+def is_simulated_name(model: str) -> bool:
+    return model.startswith("sim/")
+
+
+def build_attempt(
+    item: WorkItem,
+    result: SolveResult,
+    *,
+    run_id: str,
+    provider: str,
+    solver: str,
+    solver_params: dict[str, object],
+    cost_usd: float | None,
+    stats: CacheStats,
+) -> AttemptRecord:
+    grade = result.grade
+    usage = result.usage
+    return AttemptRecord(
+        attempt_key=item.key,
+        run_id=run_id,
+        task_id=item.task.id,
+        task_hash=item.task.content_hash,
+        category=item.task.category,
+        model=item.model,
+        provider=provider,
+        simulated=is_simulated_name(item.model),
+        solver=solver,
+        solver_params=dict(solver_params),
+        epoch=item.epoch,
+        status=result.status,
+        solved=result.solved,
+        score=grade.score if grade is not None else 0.0,
+        reason=grade.reason if grade is not None else None,
+        error_message=result.error or None,
+        turns=result.turns,
+        first_turn_solved=result.first_turn_solved,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cached_input_tokens=usage.cached_input_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+        reasoning_tokens=usage.reasoning_tokens,
+        cost_usd=cost_usd,
+        provider_cost_usd=result.provider_cost_usd,
+        latency_s=result.latency_s,
+        grade_duration_s=result.grade_duration_s,
+        timed_out=grade.timed_out if grade is not None else False,
+        cached_responses=stats.replayed,
+        transcript=result.transcript,
+        created_at=utc_now(),
+        tests=tuple(
+            AttemptTestRow(t.id, t.outcome, t.duration_s) for t in (grade.tests if grade else ())
+        ),
+        new_cache_entries=tuple(stats.new_entries),
+    )

@@ -1,0 +1,278 @@
+"""The bench loop: a pool of workers attempts tasks, the main thread records results.
+
+Workers run whole attempts (model calls through the solver, gradings through a
+semaphore capped at the CPU count, since sandboxes are CPU-bound and model calls are
+not). Each finished attempt goes on a queue; the main thread -- the store's only writer
+-- commits it at once, so a killed process loses at most what was in flight, and the
+attempt key (the primary key, skipped on resume) rules out duplicates.
+
+Stopping: ``--max-cost`` stops scheduling once this run's paid spend reaches it; Ctrl-C
+sets a flag every worker checks before its next model call or grading, keeps what
+finished, and raises ``BenchInterrupted``; a sandbox failure (``sandbox_error``) is the
+infrastructure, not the model, so it is not recorded and stops the run with one line.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from routr_cli.bench.cache import CachedModel, CacheStats, CachingProvider, ResponseCache
+from routr_cli.bench.keys import WorkItem
+from routr_cli.bench.records import build_attempt
+from routr_cli.errors import RoutrError, SandboxUnavailable
+from routr_cli.grading.model import Grade
+from routr_cli.providers.base import Provider, Usage
+from routr_cli.solvers.base import Solver, SolveResult
+from routr_cli.store.db import Store
+from routr_cli.store.records import AttemptRecord
+from routr_cli.store.write import record_attempt
+from routr_cli.tasks.model import Change, Task
+
+StopReason = Literal["completed", "budget", "interrupted", "sandbox"]
+GradeFn = Callable[[Task, Change], Grade]
+CostFn = Callable[[str, Usage], float | None]
+
+
+class BenchInterrupted(RoutrError):
+    """Ctrl-C: finished attempts are kept; the same command resumes."""
+
+    exit_code = 130
+
+
+class ModelHandle(Protocol):
+    """A resolved model, as the runner needs it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def provider(self) -> Provider: ...
+
+
+@dataclass
+class RunTotals:
+    """What progress shows: counts, pass rate and paid spend of this run so far."""
+
+    total: int
+    started_at: float = field(default_factory=time.monotonic)
+    done: int = 0
+    solved: int = 0
+    errors: int = 0
+    spend_usd: float = 0.0
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.solved / self.done if self.done else None
+
+    def eta_s(self) -> float | None:
+        if not self.done:
+            return None
+        elapsed = time.monotonic() - self.started_at
+        return elapsed / self.done * (self.total - self.done)
+
+
+class ProgressSink(Protocol):
+    def attempt_done(self, record: AttemptRecord, totals: RunTotals) -> None: ...
+
+    def note(self, message: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Finished:
+    item: WorkItem
+    result: SolveResult | None
+    stats: CacheStats
+    cancelled: bool
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    stop_reason: StopReason
+    recorded: int
+    totals: RunTotals
+    message: str = ""
+
+
+@dataclass
+class BenchRunner:
+    store: Store
+    run_id: str
+    models: Mapping[str, ModelHandle]
+    provider_names: Mapping[str, str]
+    solver: Solver
+    solver_params: dict[str, object]
+    grade: GradeFn
+    cost: CostFn
+    cache: ResponseCache
+    progress: ProgressSink
+    jobs: int = 1
+    max_cost_usd: float | None = None
+    grading_slots: int = field(default_factory=lambda: os.cpu_count() or 1)
+    on_cancel: Callable[[], None] = lambda: None  # e.g. close the HTTP client
+    drain_timeout_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._grading = threading.BoundedSemaphore(max(1, self.grading_slots))
+        self._sandbox_failure: SandboxUnavailable | None = None
+        self._results: queue.Queue[Finished] = queue.Queue()
+
+    # -- worker side ----------------------------------------------------------------
+
+    def _grader(self, task: Task) -> Callable[[Change], Grade]:
+        def grade(change: Change) -> Grade:
+            from routr_cli.bench.cache import RunCancelled
+
+            if self._stop.is_set():
+                raise RunCancelled("the run is stopping")
+            with self._grading:
+                if self._stop.is_set():
+                    raise RunCancelled("the run is stopping")
+                try:
+                    return self.grade(task, change)
+                except SandboxUnavailable as exc:
+                    self._sandbox_failure = self._sandbox_failure or exc
+                    raise
+
+        return grade
+
+    def _attempt(self, item: WorkItem) -> None:
+        base = self.models[item.model]
+        provider = CachingProvider(
+            base.provider, item.model, item.epoch, self.cache, should_stop=self._stop.is_set
+        )
+        model = CachedModel(
+            base.name, base.model_id, provider, getattr(base, "context_window", None)
+        )
+        try:
+            result = self.solver.solve(item.task, model, self._grader(item.task), epoch=item.epoch)
+        except BaseException as exc:  # a solver bug must not hang the main thread
+            self._results.put(Finished(item, None, provider.stats, self._stop.is_set(), exc))
+            return
+        self._results.put(Finished(item, result, provider.stats, self._stop.is_set()))
+
+    # -- main thread ----------------------------------------------------------------
+
+    def _record(self, finished: Finished, totals: RunTotals) -> bool:
+        result = finished.result
+        assert result is not None
+        item = finished.item
+        record = build_attempt(
+            item,
+            result,
+            run_id=self.run_id,
+            provider=self.provider_names[item.model],
+            solver=self.solver.name,
+            solver_params=self.solver_params,
+            cost_usd=self.cost(item.model, result.usage),
+            stats=finished.stats,
+        )
+        if not record_attempt(self.store, record):
+            return False
+        paid = self.cost(item.model, finished.stats.paid_usage) or 0.0
+        totals.done += 1
+        totals.solved += int(record.solved)
+        totals.errors += int(record.status == "provider_error")
+        totals.spend_usd += paid
+        self.progress.attempt_done(record, totals)
+        return True
+
+    def _handle(self, finished: Finished, totals: RunTotals) -> str | None:
+        """Record one finished attempt; return a message when the run must stop."""
+        if finished.error is not None:
+            raise finished.error
+        result = finished.result
+        assert result is not None
+        if result.status == "sandbox_error":
+            failure = self._sandbox_failure
+            detail = str(failure) if failure else result.error
+            return f"sandbox failed ({detail})"
+        if finished.cancelled and result.status == "provider_error":
+            return None  # stopped by us mid-attempt: not the model's failure
+        self._record(finished, totals)
+        return None
+
+    def _budget_reached(self, totals: RunTotals) -> bool:
+        return self.max_cost_usd is not None and totals.spend_usd >= self.max_cost_usd
+
+    def run(self, work: Sequence[WorkItem]) -> RunOutcome:
+        totals = RunTotals(total=len(work))
+        pending = list(reversed(work))  # pop() from the end keeps the planned order
+        pool = ThreadPoolExecutor(max_workers=max(1, self.jobs), thread_name_prefix="routr-bench")
+        in_flight = 0
+        stop_reason: StopReason = "completed"
+        message = ""
+        try:
+            while pending or in_flight:
+                while pending and in_flight < self.jobs and stop_reason == "completed":
+                    if self._budget_reached(totals):
+                        stop_reason = "budget"
+                        message = (
+                            f"spend ${totals.spend_usd:.4f} reached --max-cost "
+                            f"${self.max_cost_usd:.4f}: {len(pending)} attempts not started"
+                        )
+                        break
+                    pool.submit(self._attempt, pending.pop())
+                    in_flight += 1
+                if stop_reason != "completed" and not in_flight:
+                    break
+                try:
+                    finished = self._results.get(timeout=0.25)
+                except queue.Empty:
+                    continue
+                in_flight -= 1
+                failure = self._handle(finished, totals)
+                if failure and stop_reason == "completed":
+                    stop_reason = "sandbox"
+                    message = failure
+                    self._stop.set()
+                    pending.clear()
+        except KeyboardInterrupt:
+            self._stop.set()
+            self.on_cancel()
+            self._drain(in_flight, totals)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise BenchInterrupted(
+                f"interrupted: {totals.done} attempts recorded, the rest not started or "
+                "cancelled: resume with the same command"
+            ) from None
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        if stop_reason == "sandbox":
+            raise SandboxUnavailable(
+                f"{message}; {totals.done} attempts recorded: "
+                "fix Docker (`routr sandbox build`), then resume with the same command"
+            )
+        return RunOutcome(stop_reason, totals.done, totals, message)
+
+    def _drain(self, in_flight: int, totals: RunTotals) -> None:
+        """After Ctrl-C: keep what finishes soon; a second Ctrl-C stops waiting."""
+        deadline = time.monotonic() + self.drain_timeout_s
+        try:
+            while in_flight and time.monotonic() < deadline:
+                try:
+                    finished = self._results.get(timeout=0.25)
+                except queue.Empty:
+                    continue
+                in_flight -= 1
+                result = finished.result
+                if (
+                    finished.error is None
+                    and result is not None
+                    and not finished.cancelled
+                    and result.status != "sandbox_error"
+                ):
+                    self._record(finished, totals)
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,262 @@
+"""One ``routr bench`` invocation, start to finish, behind the CLI.
+
+Order matters: everything that can be wrong with the command (flags, task selection,
+solver, model names, keys, Docker and its images) fails with one line *before* any
+model is called, so a typo never costs money. Then the work is planned, the recorded
+part skipped, and the runner does the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from routr_cli import __version__
+from routr_cli.bench.cache import ResponseCache
+from routr_cli.bench.keys import Shard, plan_work, select_work
+from routr_cli.bench.reports import summarize
+from routr_cli.bench.runner import BenchRunner, ProgressSink, RunOutcome
+from routr_cli.bench.sandboxes import TrackingBackend
+from routr_cli.errors import ConfigError, SandboxUnavailable
+from routr_cli.store.db import Store, utc_now
+from routr_cli.store.records import RunRecord, TaskSnapshot
+from routr_cli.tasks.model import Task
+
+SIM_BASE_URL_ENV = "ROUTR_SIM_BASE_URL"
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    models: list[str]
+    tasks_dir: Path
+    db: Path
+    categories: list[str] = field(default_factory=list)
+    task_ids: list[str] = field(default_factory=list)
+    solver: str = "edit"
+    solver_params: dict[str, Any] = field(default_factory=dict)
+    epochs: int = 1
+    jobs: int = 4
+    max_cost_usd: float | None = None
+    seed: int = 0
+    use_cache: bool = True
+    shard: Shard | None = None
+    sim_latency_scale: float = 1.0
+    argv: list[str] = field(default_factory=list)  # scrubbed
+
+    def check(self) -> None:
+        if not self.models:
+            raise ConfigError(
+                "name at least one model: -m provider/model (see `routr models list`)"
+            )
+        if self.epochs < 1:
+            raise ConfigError(f"--epochs {self.epochs}: must be at least 1")
+        if self.jobs < 1:
+            raise ConfigError(f"--jobs {self.jobs}: must be at least 1")
+        if self.max_cost_usd is not None and self.max_cost_usd <= 0:
+            raise ConfigError(f"--max-cost {self.max_cost_usd}: must be a positive amount in USD")
+        if self.sim_latency_scale < 0:
+            raise ConfigError("--sim-latency must be 0 or more (0: answer at once)")
+
+    def config_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("argv")
+        data["tasks_dir"] = str(self.tasks_dir)
+        data["db"] = str(self.db)
+        data["shard"] = f"{self.shard.index}/{self.shard.count}" if self.shard else None
+        return data
+
+
+@dataclass
+class BenchReport:
+    run_id: str
+    outcome: RunOutcome
+    planned: int
+    already_recorded: int
+    other_shards: int
+    rows: list[dict[str, Any]]  # every attempt this command is responsible for
+    summary: dict[str, Any]
+    pruned_containers: list[str] = field(default_factory=list)
+
+
+def select_tasks(options: BenchOptions) -> list[Task]:
+    from routr_cli.tasks.load import load_tasks
+
+    tasks = load_tasks(options.tasks_dir, options.task_ids or None)
+    if options.categories:
+        present = sorted({t.category for t in tasks})
+        unknown = [c for c in options.categories if c not in present]
+        if unknown:
+            raise ConfigError(
+                f"--category {unknown[0]!r}: no such category in {options.tasks_dir} "
+                f"(present: {', '.join(present)})"
+            )
+        tasks = [t for t in tasks if t.category in options.categories]
+    if not tasks:
+        raise ConfigError(f"no tasks selected in {options.tasks_dir}: check --tasks/--task")
+    return tasks
+
+
+def snapshot(task: Task) -> TaskSnapshot:
+    from routr_cli.tasks.stats import task_facts
+
+    facts = task_facts(task)
+    return TaskSnapshot(
+        task.content_hash, task.id, task.title, task.category, task.language,
+        task.difficulty, facts.files, facts.lines,
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def sim_server(options: BenchOptions) -> Iterator[str | None]:
+    """Serve the simulated models in-process when any is named; yield the base URL."""
+    from routr_cli.providers.sim.catalog import is_simulated
+
+    if not any(is_simulated(m) for m in options.models):
+        yield None
+        return
+    from routr_cli.providers.sim.server import start_sim_server
+
+    handle = start_sim_server(options.tasks_dir, options.seed, options.sim_latency_scale)
+    previous = os.environ.get(SIM_BASE_URL_ENV)
+    os.environ[SIM_BASE_URL_ENV] = handle.base_url
+    try:
+        yield handle.base_url
+    finally:
+        if previous is None:
+            os.environ.pop(SIM_BASE_URL_ENV, None)
+        else:
+            os.environ[SIM_BASE_URL_ENV] = previous
+        handle.close()
+
+
+def check_model_names(
+    models: list[str], note: Callable[[str], None], max_cost_usd: float | None
+) -> None:
+    """Simulated names must exist (with a did-you-mean); unpriced models get a warning."""
+    from routr_cli.providers.pricing import price_for
+    from routr_cli.providers.sim.catalog import get_sim_model, is_simulated
+
+    for name in models:
+        if is_simulated(name):
+            get_sim_model(name)
+        elif price_for(name) is None:
+            limit = " and --max-cost cannot limit it" if max_cost_usd is not None else ""
+            note(f"no price known for {name}: its cost is recorded as unknown{limit}")
+
+
+def check_images(backend: Any, tasks: list[Task]) -> None:
+    """Resolve every image the tasks need now: Docker down or an image missing is one line."""
+    for image in sorted({t.image for t in tasks}):
+        backend.image_tag(image)
+
+
+def run_bench(
+    options: BenchOptions,
+    make_progress: Callable[[int], Any],
+    note: Callable[[str], None],
+    backend: Any | None = None,
+) -> BenchReport:
+    """Validate, plan, resume, run; ``make_progress(total)`` gives a context-managed sink."""
+    import httpx
+
+    from routr_cli.grading.grader import grade_change
+    from routr_cli.providers.pricing import cost_usd
+    from routr_cli.providers.registry import resolve_model
+    from routr_cli.solvers import get_solver
+    from routr_cli.store import read, write
+
+    options.check()
+    tasks = select_tasks(options)
+    solver = get_solver(options.solver, **options.solver_params)
+    models = list(dict.fromkeys(options.models))  # repeated -m: once
+    check_model_names(models, note, options.max_cost_usd)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(sim_server(options))
+        client = stack.enter_context(httpx.Client())
+        resolved = {name: resolve_model(name, client) for name in models}
+        store = stack.enter_context(Store.open(options.db))
+        items = plan_work(
+            tasks, list(resolved), options.epochs, options.solver, options.solver_params
+        )
+        recorded = read.recorded_keys(store, [i.key for i in items])
+        selection = select_work(items, options.shard, recorded)
+        if selection.other_shards:
+            note(
+                f"shard {options.shard}: {len(items) - selection.other_shards} of {len(items)} attempts"
+            )
+        if selection.already_recorded:
+            note(
+                f"{selection.already_recorded} attempts already recorded in {options.db}: skipping them"
+            )
+        run_id = f"{utc_now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        tracking = TrackingBackend(backend if backend is not None else _docker_backend())
+        if selection.todo:
+            check_images(tracking.inner, [i.task for i in selection.todo])
+        write.save_snapshots(store, [snapshot(t) for t in tasks])
+        write.begin_run(
+            store,
+            RunRecord(run_id, utc_now(), options.argv, __version__, options.config_json()),
+        )
+        cache = ResponseCache(
+            read.cached_responses(store, resolved) if options.use_cache else {},
+            read=options.use_cache,
+        )
+        status = "failed"
+        pruned: list[str] = []
+        try:
+            with make_progress(len(selection.todo)) as progress:
+                sink: ProgressSink = progress
+                runner = BenchRunner(
+                    store=store,
+                    run_id=run_id,
+                    models=resolved,
+                    provider_names={n: m.provider_name for n, m in resolved.items()},
+                    solver=solver,
+                    solver_params=options.solver_params,
+                    grade=lambda task, change: grade_change(
+                        task, change, tracking, raise_sandbox_errors=True
+                    ),
+                    cost=cost_usd,
+                    cache=cache,
+                    progress=sink,
+                    jobs=options.jobs,
+                    max_cost_usd=options.max_cost_usd,
+                    on_cancel=client.close,
+                )
+                outcome = runner.run(selection.todo)
+            status = "budget" if outcome.stop_reason == "budget" else "completed"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        except SandboxUnavailable:
+            status = "failed"
+            raise
+        except BaseException as exc:
+            status = "interrupted" if getattr(exc, "exit_code", None) == 130 else "failed"
+            raise
+        finally:
+            write.finish_run(store, run_id, status)
+            if status != "completed":
+                pruned = tracking.prune()
+        rows = read.attempts_for_keys(store, selection.keys)
+    return BenchReport(
+        run_id=run_id,
+        outcome=outcome,
+        planned=len(items),
+        already_recorded=selection.already_recorded,
+        other_shards=selection.other_shards,
+        rows=rows,
+        summary=summarize(rows),
+        pruned_containers=pruned,
+    )
+
+
+def _docker_backend() -> Any:
+    from routr_cli.sandbox.docker_backend import DockerBackend
+
+    return DockerBackend()
