@@ -53,7 +53,7 @@ def cap(text: str, limit: int = MAX_CHARS) -> str:
     return text[: limit - 40].rstrip() + "\n[... cut: feedback capped ...]"
 
 
-def test_feedback(grade: Grade, timeout_s: int, test_files: dict[str, str]) -> str:
+def repair_feedback(grade: Grade, timeout_s: int, test_files: dict[str, str]) -> str:
     """The feedback text for a failed grade, by the module's rule."""
     hidden = hidden_lines(test_files)
     if grade.timed_out or grade.reason == "timeout":

@@ -20,7 +20,7 @@ from __future__ import annotations
 from routr_cli.solvers.base import Grader, ResolvedModelLike, SolveResult
 from routr_cli.solvers.edit import EditSolver
 from routr_cli.solvers.edit_format import diff_states
-from routr_cli.solvers.feedback import test_feedback
+from routr_cli.solvers.feedback import repair_feedback
 from routr_cli.solvers.prompts import edit_error_message, test_failure_message
 from routr_cli.tasks.model import Task
 
@@ -47,7 +47,7 @@ class RepairSolver(EditSolver):
         if first.grade is None:
             conversation.say("user", edit_error_message(first.error))
         else:
-            feedback = test_feedback(first.grade, task.grade.timeout_s, task.test_files())
+            feedback = repair_feedback(first.grade, task.grade.timeout_s, task.test_files())
             changed = sorted(diff_states(original, first.state))
             conversation.say("user", test_failure_message(feedback, changed))
         second = self.turn(conversation, first.state, original, grader)

@@ -38,6 +38,7 @@ class SimHTTPServer(ThreadingHTTPServer):
 class SimRequestHandler(BaseHTTPRequestHandler):
     server: SimHTTPServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     server_version = "routr-sim/1"
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -204,6 +205,8 @@ def start_sim_server(
 ) -> SimServerHandle:
     """Serve the simulated models from a background thread on an ephemeral port."""
     server = make_server(tasks_dir, seed, latency_scale, host, 0)
-    thread = threading.Thread(target=server.serve_forever, name="routr-sim", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="routr-sim", daemon=True
+    )
     thread.start()
     return SimServerHandle(server, thread)

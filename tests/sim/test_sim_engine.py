@@ -1,0 +1,271 @@
+"""The simulated models' answers: seeded, realistic, and right exactly when the draw says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from routr_cli.errors import ConfigError, UnknownModelError
+from routr_cli.providers.sim import display_name, get_sim_model, is_simulated, load_sim_models
+from routr_cli.providers.sim.answers import uniform, wrong_answer
+from routr_cli.providers.sim.catalog import MISTAKE_KINDS
+from routr_cli.providers.sim.engine import PLAIN_REPLY, SimEngine, SimRequestError
+from routr_cli.solvers.edit_format import EditError, apply_answer
+from routr_cli.tasks.load import load_task
+from routr_cli.tasks.model import CATEGORIES, apply_change
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "solver_tasks"
+TASK = load_task(FIXTURES / "py-stats-median")
+
+
+def body(
+    model: str = "sim/swift", epoch: int = 0, turn: int = 1, fmt: str = "search-replace"
+) -> dict[str, object]:
+    return {
+        "model": model,
+        "messages": [
+            {"role": "system", "content": "sys"},
+            {"role": "user", "content": "task " * 50},
+        ],
+        "metadata": {
+            "routr_task": TASK.id,
+            "routr_task_hash": TASK.content_hash,
+            "routr_epoch": str(epoch),
+            "routr_turn": str(turn),
+            "routr_edit_format": fmt,
+        },
+    }
+
+
+def no_errors_engine(seed: int) -> SimEngine:
+    engine = SimEngine(FIXTURES, seed=seed, latency_scale=0.0)
+    return engine
+
+
+def answer(engine: SimEngine, **kw: object) -> tuple[str, str]:
+    """(text, kind), retrying injected errors the way a client would."""
+    for _ in range(20):
+        try:
+            reply = engine.handle(body(**kw))  # type: ignore[arg-type]
+        except SimRequestError as exc:
+            assert exc.status in (429, 500)
+            continue
+        return reply.text, reply.answer_kind
+    raise AssertionError("twenty injected errors in a row")
+
+
+def test_catalog_has_four_labelled_models_covering_every_category() -> None:
+    models = load_sim_models()
+    assert {"sim/frontier", "sim/budget", "sim/swift", "sim/flaky"} <= set(models)
+    for m in models.values():
+        assert is_simulated(m.name) and display_name(m.name).endswith("(simulated)")
+        assert all(c in m.skill for c in CATEGORIES)
+        assert set(m.mistakes) <= set(MISTAKE_KINDS)
+    assert models["sim/frontier"].input_usd_per_mtok > models["sim/budget"].input_usd_per_mtok
+    assert models["sim/swift"].tokens_per_second > models["sim/frontier"].tokens_per_second
+    assert models["sim/flaky"].rate_limited_rate > models["sim/swift"].rate_limited_rate
+    assert not is_simulated("openai/gpt-4.1") and display_name("openai/x") == "openai/x"
+
+
+def test_unknown_sim_model_suggests_a_name() -> None:
+    with pytest.raises(UnknownModelError, match="did you mean 'sim/swift'"):
+        get_sim_model("sim/swfit")
+
+
+def test_success_probability_follows_skill_difficulty_and_repair_bonus() -> None:
+    m = get_sim_model("frontier")
+    easy = m.success_probability("bugfix", "easy", 1)
+    hard = m.success_probability("bugfix", "hard", 1)
+    assert easy == pytest.approx(m.skill["bugfix"]) and hard < easy
+    assert m.success_probability("bugfix", "hard", 2) == pytest.approx(hard + m.repair_bonus)
+    assert m.success_probability("my-own-label", "easy", 1) == pytest.approx(m.skill["default"])
+
+
+def test_bad_models_file_is_a_config_error(tmp_path: Path) -> None:
+    bad = tmp_path / "models.toml"
+    bad.write_text('[models."frontier"]\n')
+    with pytest.raises(ConfigError, match="must start with 'sim/'"):
+        load_sim_models(bad)
+
+
+def test_same_seed_same_answers_and_different_seeds_differ() -> None:
+    def run(seed: int) -> list[str]:
+        engine = no_errors_engine(seed)
+        return [
+            answer(engine, model=m, epoch=e)[1]
+            for m in ("sim/swift", "sim/budget")
+            for e in range(12)
+        ]
+
+    first = run(1)
+    assert run(1) == first
+    assert run(2) != first
+    assert "reference" in first and any(k != "reference" for k in first)
+
+
+@pytest.mark.parametrize("fmt", ["search-replace", "whole"])
+def test_a_correct_answer_reproduces_the_reference_solution_exactly(fmt: str) -> None:
+    engine = no_errors_engine(0)
+    repo = TASK.repo_files()
+    target = apply_change(repo, TASK.solution_change())
+    seen = 0
+    for epoch in range(30):
+        text, kind = answer(engine, model="sim/frontier", epoch=epoch, fmt=fmt)
+        if kind == "reference":
+            assert apply_answer(repo, text) == target
+            seen += 1
+    assert seen >= 10  # frontier's easy-bugfix skill is 0.92
+
+
+@pytest.mark.parametrize("kind", MISTAKE_KINDS)
+@pytest.mark.parametrize("fmt", ["search-replace", "whole"])
+def test_every_mistake_is_wrong_in_its_own_way(kind: str, fmt: str) -> None:
+    repo = TASK.repo_files()
+    target = apply_change(repo, TASK.solution_change())
+    wrong = wrong_answer(repo, target, fmt, kind, 0.3)  # type: ignore[arg-type]
+    assert not wrong.correct
+    if fmt == "whole" and kind == "stale_search":
+        assert wrong.kind != "stale_search"  # falls to the next kind that fits
+    else:
+        assert wrong.kind == kind
+    try:
+        state = apply_answer(repo, wrong.text)
+    except EditError as exc:
+        assert wrong.kind in ("malformed", "stale_search"), exc
+        return
+    assert wrong.kind not in ("malformed", "stale_search")
+    assert state != target
+    if wrong.kind == "syntax_error":
+        assert ")( # unfinished edit" in state["stats/core.py"]
+    if wrong.kind == "wrong_file":
+        assert state["stats/core.py"] == repo["stats/core.py"]
+
+
+def test_repair_turn_answers_against_the_state_the_first_answer_left() -> None:
+    engine = no_errors_engine(0)
+    repo = TASK.repo_files()
+    target = apply_change(repo, TASK.solution_change())
+    first = wrong_answer(repo, target, "search-replace", "partial", 0.1).text
+    state = apply_answer(repo, first)
+    request = body(model="sim/frontier", turn=2)
+    request["messages"] = [
+        *request["messages"],  # type: ignore[list-item]
+        {"role": "assistant", "content": first},
+        {"role": "user", "content": "tests failed"},
+    ]
+    for seed in range(40):
+        engine = no_errors_engine(seed)
+        try:
+            reply = engine.handle(request)
+        except SimRequestError:
+            continue
+        if reply.answer_kind == "reference":
+            assert apply_answer(state, reply.text) == target
+            return
+    raise AssertionError("no successful repair draw in 40 seeds")
+
+
+def test_uniform_is_stable_across_runs() -> None:
+    assert uniform(0, "sim/swift", "abc", 1, 1) == uniform(0, "sim/swift", "abc", 1, 1)
+    assert 0.0 <= uniform("x") < 1.0
+
+
+def test_requests_without_task_metadata_get_a_plain_labelled_reply() -> None:
+    engine = no_errors_engine(0)
+    for _ in range(10):
+        try:
+            reply = engine.handle(
+                {"model": "swift", "messages": [{"role": "user", "content": "hi"}]}
+            )
+        except SimRequestError:
+            continue
+        assert reply.text == PLAIN_REPLY and reply.model == "sim/swift"
+        return
+    raise AssertionError("ten injected errors in a row")
+
+
+def test_task_mismatch_unknown_task_and_context_overflow_are_400s() -> None:
+    engine = no_errors_engine(0)
+    stale = body(model="sim/frontier")
+    stale["metadata"]["routr_task_hash"] = "0" * 16  # type: ignore[index]
+    unknown = body(model="sim/frontier")
+    unknown["metadata"]["routr_task"] = "no-such-task"  # type: ignore[index]
+    huge = {"model": "sim/budget", "messages": [{"role": "user", "content": "x" * 200_000}]}
+    for request, code in (
+        (stale, "task_version_mismatch"),
+        (unknown, "unknown_task"),
+        (huge, "context_length_exceeded"),
+    ):
+        for _ in range(10):
+            try:
+                engine.handle(request)
+            except SimRequestError as exc:
+                if exc.status in (429, 500):
+                    continue
+                assert exc.status == 400 and exc.body["error"]["code"] == code
+                break
+        else:
+            raise AssertionError(code)
+
+
+def test_error_injection_matches_the_configured_rates() -> None:
+    engine = no_errors_engine(7)
+    model = get_sim_model("sim/flaky")
+    counts = {429: 0, 500: 0, 200: 0}
+    n = 600
+    for i in range(n):
+        request = {"model": "sim/flaky", "messages": [{"role": "user", "content": f"hello {i}"}]}
+        try:
+            engine.handle(request)
+            counts[200] += 1
+        except SimRequestError as exc:
+            counts[exc.status] += 1
+            if exc.status == 429:
+                assert float(exc.headers["Retry-After"]) == 0.0  # latency_scale 0
+    assert abs(counts[429] / n - model.rate_limited_rate) < 0.05
+    assert abs(counts[500] / n - model.server_error_rate) < 0.05
+
+
+def test_a_retried_request_is_a_new_draw() -> None:
+    engine = no_errors_engine(3)
+    request = {"model": "sim/flaky", "messages": [{"role": "user", "content": "same"}]}
+    outcomes = []
+    for _ in range(30):
+        try:
+            engine.handle(request)
+            outcomes.append(200)
+        except SimRequestError as exc:
+            outcomes.append(exc.status)
+    assert 200 in outcomes and len(set(outcomes)) > 1
+
+
+def test_usage_and_latency_follow_the_model_figures() -> None:
+    engine = SimEngine(FIXTURES, seed=0, latency_scale=1.0)
+    model = get_sim_model("sim/frontier")
+    for _ in range(10):
+        try:
+            reply = engine.handle(body(model="sim/frontier"))
+        except SimRequestError:
+            continue
+        assert reply.prompt_tokens == (1 + 4) + (63 + 4)  # ceil(chars / 4) + 4 per message
+        assert reply.completion_tokens == -(-len(reply.text) // 4)
+        expected = model.ttft_s + reply.completion_tokens / model.tokens_per_second
+        assert reply.total_s == pytest.approx(expected)
+        assert reply.cached_tokens == 0  # short prefix: nothing cached
+        return
+    raise AssertionError("ten injected errors in a row")
+
+
+def test_max_tokens_truncates_with_finish_reason_length() -> None:
+    engine = no_errors_engine(0)
+    request = body(model="sim/frontier")
+    request["max_tokens"] = 10
+    for _ in range(10):
+        try:
+            reply = engine.handle(request)
+        except SimRequestError:
+            continue
+        assert reply.finish_reason == "length" and len(reply.text) == 40
+        return
+    raise AssertionError("ten injected errors in a row")
