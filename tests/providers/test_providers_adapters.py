@@ -1,0 +1,140 @@
+"""Each adapter against the fake vendor: request shape, text, usage, cost, streaming."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+
+import pytest
+from fake_vendor_server import FakeUsage, FakeVendor, Reply
+
+from routr_cli.providers.base import ChatRequest, ChatResponse, Message, Usage
+from routr_cli.providers.registry import ResolvedModel
+
+Resolve = Callable[..., ResolvedModel]
+MESSAGES = (
+    Message("system", "You are terse."),
+    Message("user", "Say hello."),
+    Message("assistant", "Hi."),
+    Message("user", "Again."),
+)
+EXPECTED_USAGE = Usage(
+    input_tokens=120, output_tokens=30, cached_input_tokens=40, cache_write_tokens=0,
+    reasoning_tokens=8,
+)  # fmt: skip
+MODELS = ["openai/gpt-4.1", "anthropic/claude-sonnet-4-20250514", "gemini/gemini-2.5-flash"]
+
+
+def drain(stream: Generator[str, None, ChatResponse]) -> tuple[list[str], ChatResponse]:
+    deltas: list[str] = []
+    while True:
+        try:
+            deltas.append(next(stream))
+        except StopIteration as stop:
+            return deltas, stop.value
+
+
+def request(model_id: str, **extra: object) -> ChatRequest:
+    return ChatRequest(
+        model=model_id, messages=MESSAGES, max_tokens=256, temperature=0.0, seed=7, extra=extra
+    )
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_complete_reads_text_usage_and_finish(name: str, resolve: Resolve) -> None:
+    resolved = resolve(name)
+    response = resolved.provider.complete(request(resolved.model_id))
+    assert response.text == "Hello from the fake vendor."
+    assert response.finish_reason == "stop"
+    assert response.retries == 0
+    assert response.latency_s > 0
+    assert response.ttft_s is None
+    assert response.model == resolved.model_id
+    assert response.usage.input_tokens == 120
+    assert response.usage.output_tokens == 30
+    assert response.usage.cached_input_tokens == 40
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_stream_yields_deltas_then_the_same_answer(name: str, resolve: Resolve) -> None:
+    resolved = resolve(name)
+    deltas, response = drain(resolved.provider.stream(request(resolved.model_id)))
+    assert deltas == ["Hello", " from", " the", " fake", " vendor."]
+    assert response.text == "".join(deltas)
+    assert response.finish_reason == "stop"
+    assert response.usage.input_tokens == 120 and response.usage.output_tokens == 30
+    assert response.ttft_s is not None and 0 < response.ttft_s <= response.latency_s
+
+
+def test_openai_usage_details_and_openrouter_cost(resolve: Resolve, vendor: FakeVendor) -> None:
+    resolved = resolve("openrouter/anthropic/claude-sonnet-4")
+    assert resolved.model_id == "anthropic/claude-sonnet-4"
+    response = resolved.provider.complete(request(resolved.model_id))
+    assert response.usage == EXPECTED_USAGE
+    assert response.provider_cost_usd == pytest.approx(0.00123)
+    _, streamed = drain(resolved.provider.stream(request(resolved.model_id)))
+    assert streamed.usage == EXPECTED_USAGE
+    assert streamed.provider_cost_usd == pytest.approx(0.00123)
+
+
+def test_openai_request_shape(resolve: Resolve, vendor: FakeVendor) -> None:
+    resolved = resolve("openai/gpt-4.1")
+    drain(resolved.provider.stream(request(resolved.model_id, routr_task="t1")))
+    sent = vendor.requests[-1]
+    assert sent.path == "/v1/chat/completions"
+    assert sent.headers["Authorization"].startswith("Bearer sk-routr-TEST")
+    assert sent.body["messages"][0] == {"role": "system", "content": "You are terse."}
+    assert sent.body["stream"] is True
+    assert sent.body["stream_options"] == {"include_usage": True}
+    assert (sent.body["max_tokens"], sent.body["temperature"], sent.body["seed"]) == (256, 0.0, 7)
+    assert sent.body["routr_task"] == "t1"  # ChatRequest.extra is merged into the body
+
+
+def test_anthropic_request_shape_and_cache_usage(resolve: Resolve, vendor: FakeVendor) -> None:
+    resolved = resolve("anthropic/claude-sonnet-4-20250514")
+    response = resolved.provider.complete(request(resolved.model_id))
+    sent = vendor.requests[-1]
+    assert sent.path == "/v1/messages"
+    assert sent.headers["x-api-key"].startswith("sk-routr-TEST")
+    assert sent.headers["anthropic-version"] == "2023-06-01"
+    assert sent.body["system"] == "You are terse."
+    assert [m["role"] for m in sent.body["messages"]] == ["user", "assistant", "user"]
+    assert "seed" not in sent.body
+    # Anthropic counts cache reads and writes apart from input_tokens; we fold them in.
+    assert response.usage == Usage(
+        input_tokens=120, output_tokens=30, cached_input_tokens=40, cache_write_tokens=20
+    )
+    _, streamed = drain(resolved.provider.stream(request(resolved.model_id)))
+    assert streamed.usage == response.usage
+
+
+def test_gemini_request_shape_and_thought_tokens(resolve: Resolve, vendor: FakeVendor) -> None:
+    resolved = resolve("gemini/gemini-2.5-flash")
+    response = resolved.provider.complete(request(resolved.model_id))
+    sent = vendor.requests[-1]
+    assert sent.path == "/v1beta/models/gemini-2.5-flash:generateContent"
+    assert sent.headers["x-goog-api-key"].startswith("sk-routr-TEST")
+    assert "key=" not in sent.path
+    assert sent.body["systemInstruction"] == {"parts": [{"text": "You are terse."}]}
+    assert [c["role"] for c in sent.body["contents"]] == ["user", "model", "user"]
+    assert sent.body["generationConfig"] == {"maxOutputTokens": 256, "temperature": 0.0, "seed": 7}
+    assert response.usage == EXPECTED_USAGE  # candidates 22 + thoughts 8 = 30 output
+    drain(resolved.provider.stream(request(resolved.model_id)))
+    assert (
+        vendor.requests[-1].path == "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+    )
+
+
+def test_length_finish_is_an_answer_not_an_error(resolve: Resolve, vendor: FakeVendor) -> None:
+    for name in MODELS:
+        vendor.script(Reply(finish="length"))
+        resolved = resolve(name)
+        assert resolved.provider.complete(request(resolved.model_id)).finish_reason == "length"
+
+
+def test_usage_without_cache_details_defaults_to_zero(resolve: Resolve, vendor: FakeVendor) -> None:
+    vendor.script(Reply(usage=FakeUsage(prompt=10, completion=5, cached=0, cache_write=0,
+                                        reasoning=0, cost=None)))  # fmt: skip
+    resolved = resolve("openai/gpt-4.1")
+    response = resolved.provider.complete(request(resolved.model_id))
+    assert response.usage == Usage(input_tokens=10, output_tokens=5)
+    assert response.provider_cost_usd is None
