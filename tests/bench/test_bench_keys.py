@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from routr_cli.bench.keys import Shard, attempt_key, parse_shard, plan_work, select_work
+from routr_cli.bench.secrets import REDACTED, scrub_argv
+from routr_cli.errors import ConfigError
+from routr_cli.tasks.load import load_tasks
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "good_tasks"
+
+
+def test_attempt_key_is_a_stable_sha256_of_its_parts() -> None:
+    key = attempt_key("abc", "sim/frontier", "edit", {"b": 2, "a": 1}, 0)
+    # Pinned: a change here silently breaks resume and merges across versions. It is
+    # sha256 of the canonical JSON {"epoch","model","params","solver","task"}.
+    assert key == "1dff0c1d42ea56dae65611361e4b1b5ad11df2fdd6f14f339c57b4bda49ba922"
+    assert key == attempt_key("abc", "sim/frontier", "edit", {"a": 1, "b": 2}, 0)
+    others = {
+        attempt_key("abd", "sim/frontier", "edit", {"a": 1, "b": 2}, 0),
+        attempt_key("abc", "sim/swift", "edit", {"a": 1, "b": 2}, 0),
+        attempt_key("abc", "sim/frontier", "repair", {"a": 1, "b": 2}, 0),
+        attempt_key("abc", "sim/frontier", "edit", {"a": 1, "b": 3}, 0),
+        attempt_key("abc", "sim/frontier", "edit", {"a": 1, "b": 2}, 1),
+    }
+    assert key not in others and len(others) == 5
+
+
+def test_shards_partition_the_work_disjointly_and_roughly_evenly() -> None:
+    keys = [attempt_key(f"task-{i}", "m/x", "edit", {}, 0) for i in range(400)]
+    shards = [Shard(i, 4) for i in range(1, 5)]
+    owned = [{k for k in keys if s.owns(k)} for s in shards]
+    assert set().union(*owned) == set(keys)
+    assert sum(len(o) for o in owned) == len(keys)  # disjoint
+    assert all(60 <= len(o) <= 140 for o in owned), [len(o) for o in owned]
+    assert all(Shard(1, 1).owns(k) for k in keys)
+
+
+@pytest.mark.parametrize("text", ["0/4", "5/4", "1/0", "a/b", "1", "1/2/3", ""])
+def test_bad_shards_are_config_errors(text: str) -> None:
+    with pytest.raises(ConfigError, match="--shard"):
+        parse_shard(text)
+
+
+def test_parse_shard() -> None:
+    assert parse_shard("2/4") == Shard(2, 4)
+    assert str(parse_shard("1/1")) == "1/1"
+
+
+def test_plan_and_resume_selection() -> None:
+    tasks = load_tasks(FIXTURES)
+    items = plan_work(tasks, ["sim/a", "sim/b"], 2, "edit", {})
+    assert len(items) == len(tasks) * 2 * 2
+    assert len({i.key for i in items}) == len(items)
+    # epoch-major: every model meets every task of epoch 0 before epoch 1 starts
+    assert [i.epoch for i in items] == sorted(i.epoch for i in items)
+    recorded = {items[0].key, items[3].key}
+    selection = select_work(items, None, recorded)
+    assert selection.already_recorded == 2
+    assert [i.key for i in selection.todo] == [i.key for i in items if i.key not in recorded]
+    assert selection.keys == [i.key for i in items]
+    sharded = select_work(items, Shard(1, 2), recorded)
+    other = select_work(items, Shard(2, 2), recorded)
+    assert sharded.other_shards == len(other.keys)
+    assert set(sharded.keys) | set(other.keys) == {i.key for i in items}
+
+
+def test_argv_is_scrubbed_of_key_looking_values() -> None:
+    env = {"OPENAI_API_KEY": "abcdefgh12345678", "HOME": "/root"}
+    argv = [
+        "routr", "bench", "-m", "openai/gpt-4.1", "--api-key", "sk-live-1234567890",
+        "--token=hf_abcdefghijklmnopqrstuvwxyz", "--note", "abcdefgh12345678",
+        "--header", "Authorization: Bearer xyz.secret", "--db", "/root/r.duckdb",
+    ]  # fmt: skip
+    scrubbed = scrub_argv(argv, env)
+    text = " ".join(scrubbed)
+    for secret in ("sk-live", "hf_abc", "abcdefgh12345678", "xyz.secret"):
+        assert secret not in text
+    assert scrubbed[:4] == ["routr", "bench", "-m", "openai/gpt-4.1"]
+    assert scrubbed[4:6] == ["--api-key", REDACTED]
+    assert scrubbed[6] == f"--token={REDACTED}"
+    assert scrubbed[-2:] == ["--db", "/root/r.duckdb"]
