@@ -1,0 +1,3 @@
+module routr.dev/go-junit
+
+go 1.19

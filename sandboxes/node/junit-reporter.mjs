@@ -1,0 +1,103 @@
+// JUnit XML reporter for `node --test`, shipped in Routr's `node` sandbox image.
+//
+// Node's built-in `junit` reporter sets classname="test" on every case, so two
+// tests with the same name in different files or suites collide once a grader keys
+// results by `classname::name`. This reporter makes ids unique and stable:
+//   classname = the test file, relative to the working directory
+//   name      = the suite path and test name joined by " > "
+// A file that fails before defining any test (syntax or import error) becomes one
+// failing case named after the file, so a broken run never yields an empty report.
+import path from 'node:path';
+
+function escapeXml(text) {
+  return String(text)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function relativeFile(file) {
+  if (!file) return '(unknown file)';
+  const plain = file.startsWith('file://') ? new URL(file).pathname : file;
+  return path.relative(process.cwd(), plain) || plain;
+}
+
+function describeError(error) {
+  if (!error) return { message: 'failed', text: '' };
+  const cause = error.cause ?? error;
+  const message = (cause && cause.message) || String(cause);
+  const text = (cause && cause.stack) || String(cause);
+  return { message: message.split('\n').filter(Boolean).join(' ').slice(0, 500), text };
+}
+
+export default async function* junitReporter(source) {
+  const stacks = new Map(); // file -> names of the enclosing tests, by nesting level
+  const cases = new Map(); // file -> [{ name, seconds, outcome, message, text }]
+  const stderr = new Map(); // file -> what the test process wrote to stderr
+
+  for await (const event of source) {
+    if (event.type === 'test:stderr') {
+      const file = relativeFile(event.data.file);
+      stderr.set(file, (stderr.get(file) ?? '') + event.data.message);
+      continue;
+    }
+    if (event.type !== 'test:start' && event.type !== 'test:pass' && event.type !== 'test:fail') {
+      continue;
+    }
+    const data = event.data;
+    const file = relativeFile(data.file);
+    const stack = stacks.get(file) ?? [];
+    stacks.set(file, stack);
+    if (event.type === 'test:start') {
+      stack.length = data.nesting;
+      stack.push(data.name);
+      continue;
+    }
+    const details = data.details ?? {};
+    const isFileWrapper = data.nesting === 0 && data.name === data.file;
+    if (details.type === 'suite' && event.type === 'test:pass') continue;
+    if (isFileWrapper && event.type === 'test:pass') continue;
+    const trail = stack.slice(0, data.nesting);
+    const name = isFileWrapper ? '(file)' : [...trail, data.name].join(' > ');
+    const list = cases.get(file) ?? [];
+    cases.set(file, list);
+    // A failing suite or file is only worth a case when its failure is its own
+    // (a hook or load error), not the roll-up of failing children already listed.
+    const failureType = details.error?.failureType;
+    if ((details.type === 'suite' || isFileWrapper) && failureType === 'subtestsFailed') continue;
+    const entry = { name, seconds: (details.duration_ms ?? 0) / 1000, outcome: 'passed' };
+    if (event.type === 'test:fail') {
+      const { message, text } = describeError(details.error);
+      Object.assign(entry, { outcome: 'failed', message, text });
+      if (isFileWrapper && stderr.has(file)) entry.text += `\n${stderr.get(file)}`;
+    } else if (data.skip !== undefined || data.todo !== undefined) {
+      entry.outcome = 'skipped';
+    }
+    list.push(entry);
+  }
+
+  yield '<?xml version="1.0" encoding="utf-8"?>\n<testsuites>\n';
+  for (const [file, list] of cases) {
+    const failures = list.filter((c) => c.outcome === 'failed').length;
+    const skipped = list.filter((c) => c.outcome === 'skipped').length;
+    const seconds = list.reduce((sum, c) => sum + c.seconds, 0);
+    yield `  <testsuite name="${escapeXml(file)}" tests="${list.length}" failures="${failures}"` +
+      ` errors="0" skipped="${skipped}" time="${seconds.toFixed(6)}">\n`;
+    for (const c of list) {
+      const head = `    <testcase classname="${escapeXml(file)}" name="${escapeXml(c.name)}"` +
+        ` time="${c.seconds.toFixed(6)}"`;
+      if (c.outcome === 'passed') {
+        yield `${head}/>\n`;
+      } else if (c.outcome === 'skipped') {
+        yield `${head}><skipped/></testcase>\n`;
+      } else {
+        yield `${head}>\n      <failure message="${escapeXml(c.message)}">` +
+          `${escapeXml(c.text)}</failure>\n    </testcase>\n`;
+      }
+    }
+    yield '  </testsuite>\n';
+  }
+  yield '</testsuites>\n';
+}
