@@ -290,7 +290,12 @@ def _make_handler(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b"{}"
             body = json.loads(raw)
             vendor.record(
-                RecordedRequest(self.path, dict(self.headers.items()), body, time.monotonic())
+                RecordedRequest(
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                    time.monotonic(),
+                )
             )
             reply = vendor.next_reply()
             # A client that gave up (a timeout test) leaves nothing to answer.

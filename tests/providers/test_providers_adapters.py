@@ -21,7 +21,7 @@ EXPECTED_USAGE = Usage(
     input_tokens=120, output_tokens=30, cached_input_tokens=40, cache_write_tokens=0,
     reasoning_tokens=8,
 )  # fmt: skip
-MODELS = ["openai/gpt-4.1", "anthropic/claude-sonnet-4-20250514", "gemini/gemini-2.5-flash"]
+MODELS = ["openai/gpt-4.1", "anthropic/claude-haiku-4-5", "gemini/gemini-2.5-flash"]
 
 
 def drain(stream: Generator[str, None, ChatResponse]) -> tuple[list[str], ChatResponse]:
@@ -81,7 +81,7 @@ def test_openai_request_shape(resolve: Resolve, vendor: FakeVendor) -> None:
     drain(resolved.provider.stream(request(resolved.model_id, routr_task="t1")))
     sent = vendor.requests[-1]
     assert sent.path == "/v1/chat/completions"
-    assert sent.headers["Authorization"].startswith("Bearer sk-routr-TEST")
+    assert sent.headers["authorization"].startswith("Bearer sk-routr-TEST")
     assert sent.body["messages"][0] == {"role": "system", "content": "You are terse."}
     assert sent.body["stream"] is True
     assert sent.body["stream_options"] == {"include_usage": True}
@@ -90,7 +90,7 @@ def test_openai_request_shape(resolve: Resolve, vendor: FakeVendor) -> None:
 
 
 def test_anthropic_request_shape_and_cache_usage(resolve: Resolve, vendor: FakeVendor) -> None:
-    resolved = resolve("anthropic/claude-sonnet-4-20250514")
+    resolved = resolve("anthropic/claude-haiku-4-5")
     response = resolved.provider.complete(request(resolved.model_id))
     sent = vendor.requests[-1]
     assert sent.path == "/v1/messages"

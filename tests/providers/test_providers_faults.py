@@ -26,7 +26,7 @@ from routr_cli.providers.registry import ResolvedModel
 from routr_cli.providers.retry import RetryPolicy
 
 Resolve = Callable[..., ResolvedModel]
-MODELS = ["openai/gpt-4.1", "anthropic/claude-sonnet-4-20250514", "gemini/gemini-2.5-flash"]
+MODELS = ["openai/gpt-4.1", "anthropic/claude-haiku-4-5", "gemini/gemini-2.5-flash"]
 ONE_TRY = RetryPolicy(max_attempts=1, deadline_s=10.0)
 CONTEXT_BODIES = {
     "openai/gpt-4.1": {
@@ -38,7 +38,7 @@ CONTEXT_BODIES = {
             "code": "context_length_exceeded",
         }
     },
-    "anthropic/claude-sonnet-4-20250514": {
+    "anthropic/claude-haiku-4-5": {
         "type": "error",
         "error": {
             "type": "invalid_request_error",
@@ -89,7 +89,7 @@ def test_retry_after_seconds_is_honoured(resolve: Resolve, vendor: FakeVendor) -
 
 def test_retry_after_ms_is_honoured(resolve: Resolve, vendor: FakeVendor) -> None:
     vendor.script(Reply.status_error(429, retry_after_ms="300"))
-    assert ask(resolve("anthropic/claude-sonnet-4-20250514")).retries == 1
+    assert ask(resolve("anthropic/claude-haiku-4-5")).retries == 1
     assert 0.3 <= gaps(vendor)[0] < 1.0
 
 
@@ -142,7 +142,7 @@ def test_hung_connections_stop_at_the_call_deadline(resolve: Resolve, vendor: Fa
     policy = RetryPolicy(max_attempts=10, base_delay_s=0.01, max_delay_s=0.01, deadline_s=1.2)
     started = time.monotonic()
     with pytest.raises(ProviderTimeoutError):
-        ask(resolve("anthropic/claude-sonnet-4-20250514", retry=policy))
+        ask(resolve("anthropic/claude-haiku-4-5", retry=policy))
     assert time.monotonic() - started < 1.6
     assert 2 <= len(vendor.requests) <= 3  # retried, but only while the deadline allowed
 
@@ -251,7 +251,7 @@ def test_error_event_mid_stream_is_mapped(resolve: Resolve, vendor: FakeVendor) 
     overloaded = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
     # A 200 whose body is an Anthropic error object: parsed, mapped, retried like a 529.
     vendor.script(Reply.status_error(200, overloaded))
-    assert ask(resolve("anthropic/claude-sonnet-4-20250514")).retries == 1
+    assert ask(resolve("anthropic/claude-haiku-4-5")).retries == 1
 
 
 def test_connection_refused_is_unavailable(
