@@ -323,28 +323,36 @@ def resolve_image(name: str, client: Any | None = None) -> str:
     return tag
 
 
-def prune(log: Log = _stderr_log) -> PruneResult:
-    """Remove every Routr container and every sandbox image that is not its recipe's current tag."""
+def prune(names: list[str] | None = None, *, log: Log = _stderr_log) -> PruneResult:
+    """Remove Routr's containers (running or not) and sandbox images that are not current.
+
+    ``names`` restricts both to those recipes (``routr.image`` label); by default every
+    container labelled ``routr.managed=true`` and every stale ``routr-sandbox-*`` image
+    goes, including images of recipes that no longer exist.
+    """
     from docker.errors import DockerException, NotFound
 
     client = new_client(120)
+    wanted = set(names) if names else None
     removed_containers: list[str] = []
     removed_images: list[str] = []
     try:
         for container in client.containers.list(
             all=True, filters={"label": f"{MANAGED_LABEL}=true"}
         ):
+            if wanted is not None and container.labels.get(IMAGE_LABEL) not in wanted:
+                continue
             try:
                 container.remove(force=True, v=True)
             except NotFound:
                 continue
-            removed_containers.append(container.name)
+            removed_containers.append(str(container.name))
             log(f"removed container {container.name}")
         keep = set(current_tags(client).values())
-        images = client.images.list(filters={"label": f"{MANAGED_LABEL}=true"})
-        for image in images:
+        for image in client.images.list(filters={"label": f"{MANAGED_LABEL}=true"}):
             tags = [t for t in image.tags if t.startswith(IMAGE_PREFIX)]
-            if not tags or keep & set(tags):
+            name = (image.labels or {}).get(IMAGE_LABEL)
+            if not tags or keep & set(tags) or (wanted is not None and name not in wanted):
                 continue
             for tag in tags:
                 try:
