@@ -1,0 +1,8 @@
+export {
+  InvalidVersionError,
+  compareVersions,
+  formatVersion,
+  parseVersion,
+  sortVersions,
+} from './version.mjs';
+export { InvalidRangeError, maxSatisfying, parseRange, satisfies } from './range.mjs';
