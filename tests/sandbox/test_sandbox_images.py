@@ -1,0 +1,99 @@
+"""Image recipes: hashing, reuse without docker build, rebuild on change, prune, errors."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from routr_cli.errors import SandboxUnavailable
+from routr_cli.sandbox.engine import IMAGE_LABEL, MANAGED_LABEL, new_client
+from routr_cli.sandbox.images import (
+    build_images,
+    prune,
+    recipe_hash,
+    recipe_names,
+    resolve_image,
+)
+
+RECIPE = "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo {marker} > /routr-test-marker\n"
+
+
+def test_recipe_hash_covers_files_and_base(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM x\n")
+    first = recipe_hash(tmp_path, "sha256:base1")
+    assert first == recipe_hash(tmp_path, "sha256:base1") and len(first) == 12
+    assert recipe_hash(tmp_path, "sha256:base2") != first
+    (tmp_path / "helper.sh").write_text("echo\n")
+    assert recipe_hash(tmp_path, "sha256:base1") != first
+
+
+def test_recipe_names_skip_private_and_incomplete_folders(tmp_path: Path) -> None:
+    for name in ("python", "_base", "notes", "go"):
+        (tmp_path / name).mkdir()
+    for name in ("python", "_base", "go"):
+        (tmp_path / name / "Dockerfile").write_text("FROM x\n")
+    assert recipe_names(tmp_path) == ["go", "python"]
+
+
+@pytest.fixture
+def scratch_recipes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, str]]:
+    """A sandboxes/ folder with one throwaway recipe; its images are removed afterwards."""
+    name = f"routrtest-{uuid.uuid4().hex[:8]}"
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "Dockerfile").write_text(RECIPE.replace("{marker}", "v1"))
+    monkeypatch.setenv("ROUTR_SANDBOXES", str(tmp_path))
+    yield tmp_path, name
+    client = new_client()
+    for image in client.images.list(filters={"label": f"{IMAGE_LABEL}={name}"}):
+        for tag in image.tags:
+            client.images.remove(tag, force=True)
+
+
+@pytest.mark.docker
+def test_build_reuses_unchanged_recipes_and_rebuilds_changed_ones(
+    scratch_recipes: tuple[Path, str],
+) -> None:
+    root, name = scratch_recipes
+    with pytest.raises(SandboxUnavailable, match=f"sandbox image '{name}' is not built"):
+        resolve_image(name)
+
+    (first,) = build_images([name])
+    assert first.built and first.tag.startswith(f"routr-sandbox-{name}:")
+    assert resolve_image(name) == first.tag
+    labels = new_client().images.get(first.tag).labels
+    assert labels[MANAGED_LABEL] == "true" and labels[IMAGE_LABEL] == name
+
+    (again,) = build_images([name])
+    assert not again.built and again.tag == first.tag and again.seconds < 5
+
+    (root / name / "Dockerfile").write_text(RECIPE.replace("{marker}", "v2"))
+    (changed,) = build_images([name])
+    assert changed.built and changed.tag != first.tag
+    assert resolve_image(name) == changed.tag
+
+    client = new_client()
+    leftover = client.containers.create(
+        changed.tag, ["true"], labels={MANAGED_LABEL: "true", IMAGE_LABEL: name}
+    )
+    result = prune([name], log=lambda _line: None)
+    assert leftover.name in result.containers
+    assert result.images == (first.tag,)
+    assert client.images.get(changed.tag) is not None
+
+
+@pytest.mark.docker
+def test_unknown_recipe_names_the_known_ones() -> None:
+    with pytest.raises(SandboxUnavailable, match=r"unknown sandbox image 'nope'.*python"):
+        resolve_image("nope")
+
+
+def test_a_dead_engine_is_one_line_naming_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/routr-docker.sock")
+    with pytest.raises(SandboxUnavailable) as caught:
+        new_client(timeout=5)
+    message = str(caught.value)
+    assert message.startswith("Docker engine is not running: start it")
+    assert "\n" not in message
