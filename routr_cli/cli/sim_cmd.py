@@ -75,32 +75,21 @@ def models(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Simulated models (invented figures)")
-    for column in (
-        "model",
-        "skill",
-        "$/M in",
-        "$/M out",
-        "context",
-        "ttft s",
-        "tok/s",
-        "429",
-        "500",
-    ):
-        table.add_column(column)
-    for r in rows:
+    table = Table(title="Simulated models (invented figures)", box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("model", no_wrap=True)
+    for column in ("skill", "$/M in/out", "ctx", "ttft, tok/s", "err %"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for m in load_sim_models().values():
         table.add_row(
-            display_name(str(r["name"])),
-            f"{r['skill_default']:.2f}",
-            f"{r['input_usd_per_mtok']:.2f}",
-            f"{r['output_usd_per_mtok']:.2f}",
-            str(r["context_window"]),
-            f"{r['ttft_s']:.2f}",
-            f"{r['tokens_per_second']:.0f}",
-            f"{r['rate_limited']:.0%}",
-            f"{r['server_error']:.0%}",
+            display_name(m.name),
+            f"{m.skill['default']:.2f}",
+            f"{m.input_usd_per_mtok:.2f}/{m.output_usd_per_mtok:.2f}",
+            f"{m.context_window // 1000}k",
+            f"{m.ttft_s:.2f}, {m.tokens_per_second:.0f}",
+            f"{m.rate_limited_rate * 100:.0f}/{m.server_error_rate * 100:.0f}",
         )
     Console().print(table)

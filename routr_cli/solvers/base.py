@@ -94,10 +94,11 @@ def usage_dict(usage: Usage) -> dict[str, int]:
 
 
 def model_is_simulated(model: ResolvedModelLike) -> bool:
-    """True for ``sim/...`` models; decides whether the task metadata is sent."""
+    """True for ``sim/...`` models (or a resolved model flagged ``simulated`` by its
+    provider configuration); decides whether the task metadata is sent."""
     from routr_cli.providers.sim.catalog import is_simulated
 
-    return is_simulated(model.name)
+    return is_simulated(model.name) or getattr(model, "simulated", False) is True
 
 
 def status_of_grade(grade: Grade) -> Status:
