@@ -83,10 +83,17 @@ class BenchReport:
     pruned_containers: list[str] = field(default_factory=list)
 
 
-def select_tasks(options: BenchOptions) -> list[Task]:
-    from routr_cli.tasks.load import load_tasks
+def select_tasks(options: BenchOptions, note: Callable[[str], None]) -> list[Task]:
+    """The tasks to run. A malformed folder named with --task is an error; one found
+    while scanning the folder is skipped with a warning (a suite being edited should not
+    block benching the rest of it)."""
+    from routr_cli.tasks.load import load_tasks_lenient
 
-    tasks = load_tasks(options.tasks_dir, options.task_ids or None)
+    tasks, errors = load_tasks_lenient(options.tasks_dir, options.task_ids or None)
+    if errors and options.task_ids:
+        raise errors[0]
+    for error in errors:
+        note(f"skipping malformed task: {error}")
     if options.categories:
         present = sorted({t.category for t in tasks})
         unknown = [c for c in options.categories if c not in present]
@@ -171,7 +178,7 @@ def run_bench(
     from routr_cli.store import read, write
 
     options.check()
-    tasks = select_tasks(options)
+    tasks = select_tasks(options, note)
     solver = get_solver(options.solver, **options.solver_params)
     models = list(dict.fromkeys(options.models))  # repeated -m: once
     check_model_names(models, note, options.max_cost_usd)

@@ -1,0 +1,224 @@
+"""``routr bench`` end to end: real CLI processes, the real sim server over HTTP, real
+Docker grading, real DuckDB files. Marked ``docker``: they run in ``make test``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from routr_cli.paths import PROJECT_ROOT
+from routr_cli.tasks.load import load_tasks_lenient
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "good_tasks"
+BUNDLED = PROJECT_ROOT / "tasks"
+
+pytestmark = pytest.mark.docker
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTR_")}
+    env["ROUTR_REPORTS"] = str(tmp_path / "reports")
+    env.update(extra)
+    return env
+
+
+def _bench(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "routr_cli", "bench", *args],
+        capture_output=True,
+        text=True,
+        env=env or _env(tmp_path),
+        timeout=600,
+    )
+
+
+def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_bench_records_attempts_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
+    loaded, _errors = load_tasks_lenient(BUNDLED)
+    ids = [t.id for t in sorted(loaded, key=lambda t: t.id)[:2]]
+    assert len(ids) == 2, "the bundled suite needs at least two valid tasks"
+    db = tmp_path / "r.duckdb"
+    args = ["-m", "sim/frontier", "-m", "sim/budget", "--tasks", str(BUNDLED), "--db", str(db),
+            "--sim-latency", "0", "--jobs", "2"]  # fmt: skip
+    for task_id in ids:
+        args += ["--task", task_id]
+    first = _bench(tmp_path, *args, "--json", str(tmp_path / "run.json"))
+    assert first.returncode == 0, first.stderr
+    rows = _rows(
+        db,
+        "SELECT task_id, model, status, input_tokens, output_tokens, cost_usd, latency_s, "
+        "grade_duration_s, simulated, json_array_length(transcript) FROM attempts",
+    )
+    assert len(rows) == 4
+    assert {(r[0], r[1]) for r in rows} == {
+        (t, m) for t in ids for m in ("sim/frontier", "sim/budget")
+    }
+    for row in rows:
+        status, tokens_in, tokens_out, cost, latency, grading, simulated, turns = row[2:]
+        assert status in {"solved", "failed", "malformed_edit", "unappliable_edit"}
+        assert tokens_in > 0 and tokens_out > 0
+        assert cost is not None and cost > 0
+        assert latency > 0
+        assert simulated and turns >= 2
+        if status in {"solved", "failed"}:  # an edit that parsed and applied was graded
+            assert grading > 0
+    assert any(r[2] in {"solved", "failed"} for r in rows)
+    assert _rows(db, "SELECT count(*) FROM task_snapshots")[0][0] >= 2
+    assert _rows(db, "SELECT count(*) FROM attempt_tests")[0][0] > 0
+    report = json.loads((tmp_path / "run.json").read_text())
+    assert report["summary"]["attempts"] == 4 and len(report["attempts"]) == 4
+
+    again = _bench(tmp_path, *args)
+    assert again.returncode == 0, again.stderr
+    assert "4 attempts already recorded" in again.stderr
+    assert "0 new attempts" in again.stderr
+    assert _rows(db, "SELECT count(*) FROM attempts")[0][0] == 4
+    assert _rows(db, "SELECT count(*) FROM runs")[0][0] == 2
+
+    ranked = subprocess.run(
+        [sys.executable, "-m", "routr_cli", "rank", "--db", str(db), "--json"],
+        capture_output=True, text=True, env=_env(tmp_path), timeout=60, check=True,
+    )  # fmt: skip
+    board = json.loads(ranked.stdout)
+    overall = [s for s in board if s["category"] == "all"]
+    assert {s["model"] for s in overall} == {"sim/frontier", "sim/budget"}
+    assert all(s["simulated"] and s["attempts"] == 2 for s in overall)
+
+
+class _Failing(BaseHTTPRequestHandler):
+    """An OpenAI-compatible endpoint that is down: every call is a 500."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps({"error": {"message": "upstream exploded", "type": "server_error"}})
+        self.send_response(500)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def failing_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_failing_provider_is_recorded_and_the_run_completes(
+    tmp_path: Path, failing_server: str
+) -> None:
+    db = tmp_path / "r.duckdb"
+    env = _env(tmp_path, ROUTR_LMSTUDIO_BASE_URL=failing_server)
+    junit = tmp_path / "bench.xml"
+    result = _bench(
+        tmp_path,
+        "-m", "lmstudio/local-model", "-m", "sim/frontier", "--tasks", str(FIXTURES),
+        "--db", str(db), "--sim-latency", "0", "--junit", str(junit), "--json",
+        str(tmp_path / "b.json"), "--fail-under", "0.9",
+        env=env,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr  # half the attempts errored: below 0.9
+    assert "below --fail-under" in result.stderr
+    statuses = dict(_rows(db, "SELECT model, list(DISTINCT status) FROM attempts GROUP BY model"))
+    assert statuses["lmstudio/local-model"] == ["provider_error"]
+    assert "provider_error" not in statuses["sim/frontier"]
+    messages = _rows(db, "SELECT error_message FROM attempts WHERE status = 'provider_error'")
+    assert len(messages) == 2 and all("500" in m[0] or "exploded" in m[0] for m in messages)
+
+    suites = ET.parse(junit).getroot()
+    cases = suites.findall("./testsuite/testcase")
+    assert len(cases) == 4
+    errored = [c for c in cases if c.find("error") is not None]
+    assert {c.get("classname") for c in errored} == {"lmstudio/local-model"}
+    assert {c.get("name") for c in errored} == {"good-py-median/0", "good-py-slug/0"}
+    assert suites.find("testsuite").get("errors") == "2"  # type: ignore[union-attr]
+
+    rate = json.loads((tmp_path / "b.json").read_text())["summary"]["pass_rate"]
+    ok = _bench(tmp_path, "-m", "lmstudio/local-model", "-m", "sim/frontier", "--tasks",
+                str(FIXTURES), "--db", str(db), "--fail-under", f"{rate:.3f}", env=env)  # fmt: skip
+    assert ok.returncode == 0, ok.stderr  # resumed: same scope, rate equals the threshold
+
+
+def _start_and_wait(tmp_path: Path, db: Path, lines_before_signal: int) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "routr_cli", "bench", "-m", "sim/swift", "-m", "sim/budget",
+         "--tasks", str(FIXTURES), "--db", str(db), "--epochs", "3", "--jobs", "1",
+         "--sim-latency", "0.3"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=_env(tmp_path),
+    )  # fmt: skip
+    assert proc.stderr is not None
+    seen = 0
+    deadline = time.monotonic() + 300
+    while seen < lines_before_signal and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        seen += line.startswith("[")
+    assert seen == lines_before_signal, "bench ended before it could be interrupted"
+    return proc
+
+
+PLANNED = 2 * 2 * 3  # fixture tasks x models x epochs
+
+
+def test_a_killed_bench_resumes_with_only_the_missing_attempts(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    proc = _start_and_wait(tmp_path, db, lines_before_signal=3)
+    proc.send_signal(signal.SIGKILL)  # no clean-up at all: the worst case
+    proc.wait(timeout=30)
+    kept = {r[0] for r in _rows(db, "SELECT attempt_key FROM attempts")}
+    assert 3 <= len(kept) < PLANNED
+
+    rerun = _bench(tmp_path, "-m", "sim/swift", "-m", "sim/budget", "--tasks", str(FIXTURES),
+                   "--db", str(db), "--epochs", "3", "--jobs", "2", "--sim-latency", "0")  # fmt: skip
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(kept)} attempts already recorded" in rerun.stderr
+    assert f"{PLANNED - len(kept)} new attempts" in rerun.stderr
+    keys = [r[0] for r in _rows(db, "SELECT attempt_key FROM attempts")]
+    assert len(keys) == len(set(keys)) == PLANNED
+    assert kept <= set(keys)
+    assert (
+        _rows(db, "SELECT count(DISTINCT (task_id, model, epoch)) FROM attempts")[0][0] == PLANNED
+    )
+
+
+def test_ctrl_c_keeps_finished_attempts_and_exits_130(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    proc = _start_and_wait(tmp_path, db, lines_before_signal=2)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "resume with the same command" in err
+    assert "Traceback" not in err
+    recorded = _rows(db, "SELECT count(*) FROM attempts")[0][0]
+    assert 2 <= recorded < PLANNED
+    status = _rows(db, "SELECT status FROM runs")
+    assert status == [("interrupted",)]
