@@ -15,7 +15,8 @@ Search/replace block (after aider)::
     ```
 
 The file path is the last non-blank line before ``<<<<<<< SEARCH`` that is not a code
-fence (surrounding backticks or ``**`` are stripped). An empty SEARCH creates a file that
+fence (surrounding backticks or ``**`` are stripped); a block that directly follows
+another block may leave it out and edits the same file. An empty SEARCH creates a file that
 does not exist yet (or fills an existing empty one). Blocks apply in order, each to the
 file as the previous blocks left it.
 
@@ -54,7 +55,7 @@ DIVIDER_MARK = "======="
 REPLACE_MARK = ">>>>>>> REPLACE"
 FILE_PREFIX = "FILE:"
 DELETE_PREFIX = "DELETE:"
-_FENCE_RE = re.compile(r"^(`{3,}|~{3,})[\w+.#-]*\s*$")
+_FENCE_RE = re.compile(r"^(`{3,}|~{3,})[ \t]*[\w+.#-]*\s*$")
 
 
 class EditError(Exception):
@@ -124,13 +125,21 @@ def _is_fence(line: str) -> bool:
     return bool(_FENCE_RE.match(line))
 
 
-def _path_before(lines: list[str], start: int, index: int) -> str:
-    """The path line of a SEARCH block: last non-blank, non-fence line before ``start``."""
+def _path_before(lines: list[str], start: int, index: int, previous: str | None) -> str:
+    """The path line of a SEARCH block: last non-blank, non-fence line before ``start``.
+
+    A block that directly follows another block (nothing but blank lines and fences in
+    between) may leave the path out: it edits the same file as the block before it.
+    """
     for j in range(start - 1, -1, -1):
         text = lines[j].strip()
         if not text or _is_fence(text):
             continue
-        if text in (REPLACE_MARK, DIVIDER_MARK) or text.startswith(SEARCH_MARK):
+        if text == REPLACE_MARK and previous is not None:
+            return previous
+        if text in (REPLACE_MARK, DIVIDER_MARK) or text.startswith(
+            (SEARCH_MARK, FILE_PREFIX, DELETE_PREFIX)
+        ):
             break
         return check_path(text, index)
     raise MalformedEdit(f"edit {index}: no file path line before {SEARCH_MARK}")
@@ -159,14 +168,16 @@ def parse_edits(answer: str) -> list[Edit]:
     """Every edit in ``answer``, in order; ``MalformedEdit`` on the first grammar problem."""
     lines = answer.replace("\r\n", "\n").split("\n")
     edits: list[Edit] = []
+    last_block_path: str | None = None
     i = 0
     while i < len(lines):
         stripped = lines[i].strip()
         index = len(edits) + 1
         if stripped.startswith(SEARCH_MARK) and stripped == SEARCH_MARK:
-            path = _path_before(lines, i, index)
+            path = _path_before(lines, i, index, last_block_path)
             search, replace, i = _read_search_replace(lines, i + 1, index, path)
             edits.append(SearchReplace(path, search, replace, index))
+            last_block_path = path
             continue
         if stripped == REPLACE_MARK:
             raise MalformedEdit(f"edit {index}: {REPLACE_MARK} without a {SEARCH_MARK} before it")

@@ -269,3 +269,28 @@ def test_max_tokens_truncates_with_finish_reason_length() -> None:
         assert reply.finish_reason == "length" and len(reply.text) == 40
         return
     raise AssertionError("ten injected errors in a row")
+
+
+def _bundled_tasks() -> list[Path]:
+    from routr_cli.tasks.load import load_tasks_lenient
+
+    root = Path(__file__).parents[2] / "tasks"
+    return [t.path for t in load_tasks_lenient(root)[0]] if root.is_dir() else []
+
+
+@pytest.mark.parametrize(
+    "folder", [FIXTURES / "py-stats-median", *_bundled_tasks()], ids=lambda p: p.name
+)
+def test_wrong_answers_on_every_task_never_reproduce_the_solution(folder: Path) -> None:
+    task = load_task(folder)
+    repo = task.repo_files()
+    target = apply_change(repo, task.solution_change())
+    for fmt in ("search-replace", "whole"):
+        for n, kind in enumerate(MISTAKE_KINDS):
+            wrong = wrong_answer(repo, target, fmt, kind, n / len(MISTAKE_KINDS))  # type: ignore[arg-type]
+            try:
+                state = apply_answer(repo, wrong.text)
+            except EditError:
+                assert wrong.kind in ("malformed", "stale_search")
+                continue
+            assert state != target, (fmt, wrong.kind)

@@ -151,3 +151,20 @@ def test_a_failing_edit_leaves_the_input_untouched() -> None:
 def test_file_without_final_newline_keeps_it_that_way() -> None:
     files = {"a.txt": "one\ntwo"}
     assert apply_answer(files, block("a.txt", "two\n", "2\n"))["a.txt"] == "one\n2"
+
+
+def test_a_block_right_after_another_may_omit_the_path() -> None:
+    answer = (
+        "README.md\n```\n<<<<<<< SEARCH\n# pkg\n=======\n# pkg\nmore\n>>>>>>> REPLACE\n```\n\n"
+        "```\n<<<<<<< SEARCH\nmore\n=======\nmore!\n>>>>>>> REPLACE\n```\n"
+    )
+    assert [e.path for e in parse_edits(answer)] == ["README.md", "README.md"]
+    assert apply_answer(FILES, answer)["README.md"] == "# pkg\nmore!\n"
+    with pytest.raises(MalformedEdit, match="edit 2: no file path line"):
+        parse_edits(
+            "x.py\nDELETE: y.py\n<<<<<<< SEARCH\n=======\n>>>>>>> REPLACE\n".replace("x.py\n", "")
+        )
+
+
+def test_fence_with_a_space_before_the_language_is_a_fence() -> None:
+    assert apply_answer(FILES, "FILE: a.py\n``` python\nx = 1\n```\n")["a.py"] == "x = 1\n"
