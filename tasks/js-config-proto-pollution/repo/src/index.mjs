@@ -1,0 +1,5 @@
+export { ConfigError } from './errors.mjs';
+export { loadConfig, readLayer } from './load.mjs';
+export { isPlainObject, mergeLayers } from './merge.mjs';
+export { parseOverrides } from './overrides.mjs';
+export { getPath, setPath, splitPath } from './paths.mjs';

@@ -1,0 +1,45 @@
+// Dotted paths for --set overrides: "database.pool.max" -> ['database', 'pool', 'max'].
+import { ConfigError } from './errors.mjs';
+
+export function splitPath(path) {
+  const parts = [];
+  let current = '';
+  for (let i = 0; i < path.length; i += 1) {
+    const ch = path[i];
+    if (ch === '\\' && path[i + 1] === '.') {
+      current += '.';
+      i += 1;
+    } else if (ch === '.') {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current);
+  if (parts.some((part) => part === '')) {
+    throw new ConfigError(`--set ${path}`, 'empty path segment');
+  }
+  return parts;
+}
+
+/** Set `value` at `path` inside `target`, creating objects on the way. Mutates `target`. */
+export function setPath(target, path, value) {
+  const parts = splitPath(path);
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (node[part] === null || typeof node[part] !== 'object') node[part] = {};
+    node = node[part];
+  }
+  node[parts[parts.length - 1]] = value;
+  return target;
+}
+
+export function getPath(target, path) {
+  let node = target;
+  for (const part of splitPath(path)) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
