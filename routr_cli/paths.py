@@ -28,7 +28,7 @@ def default_tasks_dir() -> Path:
     if env:
         return Path(env)
     local = Path("tasks")
-    if (local.is_dir() and any(local.glob("*/task.toml"))):
+    if local.is_dir() and any(local.glob("*/task.toml")):
         return local
     return PROJECT_ROOT / "tasks"
 

@@ -35,7 +35,9 @@ app.add_typer(sandbox_cmd.app, name="sandbox", help="Build and prune the Docker 
 app.add_typer(models_cmd.app, name="models", help="The model and pricing catalog.")
 app.add_typer(sim_cmd.app, name="sim", help="Simulated models served over HTTP.")
 app.add_typer(db_cmd.app, name="db", help="Maintain results databases (merge shards).")
-app.command("bench", help="Run tasks against models and grade them in the sandbox.")(bench_cmd.bench)
+app.command("bench", help="Run tasks against models and grade them in the sandbox.")(
+    bench_cmd.bench
+)
 app.command("rank", help="Rank models from recorded attempts.")(rank_cmd.rank)
 
 

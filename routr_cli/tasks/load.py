@@ -16,8 +16,17 @@ from routr_cli.tasks.model import DEFAULT_IMAGE, DIFFICULTIES, GradeSpec, Limits
 
 ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")
 TOP_FIELDS = {
-    "format", "id", "title", "category", "language", "difficulty", "tags", "image",
-    "grade", "solution", "limits",
+    "format",
+    "id",
+    "title",
+    "category",
+    "language",
+    "difficulty",
+    "tags",
+    "image",
+    "grade",
+    "solution",
+    "limits",
 }
 REQUIRED_TOP = ("format", "id", "title", "category", "language", "difficulty", "grade")
 GRADE_FIELDS = {"command", "timeout_s", "fail_to_pass", "pass_to_pass"}
@@ -52,13 +61,17 @@ def _str_list(path: Path, data: dict[str, Any], key: str, prefix: str = "") -> t
     return tuple(value)
 
 
-def _number(path: Path, data: dict[str, Any], key: str, kind: type, default: Any, prefix: str) -> Any:
+def _number(
+    path: Path, data: dict[str, Any], key: str, kind: type, default: Any, prefix: str
+) -> Any:
     value = data.get(key, default)
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind is int:
         ok = ok and isinstance(value, int)
     if not ok or value <= 0:
-        raise _fail(path, prefix + key, f"must be a positive {'integer' if kind is int else 'number'}")
+        raise _fail(
+            path, prefix + key, f"must be a positive {'integer' if kind is int else 'number'}"
+        )
     return value
 
 
@@ -71,7 +84,9 @@ def load_task(folder: Path) -> Task:
         target = folder / part
         if part.endswith((".toml", ".md")):
             if not target.is_file():
-                raise _fail(folder, None, f"missing {part} (a task folder needs {', '.join(PARTS)})")
+                raise _fail(
+                    folder, None, f"missing {part} (a task folder needs {', '.join(PARTS)})"
+                )
         elif not target.is_dir():
             raise _fail(folder, None, f"missing {part}/ (a task folder needs {', '.join(PARTS)})")
 
@@ -88,7 +103,11 @@ def load_task(folder: Path) -> Task:
         if key not in data:
             raise _fail(toml_path, key, "missing required field")
     if data["format"] != 1:
-        raise _fail(toml_path, "format", f"unsupported format {data['format']!r} (this Routr reads format = 1)")
+        raise _fail(
+            toml_path,
+            "format",
+            f"unsupported format {data['format']!r} (this Routr reads format = 1)",
+        )
 
     task_id = _str(toml_path, data, "id")
     if not ID_RE.match(task_id):
@@ -100,7 +119,9 @@ def load_task(folder: Path) -> Task:
     language = _str(toml_path, data, "language")
     difficulty = _str(toml_path, data, "difficulty")
     if difficulty not in DIFFICULTIES:
-        raise _fail(toml_path, "difficulty", f"{difficulty!r} must be one of {', '.join(DIFFICULTIES)}")
+        raise _fail(
+            toml_path, "difficulty", f"{difficulty!r} must be one of {', '.join(DIFFICULTIES)}"
+        )
     tags = _str_list(toml_path, data, "tags")
     if "image" in data:
         image = _str(toml_path, data, "image")
@@ -129,7 +150,9 @@ def load_task(folder: Path) -> Task:
     delete = _str_list(toml_path, solution_table, "delete", "solution.")
     for rel in delete:
         if rel.startswith("/") or ".." in Path(rel).parts:
-            raise _fail(toml_path, "solution.delete", f"{rel!r} must be a relative path inside repo/")
+            raise _fail(
+                toml_path, "solution.delete", f"{rel!r} must be a relative path inside repo/"
+            )
         if not (folder / "repo" / rel).is_file():
             raise _fail(toml_path, "solution.delete", f"{rel!r} does not exist in repo/")
 
@@ -151,11 +174,21 @@ def load_task(folder: Path) -> Task:
     if not iter_files(folder / "tests"):
         raise _fail(folder / "tests", None, "empty tests/ (hidden tests are required to grade)")
     if not iter_files(folder / "solution") and not delete:
-        raise _fail(folder / "solution", None, "empty reference change (add files or [solution].delete)")
+        raise _fail(
+            folder / "solution", None, "empty reference change (add files or [solution].delete)"
+        )
 
     return Task(
-        id=task_id, title=title, category=category, language=language, difficulty=difficulty,
-        image=image, grade=grade, path=folder.resolve(), tags=tags, solution_delete=delete,
+        id=task_id,
+        title=title,
+        category=category,
+        language=language,
+        difficulty=difficulty,
+        image=image,
+        grade=grade,
+        path=folder.resolve(),
+        tags=tags,
+        solution_delete=delete,
         limits=limits,
     )
 
