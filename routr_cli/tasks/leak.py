@@ -28,7 +28,7 @@ class Leak:
     """One run of hidden text found in the prompt."""
 
     source: str  # name of the hidden file it comes from, e.g. "tests/test_ledger.py"
-    text: str  # the shared run, whitespace collapsed
+    text: str  # the shared run, whitespace collapsed, without spaces at its ends
     prompt_offset: int  # where it starts in the whitespace-collapsed prompt
 
 
@@ -46,6 +46,13 @@ def _public_windows(public: Iterable[str], size: int) -> set[str]:
     for text in public:
         out |= _windows(normalize(text), size)
     return out
+
+
+def _leak(source: str, flat_prompt: str, start: int, end: int) -> Leak:
+    """The run ``flat_prompt[start:end]`` without the spaces at its ends."""
+    run = flat_prompt[start:end]
+    stripped = run.lstrip()
+    return Leak(source, stripped.rstrip(), start + len(run) - len(stripped))
 
 
 def find_leaks(
@@ -79,10 +86,10 @@ def find_leaks(
                     start = i
                 continue
             if start is not None:
-                leaks.append(Leak(name, flat_prompt[start : i - 1 + min_run], start))
+                leaks.append(_leak(name, flat_prompt, start, i - 1 + min_run))
                 start = None
         if start is not None:
-            leaks.append(Leak(name, flat_prompt[start:], start))
+            leaks.append(_leak(name, flat_prompt, start, len(flat_prompt)))
     leaks.sort(key=lambda leak: (leak.prompt_offset, leak.source))
     return leaks
 
@@ -109,6 +116,5 @@ def task_leaks(task: Task, min_run: int = DEFAULT_MIN_RUN) -> list[Leak]:
 
 def describe_leak(leak: Leak, limit: int = 80) -> str:
     """One line naming the file and quoting (the start of) the shared text."""
-    shared = leak.text.strip()
-    text = shared if len(shared) <= limit else shared[: limit - 3] + "..."
+    text = leak.text if len(leak.text) <= limit else leak.text[: limit - 3] + "..."
     return f"prompt.md shares {len(leak.text)} characters with {leak.source}: {text!r}"

@@ -31,6 +31,7 @@ from routr_cli.tasks.model import Task
 from routr_cli.tasks.toml_write import write_test_lists
 
 MAX_NAMED = 3  # tests named per problem before "and N more"
+MAX_MESSAGE = 120  # characters of a failure message quoted in a problem
 _INFRA_REASONS = {
     "timeout": "timed out",
     "out_of_memory": "ran out of memory",
@@ -103,6 +104,7 @@ class _Evidence:
     reference: list[dict[str, str]] = field(default_factory=list)
     repo_only: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # reference-side and infra problems
+    messages: dict[str, str] = field(default_factory=dict)  # first failure message per test
 
     @property
     def known_ids(self) -> set[str]:
@@ -135,6 +137,9 @@ def _gather(task: Task, backend: SandboxFactory, runs: int) -> _Evidence:
         if infra:
             evidence.problems.append(infra)
         evidence.reference.append(_outcomes(grade))
+        for test in grade.tests:
+            if test.outcome != "passed" and test.message:
+                evidence.messages.setdefault(test.id, test.message)
     repo_grade = grade_repo_only(task, backend, raise_sandbox_errors=True)
     if repo_grade.reason == "sandbox_error":
         evidence.problems.append(_infra_problem("repo/ alone", repo_grade) or "")
@@ -148,9 +153,11 @@ def _gather(task: Task, backend: SandboxFactory, runs: int) -> _Evidence:
     flaky = [i for i in failing if i not in always_bad]
     if always_bad:
         how = {evidence.reference[0].get(i, "missing") for i in always_bad}
+        first = evidence.messages.get(always_bad[0], "")
+        detail = f" (first: {' '.join(first.split())[:MAX_MESSAGE]})" if first else ""
         evidence.problems.append(
             f"the reference does not pass {len(always_bad)} test(s) "
-            f"({'/'.join(sorted(how))}): {_names(always_bad)}"
+            f"({'/'.join(sorted(how))}): {_names(always_bad)}{detail}"
         )
     for test_id in flaky:
         passed = sum(run.get(test_id) == "passed" for run in evidence.reference)

@@ -44,7 +44,7 @@ NODE_COMMAND = (
     "node --test --test-reporter=spec --test-reporter-destination=stdout "
     "--test-reporter=/opt/routr/junit-reporter.mjs --test-reporter-destination=$ROUTR_JUNIT {files}"
 )
-GO_COMMAND = 'cp tests/*_test.go . && go-junit "$ROUTR_JUNIT" -- go test -json ./...'
+GO_COMMAND = 'cp tests/*_test.go . && go-junit "$ROUTR_JUNIT" -- go test -json .'
 # Tooling of Exercism's JS track that means nothing without npm, and its licence text.
 JS_TOOLING = {"babel.config.js", "package-lock.json", "LICENSE", "package.json"}
 _JS_RELATIVE_IMPORT = re.compile(

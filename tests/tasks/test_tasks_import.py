@@ -1,0 +1,152 @@
+"""Importers: HumanEval-style JSONL and Exercism exercises become loadable task folders."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from routr_cli.tasks.hashing import task_hash
+from routr_cli.tasks.importers.common import ImportProblem, slugify_id
+from routr_cli.tasks.importers.exercism import exercise_to_draft, find_exercises, import_exercism
+from routr_cli.tasks.importers.jsonl import import_jsonl, record_to_draft
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
+EXERCISM = FIXTURES / "exercism"
+RECORD = {
+    "task_id": "HumanEval/0",
+    "entry_point": "double",
+    "prompt": 'def double(x: int) -> int:\n    """Twice x."""\n',
+    "canonical_solution": "    return 2 * x\n",
+    "test": "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(0) == 0\n",
+}
+
+
+def test_slugify_id() -> None:
+    assert slugify_id("HumanEval/0") == "humaneval-0"
+    assert slugify_id("two_fer", "exercism-python") == "exercism-python-two-fer"
+    with pytest.raises(ImportProblem, match="cannot make a task id"):
+        slugify_id("/")
+
+
+def test_jsonl_record_becomes_stub_reference_and_one_test_per_assert() -> None:
+    draft = record_to_draft(RECORD, "line 1", "feature")
+    assert draft.id == "humaneval-0"
+    assert draft.repo["solution.py"].endswith('"""Twice x."""\n    raise NotImplementedError\n')
+    assert draft.solution["solution.py"] == RECORD["prompt"] + RECORD["canonical_solution"]
+    tree = ast.parse(draft.tests["test_solution.py"])
+    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+    assert names == ["check", "test_assert_1", "test_assert_2"]
+    assert "double" in draft.prompt and "solution.py" in draft.prompt
+
+
+def test_jsonl_check_with_loops_falls_back_to_one_test() -> None:
+    record = dict(
+        RECORD,
+        test="def check(candidate):\n    for i in range(3):\n        assert candidate(i) == 2 * i\n",
+    )
+    tree = ast.parse(record_to_draft(record, "line 1", "feature").tests["test_solution.py"])
+    assert [n.name for n in tree.body if isinstance(n, ast.FunctionDef)] == ["check", "test_check"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"entry_point": None}, "line 1: missing field 'entry_point'"),
+        ({"test": 3}, "line 1: field 'test' must be a non-empty string"),
+        ({"entry_point": "triple"}, "prompt: no `def triple(` (entry_point)"),
+        ({"test": "def verify(c):\n    pass\n"}, "test: defines no check(candidate) function"),
+        ({"canonical_solution": "  return (\n"}, "prompt + canonical_solution is not valid Python"),
+    ],
+)
+def test_jsonl_bad_records_name_line_and_field(change: dict[str, object], message: str) -> None:
+    record: dict[str, object] = dict(RECORD)
+    for key, value in change.items():
+        if value is None:
+            del record[key]
+        else:
+            record[key] = value
+    with pytest.raises(ImportProblem) as info:
+        record_to_draft(record, "line 1", "feature")
+    assert message in str(info.value)
+
+
+def test_import_jsonl_fixture_converts_good_and_reports_bad(tmp_path: Path) -> None:
+    report = import_jsonl(FIXTURES / "humaneval.jsonl", tmp_path)
+    assert [t.id for t in report.written] == ["fixture-0", "fixture-1", "fixture-2"]
+    assert report.problems == [
+        "humaneval.jsonl line 3: missing field 'entry_point'",
+        "humaneval.jsonl line 5: invalid JSON (Expecting property name enclosed in double quotes at column 49)",
+    ]
+    assert all(t.grade.fail_to_pass == () for t in report.written)
+
+
+def test_reimport_overwrites_deterministically(tmp_path: Path) -> None:
+    import_jsonl(FIXTURES / "humaneval.jsonl", tmp_path)
+    first = {p.name: task_hash(p) for p in tmp_path.iterdir()}
+    (tmp_path / "fixture-0" / "repo" / "stray.py").write_text("x = 1\n")
+    import_jsonl(FIXTURES / "humaneval.jsonl", tmp_path)
+    assert {p.name: task_hash(p) for p in tmp_path.iterdir()} == first
+
+
+def test_find_exercises_accepts_one_exercise_a_folder_or_a_tree() -> None:
+    practice = EXERCISM / "python" / "exercises" / "practice"
+    assert find_exercises(practice / "run-length") == [practice / "run-length"]
+    assert [p.name for p in find_exercises(practice)] == [
+        "isbn-verifier",
+        "missing-example",
+        "run-length",
+    ]
+    assert [p.name for p in find_exercises(EXERCISM)] == [
+        "digit-sum",
+        "word-tally",
+        "isbn-verifier",
+        "missing-example",
+        "run-length",
+    ]
+
+
+def test_exercism_python_layout() -> None:
+    folder = EXERCISM / "python" / "exercises" / "practice" / "isbn-verifier"
+    draft = exercise_to_draft(folder)
+    assert draft.id == "exercism-python-isbn-verifier"
+    assert draft.language == "python" and "pytest" in draft.grade_command
+    assert sorted(draft.repo) == ["isbn_verifier.py"] and sorted(draft.tests) == [
+        "isbn_verifier_test.py"
+    ]
+    assert draft.solution == {"isbn_verifier.py": (folder / ".meta" / "example.py").read_text()}
+    assert "never raise for malformed input" in draft.prompt  # instructions.append.md
+    assert "`isbn_verifier.py`" in draft.prompt
+
+
+def test_exercism_javascript_rewrites_imports_and_adds_the_jest_shim() -> None:
+    draft = exercise_to_draft(EXERCISM / "javascript" / "exercises" / "practice" / "word-tally")
+    spec = draft.tests["word-tally.spec.js"]
+    assert "from '../word-tally.js'" in spec
+    assert spec.startswith("import { describe, test, it, xtest")
+    assert "jest-compat.mjs" in draft.tests
+    assert json.loads(draft.repo["package.json"])["type"] == "module"
+    assert sorted(draft.repo) == ["package.json", "word-tally.js"]  # no babel/eslint tooling
+    assert draft.grade_command.endswith("tests/word-tally.spec.js")
+    assert "$ROUTR_JUNIT" in draft.grade_command
+
+
+def test_exercism_go_copies_tests_in_at_grade_time() -> None:
+    draft = exercise_to_draft(EXERCISM / "go" / "exercises" / "practice" / "digit-sum")
+    assert sorted(draft.tests) == ["cases_test.go", "digit_sum_test.go"]
+    assert sorted(draft.repo) == ["digit_sum.go", "go.mod"]
+    assert draft.grade_command.startswith("cp tests/*_test.go . && go-junit")
+
+
+def test_import_exercism_reports_the_broken_exercise_and_converts_the_rest(tmp_path: Path) -> None:
+    report = import_exercism(EXERCISM, tmp_path)
+    assert sorted(t.id for t in report.written) == [
+        "exercism-go-digit-sum",
+        "exercism-javascript-word-tally",
+        "exercism-python-isbn-verifier",
+        "exercism-python-run-length",
+    ]
+    assert len(report.problems) == 1
+    assert "missing-example: .meta/config.json: files.example" in report.problems[0]

@@ -1,0 +1,65 @@
+"""Each malformed fixture in tests/fixtures/broken_tasks fails to load with a message
+naming the file (and, for task.toml problems, the field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from routr_cli.errors import TaskFormatError
+from routr_cli.tasks.load import load_task, load_tasks_lenient
+
+BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_tasks"
+
+# folder -> (file the message must name, field or phrase it must name)
+CASES = {
+    "missing-task-toml": ("missing-task-toml", "missing task.toml"),
+    "missing-prompt": ("missing-prompt", "missing prompt.md"),
+    "missing-repo": ("missing-repo", "missing repo/"),
+    "missing-tests": ("missing-tests", "missing tests/"),
+    "missing-solution": ("missing-solution", "missing solution/"),
+    "invalid-toml": ("invalid-toml/task.toml", "invalid TOML"),
+    "unknown-top-field": ("unknown-top-field/task.toml", "author: unknown field"),
+    "unknown-grade-field": ("unknown-grade-field/task.toml", "grade.retries: unknown field"),
+    "missing-title": ("missing-title/task.toml", "title: missing required field"),
+    "id-mismatch": ("id-mismatch/task.toml", "id: 'some-other-id' must equal the folder name"),
+    "bad_id_chars": ("bad_id_chars/task.toml", "id: 'bad_id_chars' must be 3-64 characters"),
+    "bad-difficulty": ("bad-difficulty/task.toml", "difficulty: 'trivial' must be one of"),
+    "delete-missing-path": ("delete-missing-path/task.toml", "solution.delete: 'old_greet.py'"),
+    "empty-tests": ("empty-tests/tests", "empty tests/"),
+}
+# Well-formed but invalid: they load; only `routr tasks validate` (Docker) rejects them.
+WELL_FORMED = {"already-solved", "prompt-leaks-test", "reference-fails-test", "unknown-test-id"}
+
+
+@pytest.mark.parametrize("folder", sorted(CASES))
+def test_loader_names_file_and_field(folder: str) -> None:
+    where, what = CASES[folder]
+    with pytest.raises(TaskFormatError) as info:
+        load_task(BROKEN / folder)
+    message = str(info.value)
+    assert message.startswith(str(BROKEN / where) + ":"), message
+    assert what in message, message
+    assert "\n" not in message
+
+
+def test_every_fixture_folder_is_covered() -> None:
+    folders = {p.name for p in BROKEN.iterdir() if p.is_dir()}
+    assert folders == set(CASES) | WELL_FORMED
+
+
+def test_well_formed_invalid_tasks_load() -> None:
+    for folder in sorted(WELL_FORMED):
+        assert load_task(BROKEN / folder).id == folder
+
+
+def test_empty_tests_folder_holds_only_a_placeholder() -> None:
+    files = [p.name for p in (BROKEN / "empty-tests" / "tests").iterdir()]
+    assert files == [".gitkeep"]
+
+
+def test_lenient_loading_collects_every_error() -> None:
+    tasks, errors = load_tasks_lenient(BROKEN)
+    assert sorted(t.id for t in tasks) == sorted(WELL_FORMED)
+    assert len(errors) == len(CASES)

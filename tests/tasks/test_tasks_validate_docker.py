@@ -1,0 +1,165 @@
+"""`routr tasks validate` against the real Docker sandbox: fixtures, --write, import round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.docker
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+GOOD = FIXTURES / "good_tasks"
+BROKEN = FIXTURES / "broken_tasks"
+ROUTR = Path(sys.executable).parent / "routr"
+
+
+def routr(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ROUTR), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_good_fixtures_are_valid() -> None:
+    result = routr("tasks", "validate", "--tasks", GOOD)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(
+        r"ok good-py-median \(1 run, 1 fail_to_pass, 2 pass_to_pass, [\d.]+ s\)", lines[0]
+    )
+    assert re.fullmatch(
+        r"ok good-py-slug \(1 run, 2 fail_to_pass, 1 pass_to_pass, [\d.]+ s\)", lines[1]
+    )
+    assert lines[2].startswith("2 valid, 0 invalid of 2 task(s)")
+
+
+# folder -> what its one line must say (the loader cases name the file and field).
+EXPECTED_BROKEN = {
+    "already-solved": "fail_to_pass is empty and every test already passes on repo/ alone",
+    "prompt-leaks-test": "prompt.md shares 62 characters with tests/test_greet.py: 'def test_exclaims()",
+    "reference-fails-test": "the reference does not pass 1 test(s) (failed): tests.test_greet::test_names_the_person",
+    "unknown-test-id": "listed test id(s) not in the report: tests.test_greet::test_waves_goodbye",
+    "missing-task-toml": "missing-task-toml: missing task.toml",
+    "missing-prompt": "missing-prompt: missing prompt.md",
+    "missing-repo": "missing-repo: missing repo/",
+    "missing-tests": "missing-tests: missing tests/",
+    "missing-solution": "missing-solution: missing solution/",
+    "invalid-toml": "invalid-toml/task.toml: invalid TOML",
+    "unknown-top-field": "unknown-top-field/task.toml: author: unknown field",
+    "unknown-grade-field": "unknown-grade-field/task.toml: grade.retries: unknown field",
+    "missing-title": "missing-title/task.toml: title: missing required field",
+    "id-mismatch": "id-mismatch/task.toml: id: 'some-other-id' must equal the folder name",
+    "bad_id_chars": "bad_id_chars/task.toml: id: 'bad_id_chars' must be 3-64 characters",
+    "bad-difficulty": "bad-difficulty/task.toml: difficulty: 'trivial' must be one of",
+    "delete-missing-path": "delete-missing-path/task.toml: solution.delete: 'old_greet.py' does not exist",
+    "empty-tests": "empty-tests/tests: empty tests/",
+}
+
+
+def test_broken_fixtures_give_exactly_one_clear_line_each() -> None:
+    result = routr("tasks", "validate", "--tasks", BROKEN, "--jobs", "2")
+    assert result.returncode == 1
+    *task_lines, summary = result.stdout.splitlines()
+    assert summary.startswith(
+        f"0 valid, {len(EXPECTED_BROKEN)} invalid of {len(EXPECTED_BROKEN)} task(s)"
+    )
+    assert len(task_lines) == len(EXPECTED_BROKEN)
+    by_id = {line.split(":", 1)[0].removeprefix("INVALID "): line for line in task_lines}
+    assert set(by_id) == set(EXPECTED_BROKEN)
+    for folder, expected in EXPECTED_BROKEN.items():
+        assert expected in by_id[folder], by_id[folder]
+
+
+def _copy_with_empty_lists(src: Path, dst_root: Path) -> Path:
+    dst = dst_root / src.name
+    shutil.copytree(src, dst)
+    toml = dst / "task.toml"
+    text = toml.read_text()
+    text = re.sub(r"(?ms)^fail_to_pass = \[.*?\]\n", "fail_to_pass = []\n", text)
+    text = re.sub(r"(?ms)^pass_to_pass = \[.*?\]\n", "", text)
+    toml.write_text(text)
+    return toml
+
+
+def test_write_fills_the_lists_and_keeps_the_rest(tmp_path: Path) -> None:
+    original = (GOOD / "good-py-slug" / "task.toml").read_text()
+    toml = _copy_with_empty_lists(GOOD / "good-py-slug", tmp_path)
+    assert "pass_to_pass" not in toml.read_text()
+    result = routr("tasks", "validate", "--tasks", tmp_path, "--write", "--runs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok good-py-slug (2 runs, 2 fail_to_pass, 1 pass_to_pass" in result.stdout
+    assert "lists written" in result.stdout
+    assert toml.read_text() == original  # same lists, same layout, comment kept
+    again = routr("tasks", "validate", "--tasks", tmp_path, "--write")
+    assert again.returncode == 0 and "lists written" not in again.stdout
+
+
+def test_write_never_writes_when_the_reference_fails(tmp_path: Path) -> None:
+    shutil.copytree(BROKEN / "reference-fails-test", tmp_path / "reference-fails-test")
+    toml = tmp_path / "reference-fails-test" / "task.toml"
+    before = toml.read_text()
+    result = routr("tasks", "validate", "--tasks", tmp_path, "--write", "--json")
+    assert result.returncode == 1
+    (entry,) = json.loads(result.stdout)
+    assert entry["valid"] is False and entry["id"] == "reference-fails-test"
+    assert any("the reference does not pass" in p for p in entry["problems"])
+    assert toml.read_text() == before
+
+
+def test_json_output_shape() -> None:
+    result = routr("tasks", "validate", "good-py-median", "--tasks", GOOD, "--json")
+    assert result.returncode == 0, result.stderr
+    (entry,) = json.loads(result.stdout)
+    assert set(entry) >= {"id", "valid", "problems", "fail_to_pass", "pass_to_pass", "duration_s"}
+    assert entry["valid"] is True and entry["problems"] == []
+    assert entry["fail_to_pass"] == ["tests.test_median::test_even_length_averages_middle_pair"]
+    assert entry["duration_s"] > 0
+
+
+def test_docker_down_stops_with_one_line() -> None:
+    result = routr(
+        "tasks", "validate", "--tasks", GOOD, env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    )
+    assert result.returncode == 3
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "Docker" in errors[0]
+    assert "ok " not in result.stdout
+
+
+def test_imported_tasks_validate_with_write(tmp_path: Path) -> None:
+    """Python, JavaScript and Go exercises plus JSONL records: import, then prove them."""
+    exercism = routr(
+        "tasks", "import", "exercism", FIXTURES / "import" / "exercism", "--out", tmp_path
+    )
+    assert exercism.returncode == 1  # the one broken exercise
+    jsonl = routr(
+        "tasks", "import", "jsonl", FIXTURES / "import" / "humaneval.jsonl", "--out", tmp_path
+    )
+    assert jsonl.returncode == 1  # the two bad records
+    result = routr("tasks", "validate", "--tasks", tmp_path, "--write", "--jobs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for task_id, f2p in {
+        "exercism-python-run-length": 5,
+        "exercism-python-isbn-verifier": 5,
+        "exercism-javascript-word-tally": 4,
+        "exercism-go-digit-sum": 6,
+        "fixture-0": 3,
+        "fixture-1": 1,
+        "fixture-2": 2,
+    }.items():
+        assert f"ok {task_id} (1 run, {f2p} fail_to_pass, 0 pass_to_pass" in result.stdout
+        data = tomllib.loads((tmp_path / task_id / "task.toml").read_text())
+        assert len(data["grade"]["fail_to_pass"]) == f2p
+    go = tomllib.loads((tmp_path / "exercism-go-digit-sum" / "task.toml").read_text())
+    assert "digitsum::TestDigitalRoot/two_passes" in go["grade"]["fail_to_pass"]
