@@ -69,6 +69,9 @@ class RunTotals:
     solved: int = 0
     errors: int = 0
     spend_usd: float = 0.0
+    # Routr's own time per recorded attempt: worker wall time minus model and sandbox
+    # time, plus the store write (what benchmarks/bench_throughput.py reports).
+    own_time_s: list[float] = field(default_factory=list)
 
     @property
     def pass_rate(self) -> float | None:
@@ -94,6 +97,7 @@ class Finished:
     stats: CacheStats
     cancelled: bool
     error: BaseException | None = None
+    wall_s: float = 0.0  # the whole attempt in its worker, model and sandbox included
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ class BenchRunner:
         return grade
 
     def _attempt(self, item: WorkItem) -> None:
+        started = time.perf_counter()
         base = self.models[item.model]
         provider = CachingProvider(
             base.provider, item.model, item.epoch, self.cache, should_stop=self._stop.is_set
@@ -160,7 +165,8 @@ class BenchRunner:
         except BaseException as exc:  # a solver bug must not hang the main thread
             self._results.put(Finished(item, None, provider.stats, self._stop.is_set(), exc))
             return
-        self._results.put(Finished(item, result, provider.stats, self._stop.is_set()))
+        wall = time.perf_counter() - started
+        self._results.put(Finished(item, result, provider.stats, self._stop.is_set(), None, wall))
 
     # -- main thread ----------------------------------------------------------------
 
@@ -168,6 +174,7 @@ class BenchRunner:
         result = finished.result
         assert result is not None
         item = finished.item
+        write_started = time.perf_counter()
         record = build_attempt(
             item,
             result,
@@ -180,6 +187,10 @@ class BenchRunner:
         )
         if not record_attempt(self.store, record):
             return False
+        write_s = time.perf_counter() - write_started
+        totals.own_time_s.append(
+            max(0.0, finished.wall_s - result.latency_s - result.grade_duration_s) + write_s
+        )
         paid = self.cost(item.model, finished.stats.paid_usage) or 0.0
         totals.done += 1
         totals.solved += int(record.solved)
