@@ -48,20 +48,28 @@ MAX_BODY_BYTES = 32 * 1024 * 1024  # a chat answer is far smaller; refuse to buf
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Per-request limits. ``read_s`` bounds the wait for the first byte and for every later
-    chunk, so a stalled stream fails after ``read_s`` -- well before a vendor's own limit."""
+    """Per-request limits, each well under a vendor's own (often 10-minute) limit.
+
+    ``read_s`` bounds a stream's wait for its first byte and for every later chunk, so a
+    stalled stream fails after ``read_s``. A non-streamed answer sends its first byte only
+    once the whole answer is generated, so ``complete_read_s`` (longer) bounds that wait.
+    """
 
     connect_s: float = 10.0
     read_s: float = 60.0
+    complete_read_s: float = 300.0
     write_s: float = 30.0
     pool_s: float = 30.0
 
-    def clamped(self, remaining_s: float) -> httpx.Timeout:
+    def read_limit(self, *, stream: bool) -> float:
+        return self.read_s if stream else self.complete_read_s
+
+    def clamped(self, remaining_s: float, *, stream: bool) -> httpx.Timeout:
         """An ``httpx.Timeout`` no phase of which outlives the call's remaining deadline."""
         cap = max(0.001, remaining_s)
         return httpx.Timeout(
             connect=min(self.connect_s, cap),
-            read=min(self.read_s, cap),
+            read=min(self.read_limit(stream=stream), cap),
             write=min(self.write_s, cap),
             pool=min(self.pool_s, cap),
         )
@@ -153,24 +161,25 @@ class HttpChatProvider(ABC):
                 raise deadline_passed(self.name, self.retry)
             deltas_sent = 0
             ttft: float | None = None
+            attempt = self._stream_once(request, budget)
             try:
-                attempt = self._stream_once(request, budget)
-                try:
-                    while True:
+                while True:
+                    try:
                         delta = next(attempt)
-                        if ttft is None:
-                            ttft = time.monotonic() - started
-                        deltas_sent += 1
-                        yield delta
-                except StopIteration as stop:
-                    parsed: Parsed = stop.value
-                return self._response(parsed, started, failures, ttft=ttft)
+                    except StopIteration as stop:
+                        return self._response(stop.value, started, failures, ttft=ttft)
+                    if ttft is None:
+                        ttft = time.monotonic() - started
+                    deltas_sent += 1
+                    yield delta
             except ProviderError as exc:
                 failures += 1
                 wait = None if deltas_sent else next_wait(self.retry, failures, exc, budget)
                 if wait is None:
                     raise
                 self.retry.sleep(wait)
+            finally:
+                attempt.close()  # a caller that stops early still releases the connection
 
     # -- one attempt ------------------------------------------------------------------
 
@@ -191,8 +200,8 @@ class HttpChatProvider(ABC):
     def _complete_once(self, request: ChatRequest, budget: CallBudget) -> Parsed:
         key = self.config.api_key()
         call = self.build_call(request, stream=False, api_key=key)
-        with self._open(call, budget, key) as response:
-            body = b"".join(self._chunks(response, budget, key))
+        with self._open(call, budget, key, stream=False) as response:
+            body = b"".join(self._chunks(response, budget, stream=False))
         try:
             data = json.loads(body)
         except ValueError:
@@ -206,8 +215,8 @@ class HttpChatProvider(ABC):
         call = self.build_call(request, stream=True, api_key=key)
         reader = self.stream_reader()
         decoder = SSEDecoder()
-        with self._open(call, budget, key) as response:
-            for chunk in self._chunks(response, budget, key):
+        with self._open(call, budget, key, stream=True) as response:
+            for chunk in self._chunks(response, budget, stream=True):
                 for event in decoder.feed(chunk):
                     yield from reader.feed(event)
                     if reader.done:
@@ -218,17 +227,17 @@ class HttpChatProvider(ABC):
 
     @contextmanager
     def _open(
-        self, call: HttpCall, budget: CallBudget, key: str | None
+        self, call: HttpCall, budget: CallBudget, key: str | None, *, stream: bool
     ) -> Iterator[httpx.Response]:
         """Send the request; yield a 2xx response whose body is still unread."""
         url = self.config.base_url + call.path
-        timeout = self.timeouts.clamped(budget.remaining())
+        timeout = self.timeouts.clamped(budget.remaining(), stream=stream)
         try:
             with self.client.stream(
                 "POST", url, json=call.body, headers=call.headers, timeout=timeout
             ) as response:
                 if response.status_code >= 400:
-                    body = b"".join(self._chunks(response, budget, key, limit=64 * 1024))
+                    body = b"".join(self._chunks(response, budget, stream=stream, limit=64 * 1024))
                     raise error_for_status(
                         self.name,
                         response,
@@ -238,14 +247,14 @@ class HttpChatProvider(ABC):
                     )
                 yield response
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc) from None
+            raise self._transport_error(exc, stream=stream) from None
 
     def _chunks(
         self,
         response: httpx.Response,
         budget: CallBudget,
-        key: str | None,
         *,
+        stream: bool,
         limit: int = MAX_BODY_BYTES,
     ) -> Iterator[bytes]:
         """The body's chunks as they arrive, checking the call deadline and the size cap."""
@@ -264,12 +273,12 @@ class HttpChatProvider(ABC):
                     )
                 yield chunk
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc) from None
+            raise self._transport_error(exc, stream=stream) from None
 
-    def _transport_error(self, exc: httpx.HTTPError) -> ProviderError:
+    def _transport_error(self, exc: httpx.HTTPError, *, stream: bool) -> ProviderError:
         return error_for_transport(
             self.name,
             exc,
             connect_s=min(self.timeouts.connect_s, self.retry.deadline_s),
-            read_s=min(self.timeouts.read_s, self.retry.deadline_s),
+            read_s=min(self.timeouts.read_limit(stream=stream), self.retry.deadline_s),
         )

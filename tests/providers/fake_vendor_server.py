@@ -53,6 +53,7 @@ class Reply:
     usage: FakeUsage = FakeUsage()
     finish: str = "stop"  # "stop", "length", "content_filter" (rendered per format)
     events_before_fault: int = 2  # stall/cut/abort: how many events are sent first
+    delay_s: float = 0.0  # think this long before the first byte (a slow, healthy vendor)
 
     @classmethod
     def status_error(cls, status: int, body: dict[str, Any] | None = None, **headers: str) -> Reply:
@@ -303,6 +304,8 @@ def _make_handler(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
                 self._answer(reply, body)
 
         def _answer(self, reply: Reply, body: dict[str, Any]) -> None:
+            if reply.delay_s:
+                vendor.release.wait(reply.delay_s)
             if reply.kind == "hang":
                 vendor.release.wait(30)
                 self.close_connection = True

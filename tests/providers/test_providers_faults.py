@@ -7,6 +7,7 @@ import socket
 import time
 from collections.abc import Callable, Generator
 
+import httpx
 import pytest
 from conftest import FAKE_KEY, FAST_RETRY
 from fake_vendor_server import FakeVendor, Reply
@@ -22,7 +23,8 @@ from routr_cli.errors import (
     RateLimitedError,
 )
 from routr_cli.providers.base import ChatRequest, ChatResponse, Message
-from routr_cli.providers.registry import ResolvedModel
+from routr_cli.providers.http_provider import Timeouts
+from routr_cli.providers.registry import ResolvedModel, resolve_model
 from routr_cli.providers.retry import RetryPolicy
 
 Resolve = Callable[..., ResolvedModel]
@@ -263,3 +265,30 @@ def test_connection_refused_is_unavailable(
     monkeypatch.setenv("ROUTR_OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
     with pytest.raises(ProviderUnavailableError, match="cannot reach the server"):
         ask(resolve("openai/gpt-4.1"))
+
+
+def test_a_slow_non_streamed_answer_gets_the_longer_first_byte_limit(
+    resolve: Resolve, vendor: FakeVendor
+) -> None:
+    """A non-streamed answer's first byte comes after the whole generation: not a stall."""
+    vendor.script(Reply(delay_s=0.8), Reply(delay_s=0.8))
+    patient = Timeouts(read_s=0.3, complete_read_s=3.0)
+    assert ask(resolve("openai/gpt-4.1", retry=ONE_TRY, timeouts=patient)).text
+    with pytest.raises(ProviderTimeoutError, match=r"no data for 0\.3s"):
+        ask_stream(resolve("openai/gpt-4.1", retry=ONE_TRY, timeouts=patient))
+
+
+def test_a_caller_that_stops_streaming_early_releases_the_connection(
+    vendor: FakeVendor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROUTR_OPENAI_BASE_URL", vendor.url + "/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    one_connection = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    with httpx.Client(limits=one_connection) as client:
+        resolved = resolve_model("openai/gpt-4.1", client, timeouts=Timeouts(pool_s=1.0))
+        request = ChatRequest(model=resolved.model_id, messages=(Message("user", "hi"),))
+        for _ in range(3):
+            stream = resolved.provider.stream(request)
+            assert next(stream) == "Hello"
+            stream.close()  # with a leaked connection the next call would wait for the pool
+        assert resolved.provider.complete(request).text
