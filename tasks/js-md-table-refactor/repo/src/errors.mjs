@@ -1,0 +1,6 @@
+export class TableError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'TableError';
+  }
+}
