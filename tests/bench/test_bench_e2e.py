@@ -222,3 +222,29 @@ def test_ctrl_c_keeps_finished_attempts_and_exits_130(tmp_path: Path) -> None:
     assert 2 <= recorded < PLANNED
     status = _rows(db, "SELECT status FROM runs")
     assert status == [("interrupted",)]
+
+
+def test_shards_merge_into_the_unsharded_result(tmp_path: Path) -> None:
+    common = ["-m", "sim/swift", "-m", "sim/budget", "--tasks", str(FIXTURES), "--epochs", "2",
+              "--sim-latency", "0", "--jobs", "2"]  # fmt: skip
+    shards = []
+    for index in (1, 2):
+        db = tmp_path / f"shard{index}.duckdb"
+        result = _bench(tmp_path, *common, "--db", str(db), "--shard", f"{index}/2")
+        assert result.returncode == 0, result.stderr
+        assert "shard" in result.stderr
+        shards.append(db)
+    keys = [{r[0] for r in _rows(db, "SELECT attempt_key FROM attempts")} for db in shards]
+    assert keys[0] and keys[1] and not keys[0] & keys[1]
+    out = tmp_path / "merged.duckdb"
+    merged = subprocess.run(
+        [sys.executable, "-m", "routr_cli", "db", "merge", *map(str, shards), "-o", str(out)],
+        capture_output=True, text=True, env=_env(tmp_path), timeout=60,
+    )  # fmt: skip
+    assert merged.returncode == 0, merged.stderr
+    assert _rows(out, "SELECT count(*) FROM attempts")[0][0] == 2 * 2 * 2
+    assert {r[0] for r in _rows(out, "SELECT attempt_key FROM attempts")} == keys[0] | keys[1]
+    # The merged database is complete: an unsharded run against it has nothing to do.
+    full = _bench(tmp_path, *common, "--db", str(out))
+    assert full.returncode == 0, full.stderr
+    assert "8 attempts already recorded" in full.stderr
