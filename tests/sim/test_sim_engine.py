@@ -294,3 +294,29 @@ def test_wrong_answers_on_every_task_never_reproduce_the_solution(folder: Path) 
                 assert wrong.kind in ("malformed", "stale_search")
                 continue
             assert state != target, (fmt, wrong.kind)
+
+
+def test_a_task_edited_on_disk_is_reread_when_the_hash_says_so(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURES / TASK.id, tmp_path / TASK.id)
+    engine = SimEngine(tmp_path, seed=0, latency_scale=0.0)
+
+    def ask(task_hash: str) -> None:
+        request = body(model="sim/frontier")
+        request["metadata"]["routr_task_hash"] = task_hash  # type: ignore[index]
+        for _ in range(10):
+            try:
+                engine.handle(request)
+                return
+            except SimRequestError as exc:
+                if exc.status not in (429, 500):
+                    raise
+
+    ask(TASK.content_hash)
+    (tmp_path / TASK.id / "repo" / "README.md").write_text("# stats, edited\n")
+    new_hash = load_task(tmp_path / TASK.id).content_hash
+    assert new_hash != TASK.content_hash
+    ask(new_hash)  # the server rereads its copy
+    with pytest.raises(SimRequestError, match="differs from the sim server's copy"):
+        ask(TASK.content_hash)

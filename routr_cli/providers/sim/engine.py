@@ -115,6 +115,15 @@ def _messages(body: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class TaskCopy:
+    """A task as the server read it: files snapshotted so an answer matches its hash."""
+
+    task: Task
+    repo: dict[str, str]
+    target: dict[str, str]  # repo/ with the reference change applied
+
+
 class SimEngine:
     """Answers chat-completion bodies for the simulated models; thread-safe."""
 
@@ -124,7 +133,7 @@ class SimEngine:
         self.latency_scale = latency_scale
         self.models = load_sim_models()
         self._seen: Counter[str] = Counter()
-        self._tasks: dict[str, Task] = {}
+        self._tasks: dict[str, TaskCopy] = {}
         self._lock = threading.Lock()
 
     def model_for(self, name: object) -> SimModel:
@@ -162,7 +171,7 @@ class SimEngine:
                 kind="server_error",
             )
 
-    def _task(self, task_id: str, task_hash: str) -> Task:
+    def _load(self, task_id: str) -> TaskCopy:
         from routr_cli.errors import TaskFormatError
         from routr_cli.tasks.load import load_task
 
@@ -170,37 +179,45 @@ class SimEngine:
             raise SimRequestError(
                 400, "this sim server has no tasks folder (start it with --tasks DIR)"
             )
+        folder = self.tasks_dir / task_id
+        if "/" in task_id or task_id.startswith(".") or not folder.is_dir():
+            raise SimRequestError(
+                400, f"unknown task {task_id!r} in {self.tasks_dir}", code="unknown_task"
+            )
+        try:
+            task = load_task(folder)
+        except TaskFormatError as exc:
+            raise SimRequestError(
+                400, f"task {task_id!r} does not load: {exc}", code="bad_task"
+            ) from exc
+        repo = task.repo_files()
+        copy = TaskCopy(task, repo, apply_change(repo, task.solution_change()))
         with self._lock:
-            task = self._tasks.get(task_id)
-        if task is None:
-            folder = self.tasks_dir / task_id
-            if "/" in task_id or task_id.startswith(".") or not folder.is_dir():
-                raise SimRequestError(
-                    400, f"unknown task {task_id!r} in {self.tasks_dir}", code="unknown_task"
-                )
-            try:
-                task = load_task(folder)
-            except TaskFormatError as exc:
-                raise SimRequestError(
-                    400, f"task {task_id!r} does not load: {exc}", code="bad_task"
-                ) from exc
-            with self._lock:
-                self._tasks[task_id] = task
-        if task_hash and task.content_hash != task_hash:
+            self._tasks[task_id] = copy
+        return copy
+
+    def _task(self, task_id: str, task_hash: str) -> TaskCopy:
+        """The server's copy of a task; reread from disk once when the hash disagrees."""
+        with self._lock:
+            copy = self._tasks.get(task_id)
+        if copy is None or (task_hash and copy.task.content_hash != task_hash):
+            copy = self._load(task_id)
+        if task_hash and copy.task.content_hash != task_hash:
             raise SimRequestError(
                 400,
                 f"task {task_id!r} differs from the sim server's copy "
-                f"({task_hash} != {task.content_hash}); start the server on the same --tasks folder",
+                f"({task_hash} != {copy.task.content_hash}); start the server on the same --tasks folder",
                 code="task_version_mismatch",
             )
-        return task
+        return copy
 
     def _answer(
         self, model: SimModel, meta: dict[str, Any], messages: list[tuple[str, str]]
     ) -> SimAnswer:
         from routr_cli.solvers.edit_format import EditError, EditFormat, apply_answer
 
-        task = self._task(str(meta.get("routr_task", "")), str(meta.get("routr_task_hash", "")))
+        copy = self._task(str(meta.get("routr_task", "")), str(meta.get("routr_task_hash", "")))
+        task = copy.task
         fmt: EditFormat = "whole" if meta.get("routr_edit_format") == "whole" else "search-replace"
         previous = [content for role, content in messages if role == "assistant"]
         try:
@@ -210,11 +227,11 @@ class SimEngine:
             raise SimRequestError(
                 400, "metadata routr_epoch and routr_turn must be integers"
             ) from exc
-        state = task.repo_files()
+        state = copy.repo
         for content in previous:
             with contextlib.suppress(EditError):  # an answer that did not apply changed nothing
                 state = apply_answer(state, content)
-        target = apply_change(task.repo_files(), task.solution_change())
+        target = copy.target
         parts = (self.seed, model.name, task.content_hash, epoch, turn)
         u_solve = uniform(*parts, "solve")
         u_style = uniform(*parts, "style")
