@@ -1,0 +1,1 @@
+"""Team notes HTTP service (standard library only)."""
