@@ -1,0 +1,4 @@
+export { EVENT_TYPES, EventFormatError, checkEvent, parseLog } from './events.mjs';
+export { sortForReplay } from './ordering.mjs';
+export { PROJECTIONS, reportingDay } from './projections.mjs';
+export { EventStore } from './store.mjs';
