@@ -133,7 +133,9 @@ class EditSolver:
         conversation = self.start(task, model, epoch)
         outcome = self.turn(conversation, original, original, grader)
         if outcome is None:
-            return conversation.result("provider_error", error=conversation.error)
+            return conversation.result(
+                "provider_error", error=conversation.error, first_turn_status="provider_error"
+            )
         return self.finish(conversation, original, outcome, first=outcome)
 
     def finish(

@@ -40,7 +40,9 @@ class RepairSolver(EditSolver):
         conversation = self.start(task, model, epoch)
         first = self.turn(conversation, original, original, grader)
         if first is None:
-            return conversation.result("provider_error", error=conversation.error)
+            return conversation.result(
+                "provider_error", error=conversation.error, first_turn_status="provider_error"
+            )
         if first.status not in REPAIRABLE:
             return self.finish(conversation, original, first, first)
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from solver_testkit import FIXTURES, TASK, find_seed, reference_grader, sim_model
 
-from routr_cli.errors import ConfigError, SandboxUnavailable
+from routr_cli.errors import ConfigError, ProviderUnavailableError, SandboxUnavailable
 from routr_cli.providers.base import ChatRequest, ChatResponse, Usage
 from routr_cli.providers.sim import start_sim_server
 from routr_cli.solvers import SOLVERS, SolveResult, get_solver
@@ -168,3 +168,30 @@ def test_get_solver_names_and_errors() -> None:
         get_solver("edit", nonsense=1)
     with pytest.raises(ConfigError, match="unknown edit format 'diff'"):
         get_solver("edit", edit_format="diff")
+
+
+@dataclass
+class FailsOnSecondCall(RecordingProvider):
+    """A paid-API stand-in whose second call fails the way an exhausted retry loop does."""
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        if len(self.requests) > 1:
+            raise ProviderUnavailableError("openai: HTTP 503 after 4 attempts", status=503)
+        partial = (
+            "stats/core.py\n<<<<<<< SEARCH\n    return ordered[middle]\n=======\n"
+            "    if len(ordered) % 2 == 0:\n"
+            "        return (ordered[middle - 1] + ordered[middle]) / 2\n"
+            "    return ordered[middle]\n>>>>>>> REPLACE\n"
+        )
+        return ChatResponse(text=partial, usage=Usage(100, 40), latency_s=0.1)
+
+
+def test_a_provider_failure_on_the_repair_turn_keeps_the_first_change_and_grade() -> None:
+    model = RealModel(FailsOnSecondCall(), context_window=128_000)
+    result = get_solver("repair").solve(TASK, model, reference_grader(TASK))
+    assert result.status == "provider_error" and "HTTP 503" in result.error
+    assert result.first_turn_status == "failed" and not result.first_turn_solved
+    assert result.turns == 2 and list(result.change) == ["stats/core.py"]
+    assert result.grade is not None and not result.grade.solved
+    assert result.usage == Usage(100, 40)
