@@ -49,6 +49,15 @@ describe('at-least-once delivery', () => {
     assert.deepEqual(store.state('dailyVolume'), EXPECTED_DAILY);
   });
 
+  test('seq order wins over timestamps written with other offsets', () => {
+    const store = project([
+      ev('m2', 'acct-5', 2, 'Deposited', '2024-03-01T09:00:00Z', 250),
+      ev('m1', 'acct-5', 1, 'AccountOpened', '2024-03-01T10:00:00+02:00'),
+      ev('m3', 'acct-5', 3, 'AccountClosed', '2024-03-01T09:30:00Z'),
+    ]);
+    assert.deepEqual(store.state('balances')['acct-5'], { balance: 250, status: 'closed', currency: 'EUR', seq: 3 });
+  });
+
   test('later seqs wait for a missing earlier one, across batches', () => {
     const events = ledger();
     const acct1 = events.filter((e) => e.stream === 'acct-1');
