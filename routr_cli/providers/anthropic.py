@@ -100,7 +100,9 @@ class AnthropicProvider(HttpChatProvider):
         body = as_dict(data, self.name, "body")
         if body.get("type") == "error":
             code, message = vendor_error_fields(json.dumps(body))
-            raise error_for_vendor_failure(self.name, status=None, code=code, message=message)
+            raise error_for_vendor_failure(
+                self.name, status=None, code=code, message=message, key_env=self.config.key_env
+            )
         blocks = as_list(body.get("content"), self.name, "content")
         text = "".join(
             str(block.get("text", ""))
@@ -117,12 +119,13 @@ class AnthropicProvider(HttpChatProvider):
         )
 
     def stream_reader(self) -> StreamReader:
-        return _AnthropicStreamReader(self.name)
+        return _AnthropicStreamReader(self.name, self.config.key_env)
 
 
 class _AnthropicStreamReader(StreamReader):
-    def __init__(self, provider: str) -> None:
+    def __init__(self, provider: str, key_env: str) -> None:
         self.provider = provider
+        self.key_env = key_env
         self.parts: list[str] = []
         self.counts = _UsageCounts()
         self.model = ""
@@ -137,7 +140,9 @@ class _AnthropicStreamReader(StreamReader):
         kind = event.event or str(data.get("type", ""))
         if kind == "error":
             code, message = vendor_error_fields(event.data)
-            raise error_for_vendor_failure(self.provider, status=None, code=code, message=message)
+            raise error_for_vendor_failure(
+                self.provider, status=None, code=code, message=message, key_env=self.key_env
+            )
         if kind == "message_start":
             start = as_dict(data.get("message"), self.provider, "message_start.message")
             self.model = str(start.get("model") or "")

@@ -10,6 +10,7 @@ the variable is, and the value is read from the environment at call time.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -36,6 +37,9 @@ class ProviderConfig:
     key_env: str = ""
     key_required: bool = True
     simulated: bool = False
+    # OpenAI's own API wants "max_completion_tokens" (its reasoning models reject
+    # "max_tokens"); most compatible servers still read "max_tokens".
+    max_tokens_field: str = "max_tokens"
     source: str = "built-in"  # where the entry came from, for `routr models` and errors
 
     def api_key(self) -> str | None:
@@ -84,7 +88,7 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
         )
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: [providers.{name}] must be a table")
-    allowed = {"format", "base_url", "key_env", "key_required", "simulated"}
+    allowed = {"format", "base_url", "key_env", "key_required", "simulated", "max_tokens_field"}
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise ConfigError(
@@ -106,6 +110,12 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
     simulated = raw.get("simulated", base.simulated if base else False)
     if not isinstance(key_required, bool) or not isinstance(simulated, bool):
         raise ConfigError(f"{where}: [providers.{name}] key_required/simulated must be booleans")
+    max_tokens_field = raw.get("max_tokens_field", base.max_tokens_field if base else "max_tokens")
+    if max_tokens_field not in ("max_tokens", "max_completion_tokens"):
+        raise ConfigError(
+            f"{where}: [providers.{name}] max_tokens_field must be max_tokens or "
+            "max_completion_tokens"
+        )
     return ProviderConfig(
         name=name,
         format=cast(ApiFormat, fmt),
@@ -113,6 +123,7 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
         key_env=key_env,
         key_required=key_required and bool(key_env),
         simulated=simulated,
+        max_tokens_field=max_tokens_field,
         source=where,
     )
 
@@ -140,13 +151,5 @@ def load_provider_configs() -> dict[str, ProviderConfig]:
     for name, cfg in list(configs.items()):
         override = _env_base_url(name)
         if override:
-            configs[name] = ProviderConfig(
-                name=cfg.name,
-                format=cfg.format,
-                base_url=override,
-                key_env=cfg.key_env,
-                key_required=cfg.key_required,
-                simulated=cfg.simulated,
-                source=cfg.source,
-            )
+            configs[name] = dataclasses.replace(cfg, base_url=override)
     return dict(sorted(configs.items()))

@@ -34,6 +34,13 @@ _CONTEXT_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT_CODES = {"context_length_exceeded", "string_above_max_length", "request_too_large"}
+_AUTH_CODES = {
+    "authentication_error",
+    "permission_error",
+    "invalid_api_key",
+    "unauthenticated",
+    "permission_denied",
+}
 _FILTER_CODES = {"content_filter", "content_policy_violation"}
 _MAX_EXCERPT = 160
 
@@ -121,7 +128,7 @@ def error_for_vendor_failure(
         detail += f", {excerpt(code, secrets)}"
     quoted = f": {said}" if said else ""
     lowered_code = code.lower()
-    if status in (401, 403) or lowered_code in {"authentication_error", "permission_error"}:
+    if status in (401, 403) or lowered_code in _AUTH_CODES:
         fix = f"check {key_env}" if key_env else "check the provider's key configuration"
         return AuthenticationError(
             f"{provider}: authentication failed ({detail}){quoted} -- {fix}", status=status

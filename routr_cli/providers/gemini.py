@@ -46,11 +46,13 @@ def _usage(raw: object, provider: str) -> Usage:
 class _Chunk:
     """One ``GenerateContentResponse``: its visible text, finish reason, usage, model."""
 
-    def __init__(self, data: object, provider: str) -> None:
+    def __init__(self, data: object, provider: str, key_env: str) -> None:
         body = as_dict(data, provider, "response")
         if "error" in body:
             code, message = vendor_error_fields(json.dumps(body))
-            raise error_for_vendor_failure(provider, status=None, code=code, message=message)
+            raise error_for_vendor_failure(
+                provider, status=None, code=code, message=message, key_env=key_env
+            )
         feedback = body.get("promptFeedback")
         if isinstance(feedback, dict) and feedback.get("blockReason"):
             raise ContentFilteredError(
@@ -119,7 +121,7 @@ class GeminiProvider(HttpChatProvider):
         return HttpCall(path=path, headers=headers, body=body)
 
     def parse_complete(self, data: Any) -> Parsed:
-        chunk = _Chunk(data, self.name)
+        chunk = _Chunk(data, self.name, self.config.key_env)
         if chunk.finish is None:
             raise malformed(self.name, "no candidate with a finishReason")
         return Parsed(
@@ -130,12 +132,13 @@ class GeminiProvider(HttpChatProvider):
         )
 
     def stream_reader(self) -> StreamReader:
-        return _GeminiStreamReader(self.name)
+        return _GeminiStreamReader(self.name, self.config.key_env)
 
 
 class _GeminiStreamReader(StreamReader):
-    def __init__(self, provider: str) -> None:
+    def __init__(self, provider: str, key_env: str) -> None:
         self.provider = provider
+        self.key_env = key_env
         self.parts: list[str] = []
         self.usage = Usage()
         self.model = ""
@@ -143,7 +146,7 @@ class _GeminiStreamReader(StreamReader):
 
     def feed(self, event: SSEEvent) -> list[str]:
         try:
-            chunk = _Chunk(json.loads(event.data), self.provider)
+            chunk = _Chunk(json.loads(event.data), self.provider, self.key_env)
         except ValueError:
             raise malformed(self.provider, "stream chunk is not JSON") from None
         self.usage = chunk.usage or self.usage

@@ -32,6 +32,7 @@ from routr_cli.providers.error_map import (
     error_for_status,
     error_for_transport,
     malformed,
+    redact,
 )
 from routr_cli.providers.retry import (
     CallBudget,
@@ -44,6 +45,7 @@ from routr_cli.providers.retry import (
 from routr_cli.providers.sse import SSEDecoder, SSEEvent
 
 MAX_BODY_BYTES = 32 * 1024 * 1024  # a chat answer is far smaller; refuse to buffer more
+MAX_ERROR_BODY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,20 @@ class Parsed:
     model: str = ""
     finish_reason: str | None = None
     provider_cost_usd: float | None = None
+
+
+@contextmanager
+def _key_scrubbed(key: str | None) -> Iterator[None]:
+    """Last line of defence: a vendor message that echoes the key loses it before it escapes.
+
+    (``error_map`` already redacts what it quotes; this also covers mid-stream error events.)
+    """
+    try:
+        yield
+    except ProviderError as exc:
+        if key and any(key in str(arg) for arg in exc.args):
+            exc.args = tuple(redact(str(arg), (key,)) for arg in exc.args)
+        raise
 
 
 class StreamReader(ABC):
@@ -200,7 +216,7 @@ class HttpChatProvider(ABC):
     def _complete_once(self, request: ChatRequest, budget: CallBudget) -> Parsed:
         key = self.config.api_key()
         call = self.build_call(request, stream=False, api_key=key)
-        with self._open(call, budget, key, stream=False) as response:
+        with _key_scrubbed(key), self._open(call, budget, key, stream=False) as response:
             body = b"".join(self._chunks(response, budget, stream=False))
         try:
             data = json.loads(body)
@@ -215,7 +231,7 @@ class HttpChatProvider(ABC):
         call = self.build_call(request, stream=True, api_key=key)
         reader = self.stream_reader()
         decoder = SSEDecoder()
-        with self._open(call, budget, key, stream=True) as response:
+        with _key_scrubbed(key), self._open(call, budget, key, stream=True) as response:
             for chunk in self._chunks(response, budget, stream=True):
                 for event in decoder.feed(chunk):
                     yield from reader.feed(event)
@@ -237,7 +253,9 @@ class HttpChatProvider(ABC):
                 "POST", url, json=call.body, headers=call.headers, timeout=timeout
             ) as response:
                 if response.status_code >= 400:
-                    body = b"".join(self._chunks(response, budget, stream=stream, limit=64 * 1024))
+                    body = b"".join(
+                        self._chunks(response, budget, stream=stream, limit=MAX_ERROR_BODY_BYTES)
+                    )
                     raise error_for_status(
                         self.name,
                         response,
@@ -257,15 +275,20 @@ class HttpChatProvider(ABC):
         stream: bool,
         limit: int = MAX_BODY_BYTES,
     ) -> Iterator[bytes]:
-        """The body's chunks as they arrive, checking the call deadline and the size cap."""
+        """The body's chunks as they arrive, checking the call deadline and the size cap.
+
+        An answer over ``MAX_BODY_BYTES`` is malformed; an error body is simply cut at
+        ``limit`` (its first few kilobytes say all there is to say).
+        """
         size = 0
         try:
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > limit:
-                    if limit < MAX_BODY_BYTES:
-                        return  # an error body: the first ``limit`` bytes are plenty
-                    raise malformed(self.name, f"body larger than {limit} bytes")
+                    if limit == MAX_BODY_BYTES:
+                        raise malformed(self.name, f"body larger than {limit} bytes")
+                    yield chunk[: len(chunk) - (size - limit)]
+                    return
                 if budget.remaining() <= 0:
                     raise ProviderTimeoutError(
                         f"{self.name}: call deadline of {self.retry.deadline_s:g}s passed "

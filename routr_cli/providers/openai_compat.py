@@ -57,7 +57,7 @@ def _check_finish(provider: str, finish_reason: object) -> None:
         )
 
 
-def _raise_embedded_error(provider: str, data: dict[str, Any]) -> None:
+def _raise_embedded_error(provider: str, data: dict[str, Any], key_env: str) -> None:
     """OpenRouter and others report failures mid-stream as a chunk with an ``error`` field."""
     if "error" in data:
         code, message = vendor_error_fields(json.dumps(data))
@@ -67,6 +67,7 @@ def _raise_embedded_error(provider: str, data: dict[str, Any]) -> None:
             status=status if isinstance(status, int) else None,
             code=code if isinstance(code, str) else "",
             message=message,
+            key_env=key_env,
         )
 
 
@@ -79,7 +80,7 @@ class OpenAICompatProvider(HttpChatProvider):
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
         }
         if request.max_tokens is not None:
-            body["max_tokens"] = request.max_tokens
+            body[self.config.max_tokens_field] = request.max_tokens
         if request.temperature is not None:
             body["temperature"] = request.temperature
         if request.seed is not None:
@@ -95,7 +96,7 @@ class OpenAICompatProvider(HttpChatProvider):
 
     def parse_complete(self, data: Any) -> Parsed:
         body = as_dict(data, self.name, "body")
-        _raise_embedded_error(self.name, body)
+        _raise_embedded_error(self.name, body, self.config.key_env)
         choices = as_list(body.get("choices"), self.name, "choices")
         if not choices:
             raise malformed(self.name, "no choices")
@@ -120,12 +121,13 @@ class OpenAICompatProvider(HttpChatProvider):
         )
 
     def stream_reader(self) -> StreamReader:
-        return _OpenAIStreamReader(self.name)
+        return _OpenAIStreamReader(self.name, self.config.key_env)
 
 
 class _OpenAIStreamReader(StreamReader):
-    def __init__(self, provider: str) -> None:
+    def __init__(self, provider: str, key_env: str) -> None:
         self.provider = provider
+        self.key_env = key_env
         self.parts: list[str] = []
         self.usage = Usage()
         self.cost: float | None = None
@@ -138,12 +140,14 @@ class _OpenAIStreamReader(StreamReader):
             return []
         if event.event == "error":
             code, message = vendor_error_fields(event.data)
-            raise error_for_vendor_failure(self.provider, status=None, code=code, message=message)
+            raise error_for_vendor_failure(
+                self.provider, status=None, code=code, message=message, key_env=self.key_env
+            )
         try:
             chunk = as_dict(json.loads(event.data), self.provider, "chunk")
         except ValueError:
             raise malformed(self.provider, "stream chunk is not JSON") from None
-        _raise_embedded_error(self.provider, chunk)
+        _raise_embedded_error(self.provider, chunk, self.key_env)
         self.model = str(chunk.get("model") or self.model)
         if chunk.get("usage") is not None:
             self.usage, self.cost = _usage(chunk["usage"], self.provider)

@@ -54,6 +54,7 @@ class Reply:
     finish: str = "stop"  # "stop", "length", "content_filter" (rendered per format)
     events_before_fault: int = 2  # stall/cut/abort: how many events are sent first
     delay_s: float = 0.0  # think this long before the first byte (a slow, healthy vendor)
+    events: tuple[str, ...] | None = None  # a stream: send exactly these SSE events instead
 
     @classmethod
     def status_error(cls, status: int, body: dict[str, Any] | None = None, **headers: str) -> Reply:
@@ -327,9 +328,10 @@ def _make_handler(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
                 )
                 self._send_whole(200, json.dumps(data).encode(), {})
                 return
-            events = {"openai": openai_events, "anthropic": anthropic_events}.get(
+            renderer = {"openai": openai_events, "anthropic": anthropic_events}.get(
                 fmt, gemini_events
-            )(model, reply)
+            )
+            events = list(reply.events) if reply.events is not None else renderer(model, reply)
             self._send_stream(reply, events)
 
         def _route(self, body: dict[str, Any]) -> tuple[str, str, bool]:

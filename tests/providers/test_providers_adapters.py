@@ -85,8 +85,17 @@ def test_openai_request_shape(resolve: Resolve, vendor: FakeVendor) -> None:
     assert sent.body["messages"][0] == {"role": "system", "content": "You are terse."}
     assert sent.body["stream"] is True
     assert sent.body["stream_options"] == {"include_usage": True}
-    assert (sent.body["max_tokens"], sent.body["temperature"], sent.body["seed"]) == (256, 0.0, 7)
+    assert (sent.body["temperature"], sent.body["seed"]) == (0.0, 7)
+    # OpenAI's reasoning models reject max_tokens; the openai entry asks for the new field.
+    assert sent.body["max_completion_tokens"] == 256 and "max_tokens" not in sent.body
     assert sent.body["routr_task"] == "t1"  # ChatRequest.extra is merged into the body
+
+
+def test_compatible_vendors_get_max_tokens(resolve: Resolve, vendor: FakeVendor) -> None:
+    resolved = resolve("openrouter/qwen/qwen3-coder")
+    resolved.provider.complete(request(resolved.model_id))
+    assert vendor.requests[-1].body["max_tokens"] == 256
+    assert vendor.requests[-1].body["model"] == "qwen/qwen3-coder"
 
 
 def test_anthropic_request_shape_and_cache_usage(resolve: Resolve, vendor: FakeVendor) -> None:

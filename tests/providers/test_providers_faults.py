@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import socket
 import time
 from collections.abc import Callable, Generator
@@ -231,6 +232,24 @@ def test_401_names_the_key_variable_and_never_the_key(resolve: Resolve, vendor: 
     for shown in (text, repr(info.value), repr(resolved), repr(resolved.provider)):
         assert FAKE_KEY not in shown
     assert "***" in text  # the vendor's echo was redacted
+
+
+def test_a_key_echoed_in_a_mid_stream_error_event_is_redacted(
+    resolve: Resolve, vendor: FakeVendor
+) -> None:
+    echo = {"error": {"message": f"key {FAKE_KEY} was revoked", "code": "invalid_api_key"}}
+    vendor.script(Reply(events=(f"data: {json.dumps(echo)}\n\n",)))
+    with pytest.raises(AuthenticationError) as info:
+        ask_stream(resolve("openrouter/qwen/qwen3-coder"))
+    assert FAKE_KEY not in str(info.value) and FAKE_KEY not in repr(info.value)
+    assert "revoked" in str(info.value) and "check OPENROUTER_API_KEY" in str(info.value)
+
+
+def test_anthropic_error_event_mid_stream(resolve: Resolve, vendor: FakeVendor) -> None:
+    error = {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}
+    vendor.script(Reply(events=(f"event: error\ndata: {json.dumps(error)}\n\n",)))
+    deltas, response = ask_stream(resolve("anthropic/claude-haiku-4-5"))
+    assert response.retries == 1 and "".join(deltas) == "Hello from the fake vendor."
 
 
 @pytest.mark.parametrize("name", MODELS)
