@@ -74,9 +74,20 @@ class EditSolver:
         self.temperature = temperature
 
     def _window(self, model: ResolvedModelLike) -> int:
+        """The context window: the parameter, else the model's, else the pricing catalog's
+        entry for the model, else ``DEFAULT_CONTEXT_WINDOW``."""
         if self.context_window is not None:
             return self.context_window
         window = getattr(model, "context_window", None)
+        if window is None:
+            from routr_cli.errors import RoutrError
+            from routr_cli.providers.pricing import price_for
+
+            try:
+                price = price_for(model.name)
+            except RoutrError:  # a broken catalog file is reported by `routr models`
+                price = None
+            window = price.context_window if price is not None else None
         return window if isinstance(window, int) and window > 0 else DEFAULT_CONTEXT_WINDOW
 
     def start(self, task: Task, model: ResolvedModelLike, epoch: int) -> Conversation:

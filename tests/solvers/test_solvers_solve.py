@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +15,7 @@ from routr_cli.errors import ConfigError, ProviderUnavailableError, SandboxUnava
 from routr_cli.providers.base import ChatRequest, ChatResponse, Usage
 from routr_cli.providers.sim import start_sim_server
 from routr_cli.solvers import SOLVERS, SolveResult, get_solver
+from routr_cli.tasks.load import load_task
 from routr_cli.tasks.model import apply_change
 
 
@@ -195,3 +198,24 @@ def test_a_provider_failure_on_the_repair_turn_keeps_the_first_change_and_grade(
     assert result.turns == 2 and list(result.change) == ["stats/core.py"]
     assert result.grade is not None and not result.grade.solved
     assert result.usage == Usage(100, 40)
+
+
+def test_a_big_repository_is_trimmed_to_the_catalog_window_of_the_model(
+    http: httpx.Client, tmp_path: Path
+) -> None:
+    shutil.copytree(FIXTURES / TASK.id, tmp_path / TASK.id)
+    for n in range(12):  # ~12 x 16k tokens: far beyond sim/budget's 32k window
+        (tmp_path / TASK.id / "repo" / "data" / f"table_{n:02d}.py").parent.mkdir(exist_ok=True)
+        (tmp_path / TASK.id / "repo" / "data" / f"table_{n:02d}.py").write_text(
+            f"ROWS_{n} = [\n" + "    (1, 2, 3),\n" * 4_000 + "]\n"
+        )
+    task = load_task(tmp_path / TASK.id)
+    with start_sim_server(tmp_path, seed=0, latency_scale=0.0) as server:
+        resolved = sim_model("sim/budget", server.base_url, http)
+        assert not hasattr(resolved, "context_window")  # the window comes from the catalog
+        result = get_solver("edit").solve(task, resolved, reference_grader(task))
+    assert result.status != "provider_error", result.error
+    assert result.usage.input_tokens <= 32_000
+    user = result.transcript[1]["content"]
+    assert "were left out to fit the context window" in user
+    assert "stats/core.py\n```python" in user  # small files still shown in full
