@@ -10,12 +10,12 @@ How a caller (the bench runner, the router) makes a call -- several threads may 
     from routr_cli.providers import ChatRequest, Message, resolve_model, cost_usd
 
     with httpx.Client() as client:                       # one client for the whole run
-        resolved = resolve_model("sim/strong", client)   # UnknownModelError, MissingKeyError
+        resolved = resolve_model("sim/frontier", client)  # UnknownModelError, MissingKeyError
         response = resolved.provider.complete(
             ChatRequest(
-                model=resolved.model_id,                 # "strong": the vendor's own id
+                model=resolved.model_id,                 # "frontier": the vendor's own id
                 messages=(Message("system", "..."), Message("user", "...")),
-                extra={"routr_task": "py-ledger-rounding"},  # merged into the request body
+                extra={"metadata": {"routr_task": "py-ledger-rounding"}},  # merged into the body
             )
         )
         dollars = cost_usd(resolved.name, response.usage)    # None when the price is unknown

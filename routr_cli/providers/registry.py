@@ -42,7 +42,7 @@ def split_model_name(model_name: str) -> tuple[str, str]:
     if not sep or not provider or not model_id:
         raise UnknownModelError(
             f"model '{model_name}' must be written provider/model, e.g. openai/gpt-4.1 "
-            "or sim/strong (see `routr models list`)"
+            "or sim/frontier (see `routr models list`)"
         )
     return provider, model_id
 
@@ -64,6 +64,19 @@ def provider_config(provider_name: str) -> ProviderConfig:
             "(add your own under [providers.NAME] in routr.toml)"
         )
     return config
+
+
+def _check_simulated_model(name: str) -> None:
+    """Simulated models are a closed list (the sim data file): catch typos before any call."""
+    from routr_cli.providers.pricing import read_sim_prices
+
+    known = list(read_sim_prices())
+    if known and name not in known:
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise UnknownModelError(
+            f"unknown simulated model '{name}': {hint}known: {', '.join(known)}"
+        )
 
 
 def adapter_class(config: ProviderConfig) -> type[HttpChatProvider]:
@@ -96,6 +109,8 @@ def resolve_model(
     """
     provider_name, model_id = split_model_name(model_name)
     config = provider_config(provider_name)
+    if config.simulated:
+        _check_simulated_model(f"{provider_name}/{model_id}")
     config.api_key()  # raises MissingKeyError now rather than at the first call
     provider = adapter_class(config)(config, client, timeouts=timeouts, retry=retry)
     return ResolvedModel(

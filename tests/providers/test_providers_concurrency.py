@@ -11,7 +11,7 @@ from fake_vendor_server import FakeVendor, Reply
 
 from routr_cli.providers.base import ChatRequest, ChatResponse, Message
 from routr_cli.providers.http_provider import Timeouts
-from routr_cli.providers.pricing import cost_usd
+from routr_cli.providers.pricing import cost_from_price, cost_usd, price_for
 from routr_cli.providers.registry import resolve_model
 from routr_cli.providers.retry import RetryPolicy
 
@@ -24,7 +24,7 @@ def test_threads_share_one_client_and_one_resolved_sim_model(
     calls = 40
     with httpx.Client(limits=httpx.Limits(max_connections=8)) as client:
         resolved = resolve_model(
-            "sim/strong",
+            "sim/frontier",
             client,
             timeouts=Timeouts(read_s=5.0),
             retry=RetryPolicy(base_delay_s=0.01, max_delay_s=0.02, deadline_s=30.0),
@@ -55,5 +55,8 @@ def test_threads_share_one_client_and_one_resolved_sim_model(
     seen = Counter(r.body["routr_task"] for r in vendor.requests)
     assert set(seen) == {f"t{i}" for i in range(calls)}  # every call arrived, with its extra
     assert sum(seen.values()) == calls + 2  # plus the two retried ones
-    assert {r.body["model"] for r in vendor.requests} == {"strong"}
-    assert cost_usd(resolved.name, responses[0].usage) is None  # "sim/strong" is not priced
+    assert {r.body["model"] for r in vendor.requests} == {"frontier"}
+    price = price_for("sim/frontier")
+    assert price is not None
+    usage = responses[0].usage  # the fake's usage, priced at the sim file's invented rates
+    assert cost_usd(resolved.name, usage) == pytest.approx(cost_from_price(price, usage))

@@ -83,8 +83,14 @@ def test_missing_key_names_the_variable() -> None:
 def test_local_servers_and_sim_need_no_key() -> None:
     with httpx.Client() as client:
         assert resolve_model("ollama/llama3.1", client).provider_name == "ollama"
-        sim = resolve_model("sim/strong", client)
-    assert sim.simulated and sim.model_id == "strong" and sim.label == "sim/strong (simulated)"
+        sim = resolve_model("sim/frontier", client)
+    assert sim.simulated and sim.model_id == "frontier" and sim.label == "sim/frontier (simulated)"
+
+
+def test_a_misspelt_simulated_model_fails_before_any_call() -> None:
+    with httpx.Client() as client, pytest.raises(UnknownModelError) as info:
+        resolve_model("sim/fronteir", client)
+    assert "did you mean 'sim/frontier'?" in str(info.value)
 
 
 def test_env_overrides_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
