@@ -90,12 +90,13 @@ class EditSolver:
             window = price.context_window if price is not None else None
         return window if isinstance(window, int) and window > 0 else DEFAULT_CONTEXT_WINDOW
 
-    def start(self, task: Task, model: ResolvedModelLike, epoch: int) -> Conversation:
-        """A conversation holding the system prompt and the task message."""
+    def start(
+        self, task: Task, model: ResolvedModelLike, epoch: int, files: dict[str, str]
+    ) -> Conversation:
+        """A conversation holding the system prompt and the task message (showing ``files``)."""
         window = self._window(model)
         answer_tokens = min(self.answer_tokens, max(256, window // 4))
         system = system_prompt(self.edit_format)
-        files = task.repo_files()
         budget = files_budget(window, answer_tokens, system, task.prompt)
         context = build_repo_context(task.prompt, files, budget)
         conversation = Conversation(
@@ -134,6 +135,8 @@ class EditSolver:
         if grade is None:
             return TurnOutcome("sandbox_error", new_state, error=error)
         status = status_of_grade(grade)
+        if status == "unappliable_edit":  # the grader refused the change: nothing applied
+            return TurnOutcome(status, state, grade, grade.output or "the change cannot be applied")
         reason = "" if grade.solved else f"{grade.reason or 'failed'} (score {grade.score:.2f})"
         return TurnOutcome(status, new_state, grade, reason)
 
@@ -141,7 +144,7 @@ class EditSolver:
         self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
     ) -> SolveResult:
         original = task.repo_files()
-        conversation = self.start(task, model, epoch)
+        conversation = self.start(task, model, epoch, original)
         outcome = self.turn(conversation, original, original, grader)
         if outcome is None:
             return conversation.result(

@@ -29,7 +29,8 @@ Deletion: a line ``DELETE: path``.
 Strictness. A path must be relative and stay inside the repository (no absolute paths,
 no ``..``, no backslashes, no empty parts); a bad path, a block without a path, a missing
 ``=======`` or ``>>>>>>> REPLACE`` marker, an unclosed fence or an answer with no edit at
-all is a :class:`MalformedEdit`. A SEARCH text must occur exactly once in the file:
+all is a :class:`MalformedEdit`. A new file where a folder is (or under a path that is a file) is unappliable too.
+A SEARCH text must occur exactly once in the file:
 if it does not occur verbatim, one documented fallback is tried -- the same lines compared
 with trailing whitespace removed, which again must match exactly once. Anything else
 (no match, several matches, a missing file, deleting a file that is not there) is an
@@ -282,10 +283,28 @@ def _apply_search_replace(current: str | None, edit: SearchReplace) -> str:
     return out
 
 
+def _check_no_folder_clash(state: dict[str, str], edit: Edit) -> None:
+    """A new file must not sit where a folder is, nor under a path that is a file."""
+    if edit.path in state:
+        return
+    parts = edit.path.split("/")
+    for depth in range(1, len(parts)):
+        prefix = "/".join(parts[:depth])
+        if prefix in state:
+            raise UnappliableEdit(
+                f"edit {edit.index} ({edit.path}): {prefix!r} is a file, not a folder"
+            )
+    folder = edit.path + "/"
+    if any(p.startswith(folder) for p in state):
+        raise UnappliableEdit(f"edit {edit.index} ({edit.path}): is a folder, not a file")
+
+
 def apply_edits(files: dict[str, str], edits: list[Edit]) -> dict[str, str]:
     """The new file map after every edit, or ``UnappliableEdit``; ``files`` is not modified."""
     state: dict[str, str] = dict(files)
     for edit in edits:
+        if not isinstance(edit, DeleteFile):
+            _check_no_folder_clash(state, edit)
         if isinstance(edit, DeleteFile):
             if edit.path not in state:
                 raise UnappliableEdit(

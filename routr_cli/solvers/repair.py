@@ -37,7 +37,7 @@ class RepairSolver(EditSolver):
         self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
     ) -> SolveResult:
         original = task.repo_files()
-        conversation = self.start(task, model, epoch)
+        conversation = self.start(task, model, epoch, original)
         first = self.turn(conversation, original, original, grader)
         if first is None:
             return conversation.result(
@@ -46,7 +46,7 @@ class RepairSolver(EditSolver):
         if first.status not in REPAIRABLE:
             return self.finish(conversation, original, first, first)
 
-        if first.grade is None:
+        if first.status != "failed" or first.grade is None:
             conversation.say("user", edit_error_message(first.error))
         else:
             feedback = repair_feedback(first.grade, task.grade.timeout_s, task.test_files())

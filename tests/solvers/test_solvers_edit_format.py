@@ -168,3 +168,10 @@ def test_a_block_right_after_another_may_omit_the_path() -> None:
 
 def test_fence_with_a_space_before_the_language_is_a_fence() -> None:
     assert apply_answer(FILES, "FILE: a.py\n``` python\nx = 1\n```\n")["a.py"] == "x = 1\n"
+
+
+def test_a_new_file_cannot_clash_with_a_folder_or_sit_under_a_file() -> None:
+    with pytest.raises(UnappliableEdit, match=r"edit 1 \(README.md/x.py\): 'README.md' is a file"):
+        apply_answer(FILES, block("README.md/x.py", "", "x\n"))
+    with pytest.raises(UnappliableEdit, match=r"edit 1 \(pkg\): is a folder"):
+        apply_answer(FILES, "FILE: pkg\n```\nx\n```\n")

@@ -12,6 +12,7 @@ import pytest
 from solver_testkit import FIXTURES, TASK, find_seed, reference_grader, sim_model
 
 from routr_cli.errors import ConfigError, ProviderUnavailableError, SandboxUnavailable
+from routr_cli.grading.model import Grade
 from routr_cli.providers.base import ChatRequest, ChatResponse, Usage
 from routr_cli.providers.sim import start_sim_server
 from routr_cli.solvers import SOLVERS, SolveResult, get_solver
@@ -219,3 +220,38 @@ def test_a_big_repository_is_trimmed_to_the_catalog_window_of_the_model(
     user = result.transcript[1]["content"]
     assert "were left out to fit the context window" in user
     assert "stats/core.py\n```python" in user  # small files still shown in full
+
+
+@dataclass
+class AnswersWithReference(RecordingProvider):
+    """A paid-API stand-in that always answers with the task's reference change."""
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        from routr_cli.solvers.edit_render import render_change
+
+        self.requests.append(request)
+        repo = TASK.repo_files()
+        text = render_change(repo, apply_change(repo, TASK.solution_change()), "search-replace")
+        return ChatResponse(text=text, usage=Usage(50, 50), latency_s=0.1)
+
+
+def test_a_change_the_grader_refuses_gets_a_repair_turn_from_the_original_files() -> None:
+    calls: list[object] = []
+    solved_grader = reference_grader(TASK)
+
+    def grader(change: dict[str, str | None]) -> Grade:
+        calls.append(change)
+        if len(calls) == 1:
+            return Grade(
+                solved=False,
+                score=0.0,
+                reason="unappliable",
+                output="the change cannot be applied: 'x' is a file",
+            )
+        return solved_grader(change)  # type: ignore[no-any-return]
+
+    model = RealModel(AnswersWithReference(), context_window=128_000)
+    result = get_solver("repair").solve(TASK, model, grader)
+    assert result.first_turn_status == "unappliable_edit" and result.status == "solved"
+    repair_prompt = result.transcript[3]["content"]
+    assert "could not be applied" in repair_prompt and "'x' is a file" in repair_prompt
