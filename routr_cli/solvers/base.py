@@ -143,6 +143,7 @@ class Conversation:
         self.cost_usd: float | None = None
         self.turns = 0
         self.error = ""
+        self.last_finish_reason: str | None = None
 
     def say(self, role: Literal["system", "user"], content: str) -> None:
         self.messages.append(Message(role, content))
@@ -188,6 +189,7 @@ class Conversation:
         self.usage = add_usage(self.usage, response.usage)
         if response.provider_cost_usd is not None:
             self.cost_usd = (self.cost_usd or 0.0) + response.provider_cost_usd
+        self.last_finish_reason = response.finish_reason
         self.messages.append(Message("assistant", response.text))
         self.transcript.append(
             {
@@ -195,6 +197,7 @@ class Conversation:
                 "content": response.text,
                 "usage": usage_dict(response.usage),
                 "latency_s": round(latency, 4),
+                "finish_reason": response.finish_reason,
             }
         )
         return response.text
@@ -217,8 +220,6 @@ def run_grader(grader: Grader, change: Change) -> tuple[Grade | None, float, str
     started = time.monotonic()
     try:
         grade = grader(change)
-    except KeyboardInterrupt:
-        raise
     except Exception as exc:  # the sandbox failed, not the model: record, never abort a run
         return None, time.monotonic() - started, f"{type(exc).__name__}: {exc}"
     return grade, time.monotonic() - started, ""

@@ -128,7 +128,10 @@ class EditSolver:
             status: Status = (
                 "malformed_edit" if exc.kind == "malformed_edit" else "unappliable_edit"
             )
-            return TurnOutcome(status, state, error=str(exc))
+            error = str(exc)
+            if conversation.last_finish_reason == "length":
+                error += " (the answer was cut off at the max_tokens limit)"
+            return TurnOutcome(status, state, error=error)
         change = diff_states(original, new_state)
         grade, seconds, error = run_grader(grader, change)
         conversation.grade_duration_s += seconds

@@ -255,3 +255,11 @@ def test_a_change_the_grader_refuses_gets_a_repair_turn_from_the_original_files(
     assert result.first_turn_status == "unappliable_edit" and result.status == "solved"
     repair_prompt = result.transcript[3]["content"]
     assert "could not be applied" in repair_prompt and "'x' is a file" in repair_prompt
+
+
+def test_an_answer_cut_at_max_tokens_says_so(http: httpx.Client) -> None:
+    seed = find_seed("sim/swift", TASK, (True,))
+    result, _ = run("edit", "sim/swift", seed, http, answer_tokens=40)
+    assert result.status == "malformed_edit"
+    assert result.error.endswith("(the answer was cut off at the max_tokens limit)")
+    assert result.transcript[2]["finish_reason"] == "length"
