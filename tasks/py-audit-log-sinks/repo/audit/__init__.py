@@ -1,0 +1,1 @@
+"""Audit trail: who did what, when, and whether it worked."""
