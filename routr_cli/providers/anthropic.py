@@ -18,7 +18,7 @@ from typing import Any
 
 from routr_cli.errors import ContentFilteredError
 from routr_cli.providers.base import ChatRequest, Usage
-from routr_cli.providers.error_map import error_for_vendor_failure, malformed, vendor_error_fields
+from routr_cli.providers.error_map import error_from_body, malformed
 from routr_cli.providers.http_provider import HttpCall, HttpChatProvider, Parsed, StreamReader
 from routr_cli.providers.sse import SSEEvent
 from routr_cli.providers.wire import as_dict, as_int, as_list
@@ -99,10 +99,7 @@ class AnthropicProvider(HttpChatProvider):
     def parse_complete(self, data: Any) -> Parsed:
         body = as_dict(data, self.name, "body")
         if body.get("type") == "error":
-            code, message = vendor_error_fields(json.dumps(body))
-            raise error_for_vendor_failure(
-                self.name, status=None, code=code, message=message, key_env=self.config.key_env
-            )
+            raise error_from_body(self.name, json.dumps(body), key_env=self.config.key_env)
         blocks = as_list(body.get("content"), self.name, "content")
         text = "".join(
             str(block.get("text", ""))
@@ -139,10 +136,7 @@ class _AnthropicStreamReader(StreamReader):
             raise malformed(self.provider, f"event {event.event or '?'} is not JSON") from None
         kind = event.event or str(data.get("type", ""))
         if kind == "error":
-            code, message = vendor_error_fields(event.data)
-            raise error_for_vendor_failure(
-                self.provider, status=None, code=code, message=message, key_env=self.key_env
-            )
+            raise error_from_body(self.provider, event.data, key_env=self.key_env)
         if kind == "message_start":
             start = as_dict(data.get("message"), self.provider, "message_start.message")
             self.model = str(start.get("model") or "")

@@ -41,6 +41,15 @@ _AUTH_CODES = {
     "unauthenticated",
     "permission_denied",
 }
+_RATE_CODES = {"rate_limit_error", "rate_limit_exceeded", "resource_exhausted"}
+_UNAVAILABLE_CODES = {
+    "overloaded_error",
+    "api_error",
+    "server_error",
+    "unavailable",
+    "internal",
+    "deadline_exceeded",
+}
 _FILTER_CODES = {"content_filter", "content_policy_violation"}
 _MAX_EXCERPT = 160
 
@@ -138,14 +147,19 @@ def error_for_vendor_failure(
             f"{provider}: out of credit or quota ({detail}){quoted} -- add credit to the account",
             status=status,
         )
-    if status == 429 or lowered_code in {"rate_limit_error", "rate_limit_exceeded"}:
+    if status == 429 or lowered_code in _RATE_CODES:
         wait = f", retry after {retry_after:g}s" if retry_after is not None else ""
         return RateLimitedError(
             f"{provider}: rate limited ({detail}{wait}){quoted} -- lower concurrency or wait",
             status=status,
             retry_after=retry_after,
         )
-    if status == 413 or lowered_code in _CONTEXT_CODES or _CONTEXT_PATTERNS.search(message):
+    client_side = status is None or 400 <= status < 500
+    if (
+        status == 413
+        or lowered_code in _CONTEXT_CODES
+        or (client_side and _CONTEXT_PATTERNS.search(message))
+    ):
         return ContextLengthError(
             f"{provider}: prompt exceeds the model's context window ({detail}){quoted} -- "
             "shorten the prompt or pick a model with a larger context",
@@ -159,7 +173,7 @@ def error_for_vendor_failure(
     if (
         status in (408, 409, 425)
         or (status is not None and status >= 500)
-        or lowered_code in {"overloaded_error", "api_error", "server_error", "unavailable"}
+        or lowered_code in _UNAVAILABLE_CODES
     ):
         return ProviderUnavailableError(
             f"{provider}: service unavailable ({detail}){quoted} -- retry later or pick another model",
@@ -176,6 +190,46 @@ def error_for_vendor_failure(
     )
 
 
+def error_from_body(
+    provider: str,
+    body: bytes | str,
+    *,
+    status: int | None = None,
+    retry_after: float | None = None,
+    key_env: str = "",
+    secrets: Iterable[str] = (),
+) -> ProviderError:
+    """Map an error body -- an HTTP error response's, or one sent inside a 200 or a stream.
+
+    Without an HTTP status (mid-stream), a numeric ``error.code`` (OpenRouter, Gemini) stands
+    in for it.
+    """
+    code, message = vendor_error_fields(body)
+    if status is None:
+        status = _numeric_code(body)
+    return error_for_vendor_failure(
+        provider,
+        status=status,
+        code=code,
+        message=message,
+        retry_after=retry_after,
+        key_env=key_env,
+        secrets=secrets,
+    )
+
+
+def _numeric_code(body: bytes | str) -> int | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    err = data.get("error") if isinstance(data, dict) else None
+    code = err.get("code") if isinstance(err, dict) else None
+    if isinstance(code, int) and not isinstance(code, bool) and 400 <= code <= 599:
+        return code
+    return None
+
+
 def error_for_status(
     provider: str,
     response: httpx.Response,
@@ -185,14 +239,11 @@ def error_for_status(
     secrets: Iterable[str] = (),
 ) -> ProviderError:
     """Map a non-2xx response (its body already read) to a ``ProviderError``."""
-    code, message = vendor_error_fields(body)
-    retry_after = parse_retry_after(response.headers)
-    return error_for_vendor_failure(
+    return error_from_body(
         provider,
+        body,
         status=response.status_code,
-        code=code,
-        message=message,
-        retry_after=retry_after,
+        retry_after=parse_retry_after(response.headers),
         key_env=key_env,
         secrets=secrets,
     )

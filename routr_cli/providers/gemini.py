@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from routr_cli.errors import ContentFilteredError
 from routr_cli.providers.base import ChatRequest, Usage
-from routr_cli.providers.error_map import error_for_vendor_failure, malformed, vendor_error_fields
+from routr_cli.providers.error_map import error_from_body, malformed
 from routr_cli.providers.http_provider import HttpCall, HttpChatProvider, Parsed, StreamReader
 from routr_cli.providers.sse import SSEEvent
 from routr_cli.providers.wire import as_dict, as_int, as_list
@@ -49,10 +49,7 @@ class _Chunk:
     def __init__(self, data: object, provider: str, key_env: str) -> None:
         body = as_dict(data, provider, "response")
         if "error" in body:
-            code, message = vendor_error_fields(json.dumps(body))
-            raise error_for_vendor_failure(
-                provider, status=None, code=code, message=message, key_env=key_env
-            )
+            raise error_from_body(provider, json.dumps(body), key_env=key_env)
         feedback = body.get("promptFeedback")
         if isinstance(feedback, dict) and feedback.get("blockReason"):
             raise ContentFilteredError(

@@ -18,7 +18,7 @@ from typing import Any
 
 from routr_cli.errors import ContentFilteredError
 from routr_cli.providers.base import ChatRequest, Usage
-from routr_cli.providers.error_map import error_for_vendor_failure, malformed, vendor_error_fields
+from routr_cli.providers.error_map import error_from_body, malformed
 from routr_cli.providers.http_provider import HttpCall, HttpChatProvider, Parsed, StreamReader
 from routr_cli.providers.sse import SSEEvent
 from routr_cli.providers.wire import as_dict, as_int, as_list, optional_float
@@ -60,15 +60,7 @@ def _check_finish(provider: str, finish_reason: object) -> None:
 def _raise_embedded_error(provider: str, data: dict[str, Any], key_env: str) -> None:
     """OpenRouter and others report failures mid-stream as a chunk with an ``error`` field."""
     if "error" in data:
-        code, message = vendor_error_fields(json.dumps(data))
-        status = data["error"].get("code") if isinstance(data["error"], dict) else None
-        raise error_for_vendor_failure(
-            provider,
-            status=status if isinstance(status, int) else None,
-            code=code if isinstance(code, str) else "",
-            message=message,
-            key_env=key_env,
-        )
+        raise error_from_body(provider, json.dumps(data), key_env=key_env)
 
 
 class OpenAICompatProvider(HttpChatProvider):
@@ -139,10 +131,7 @@ class _OpenAIStreamReader(StreamReader):
             self.done = True
             return []
         if event.event == "error":
-            code, message = vendor_error_fields(event.data)
-            raise error_for_vendor_failure(
-                self.provider, status=None, code=code, message=message, key_env=self.key_env
-            )
+            raise error_from_body(self.provider, event.data, key_env=self.key_env)
         try:
             chunk = as_dict(json.loads(event.data), self.provider, "chunk")
         except ValueError:
