@@ -12,11 +12,13 @@ from routr_cli.providers.sim.answers import uniform, wrong_answer
 from routr_cli.providers.sim.catalog import MISTAKE_KINDS
 from routr_cli.providers.sim.engine import PLAIN_REPLY, SimEngine, SimRequestError
 from routr_cli.solvers.edit_format import EditError, apply_answer
+from routr_cli.solvers.edit_render import render_file
 from routr_cli.tasks.load import load_task
 from routr_cli.tasks.model import CATEGORIES, apply_change
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "solver_tasks"
 TASK = load_task(FIXTURES / "py-stats-median")
+REPO_SHOWN = "Fix it.\n\n" + "\n".join(render_file(p, t) for p, t in TASK.repo_files().items())
 
 
 def body(
@@ -26,7 +28,7 @@ def body(
         "model": model,
         "messages": [
             {"role": "system", "content": "sys"},
-            {"role": "user", "content": "task " * 50},
+            {"role": "user", "content": REPO_SHOWN},
         ],
         "metadata": {
             "routr_task": TASK.id,
@@ -248,7 +250,8 @@ def test_usage_and_latency_follow_the_model_figures() -> None:
             reply = engine.handle(body(model="sim/frontier"))
         except SimRequestError:
             continue
-        assert reply.prompt_tokens == (1 + 4) + (63 + 4)  # ceil(chars / 4) + 4 per message
+        # ceil(chars / 4) + 4 per message: "sys" and the repository message
+        assert reply.prompt_tokens == (1 + 4) + (-(-len(REPO_SHOWN) // 4) + 4)
         assert reply.completion_tokens == -(-len(reply.text) // 4)
         expected = model.ttft_s + reply.completion_tokens / model.tokens_per_second
         assert reply.total_s == pytest.approx(expected)
@@ -320,3 +323,19 @@ def test_a_task_edited_on_disk_is_reread_when_the_hash_says_so(tmp_path: Path) -
     ask(new_hash)  # the server rereads its copy
     with pytest.raises(SimRequestError, match="differs from the sim server's copy"):
         ask(TASK.content_hash)
+
+
+def test_a_model_cannot_fix_a_file_it_was_not_shown() -> None:
+    hidden_core = REPO_SHOWN.replace(TASK.repo_files()["stats/core.py"], "")
+    kinds = set()
+    for seed in range(30):
+        engine = no_errors_engine(seed)
+        request = body(model="sim/frontier")
+        request["messages"][1]["content"] = hidden_core  # type: ignore[index]
+        for _ in range(10):
+            try:
+                kinds.add(engine.handle(request).answer_kind)
+                break
+            except SimRequestError:
+                continue
+    assert "reference" not in kinds and kinds

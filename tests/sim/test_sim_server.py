@@ -14,6 +14,7 @@ import pytest
 from routr_cli.providers.sim import start_sim_server
 from routr_cli.providers.sim.server import SimServerHandle
 from routr_cli.solvers.edit_format import apply_answer
+from routr_cli.solvers.edit_render import render_file
 from routr_cli.tasks.load import load_task
 from routr_cli.tasks.model import apply_change
 
@@ -41,7 +42,8 @@ def metadata(epoch: int) -> dict[str, str]:
     }
 
 
-MESSAGES = [{"role": "user", "content": "fix the median"}]
+REPO_SHOWN = "\n".join(render_file(p, t) for p, t in TASK.repo_files().items())
+MESSAGES = [{"role": "user", "content": "Fix the median.\n\n" + REPO_SHOWN}]
 
 
 def test_models_endpoint_lists_the_simulated_models(server: SimServerHandle) -> None:

@@ -13,7 +13,9 @@ repeated exactly:
   compared with the model's skill for the task's category and difficulty. The repository
   the answer is written against is ``repo/`` with each earlier assistant message of the
   conversation applied in order (one that does not apply changes nothing), exactly what
-  the repair solver does.
+  the repair solver does. A model cannot fix what it was not shown: when a file the
+  reference change edits is neither in the prompt nor already edited by the model (the
+  solver left it out to fit the context window), the answer is wrong whatever the draw.
 - A request without that metadata (a router call, a chat) gets a short fixed reply.
 - Usage: input ``ceil(chars / 4)`` per message plus 4, output ``ceil(chars / 4)``; the
   conversation before the last user message counts as cached input once it is at least
@@ -28,7 +30,7 @@ import json
 import math
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +83,6 @@ class SimReply:
     ttft_s: float
     total_s: float
     answer_kind: str = "plain"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def usage(self) -> dict[str, Any]:
         return {
@@ -235,7 +236,13 @@ class SimEngine:
         parts = (self.seed, model.name, task.content_hash, epoch, turn)
         u_solve = uniform(*parts, "solve")
         u_style = uniform(*parts, "style")
-        if u_solve < model.success_probability(task.category, task.difficulty, turn):
+        seen = "\n".join(content for role, content in messages if role == "user")
+        blind = [
+            path
+            for path, text in copy.repo.items()
+            if target.get(path) != text and state.get(path) == text and text not in seen
+        ]
+        if not blind and u_solve < model.success_probability(task.category, task.difficulty, turn):
             return SimAnswer(reference_answer(state, target, fmt, u_style), True, "reference")
         kind = pick_weighted(uniform(*parts, "mistake"), model.mistakes)
         return wrong_answer(state, target, fmt, kind, u_style)
