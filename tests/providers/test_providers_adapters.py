@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Generator
 
 import pytest
 from fake_vendor_server import FakeUsage, FakeVendor, Reply
 
+from routr_cli.errors import MalformedResponseError
 from routr_cli.providers.base import ChatRequest, ChatResponse, Message, Usage
 from routr_cli.providers.registry import ResolvedModel
 
@@ -147,3 +149,85 @@ def test_usage_without_cache_details_defaults_to_zero(resolve: Resolve, vendor: 
     response = resolved.provider.complete(request(resolved.model_id))
     assert response.usage == Usage(input_tokens=10, output_tokens=5)
     assert response.provider_cost_usd is None
+
+
+def test_gemini_thought_parts_are_not_answer_text(resolve: Resolve, vendor: FakeVendor) -> None:
+    def event(parts: list[dict[str, object]], finish: str | None) -> str:
+        candidate: dict[str, object] = {"content": {"role": "model", "parts": parts}, "index": 0}
+        if finish:
+            candidate["finishReason"] = finish
+        usage = {"promptTokenCount": 9, "candidatesTokenCount": 3, "thoughtsTokenCount": 40}
+        return f"data: {json.dumps({'candidates': [candidate], 'usageMetadata': usage})}\r\n\r\n"
+
+    vendor.script(
+        Reply(
+            events=(
+                event([{"text": "Let me think...", "thought": True}], None),
+                event([{"text": "Answer"}], None),
+                event([{"text": "."}], "STOP"),
+            )
+        )
+    )
+    deltas, response = drain(
+        resolve("gemini/gemini-2.5-pro").provider.stream(request("gemini-2.5-pro"))
+    )
+    assert deltas == ["Answer", "."]
+    assert response.usage == Usage(input_tokens=9, output_tokens=43, reasoning_tokens=40)
+
+
+def test_anthropic_thinking_deltas_are_not_answer_text(
+    resolve: Resolve, vendor: FakeVendor
+) -> None:
+    def event(name: str, data: dict[str, object]) -> str:
+        return f"event: {name}\ndata: {json.dumps(dict(data, type=name))}\n\n"
+
+    start = {"model": "claude-haiku-4-5", "usage": {"input_tokens": 5, "output_tokens": 1}}
+    vendor.script(
+        Reply(
+            events=(
+                event("message_start", {"message": start}),
+                event("content_block_delta", {"index": 0, "delta": {"type": "thinking_delta", "thinking": "hmm"}}),
+                event("content_block_delta", {"index": 1, "delta": {"type": "text_delta", "text": "Done"}}),
+                event("message_delta", {"delta": {"stop_reason": "max_tokens"}, "usage": {"output_tokens": 50}}),
+                event("message_stop", {}),
+            )
+        )
+    )  # fmt: skip
+    deltas, response = drain(
+        resolve("anthropic/claude-haiku-4-5").provider.stream(request("claude-haiku-4-5"))
+    )
+    assert deltas == ["Done"] and response.finish_reason == "length"
+    assert response.usage == Usage(input_tokens=5, output_tokens=50)
+
+
+def test_deepseek_cache_hit_tokens_count_as_cached(resolve: Resolve, vendor: FakeVendor) -> None:
+    answer = {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "deepseek-chat",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"},
+                     "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 2, "prompt_cache_hit_tokens": 64,
+                  "prompt_cache_miss_tokens": 36},
+    }  # fmt: skip
+    vendor.script(Reply.status_error(200, answer))
+    response = resolve("openrouter/deepseek/deepseek-chat").provider.complete(request("x"))
+    assert response.usage == Usage(input_tokens=100, output_tokens=2, cached_input_tokens=64)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"choices": []},
+        {"choices": [{"message": {"content": 5}}]},
+        {"choices": [{"message": {"content": "x"}}], "usage": {"prompt_tokens": "many"}},
+        {"nothing": True},
+    ],
+)
+def test_answers_missing_or_mistyped_fields_are_malformed(
+    answer: dict[str, object], resolve: Resolve, vendor: FakeVendor
+) -> None:
+    vendor.script(*[Reply.status_error(200, answer)] * 3)
+    with pytest.raises(MalformedResponseError):
+        resolve("openai/gpt-4.1").provider.complete(request("gpt-4.1"))
