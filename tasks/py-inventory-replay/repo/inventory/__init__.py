@@ -1,0 +1,1 @@
+"""Stock ledger replay for the warehouse service."""
