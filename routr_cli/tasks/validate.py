@@ -98,13 +98,14 @@ def _outcomes(grade: Grade) -> dict[str, str]:
 
 
 @dataclass
-class _Evidence:
+class Evidence:
     """What the sandbox runs showed, independent of the lists in task.toml."""
 
     reference: list[dict[str, str]] = field(default_factory=list)
     repo_only: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # reference-side and infra problems
     messages: dict[str, str] = field(default_factory=dict)  # first failure message per test
+    reference_broke: bool = False  # a reference run timed out, crashed or wrote no report
 
     @property
     def known_ids(self) -> set[str]:
@@ -116,6 +117,9 @@ class _Evidence:
     def passes_with_reference(self, test_id: str) -> bool:
         return all(run.get(test_id) == "passed" for run in self.reference)
 
+    def always_skipped(self, test_id: str) -> bool:
+        return all(run.get(test_id) == "skipped" for run in self.reference)
+
     def computed_lists(self) -> tuple[list[str], list[str]]:
         """(fail_to_pass, pass_to_pass) as the runs define them, sorted."""
         passing = sorted(
@@ -126,30 +130,32 @@ class _Evidence:
         return fail, keep
 
 
-def _gather(task: Task, backend: SandboxFactory, runs: int) -> _Evidence:
-    from routr_cli.grading import grade_reference, grade_repo_only
+def assess(reference_runs: Sequence[Grade], repo_only: Grade) -> Evidence:
+    """What the runs prove on their own (pure): reference failures, flakes, infra trouble.
 
-    evidence = _Evidence()
-    for run in range(1, runs + 1):
-        grade = grade_reference(task, backend, raise_sandbox_errors=True)
-        label = f"the reference (run {run}/{runs})" if runs > 1 else "the reference"
+    A test skipped on every reference run is neither a failure nor a candidate for the
+    lists; a test that passes on some runs and not others is a flake.
+    """
+    evidence = Evidence(repo_only=_outcomes(repo_only))
+    runs = len(reference_runs)
+    for number, grade in enumerate(reference_runs, start=1):
+        label = f"the reference (run {number}/{runs})" if runs > 1 else "the reference"
         infra = _infra_problem(label, grade)
         if infra:
             evidence.problems.append(infra)
+            evidence.reference_broke = True
         evidence.reference.append(_outcomes(grade))
         for test in grade.tests:
-            if test.outcome != "passed" and test.message:
+            if test.outcome not in ("passed", "skipped") and test.message:
                 evidence.messages.setdefault(test.id, test.message)
-    repo_grade = grade_repo_only(task, backend, raise_sandbox_errors=True)
-    if repo_grade.reason == "sandbox_error":
-        evidence.problems.append(_infra_problem("repo/ alone", repo_grade) or "")
-    evidence.repo_only = _outcomes(repo_grade)
 
     seen = set[str]().union(*evidence.reference)
     if not seen:
         evidence.problems.append("the reference run's report lists no tests (at least one needed)")
-    failing = sorted(i for i in seen if not evidence.passes_with_reference(i))
-    always_bad = [i for i in failing if all(run.get(i) != "passed" for run in evidence.reference)]
+    failing = sorted(
+        i for i in seen if not evidence.passes_with_reference(i) and not evidence.always_skipped(i)
+    )
+    always_bad = [i for i in failing if not any(r.get(i) == "passed" for r in evidence.reference)]
     flaky = [i for i in failing if i not in always_bad]
     if always_bad:
         how = {evidence.reference[0].get(i, "missing") for i in always_bad}
@@ -167,7 +173,15 @@ def _gather(task: Task, backend: SandboxFactory, runs: int) -> _Evidence:
     return evidence
 
 
-def _check_lists(task: Task, evidence: _Evidence) -> list[str]:
+def _gather(task: Task, backend: SandboxFactory, runs: int) -> Evidence:
+    from routr_cli.grading import grade_reference, grade_repo_only
+
+    reference = [grade_reference(task, backend, raise_sandbox_errors=True) for _ in range(runs)]
+    return assess(reference, grade_repo_only(task, backend, raise_sandbox_errors=True))
+
+
+def check_lists(task: Task, evidence: Evidence) -> list[str]:
+    """The rules about task.toml's lists, judged against what the runs showed (pure)."""
     problems: list[str] = []
     f2p, p2p = list(task.grade.fail_to_pass), list(task.grade.pass_to_pass)
     if not f2p:
@@ -184,8 +198,11 @@ def _check_lists(task: Task, evidence: _Evidence) -> list[str]:
         problems.append(f"listed in both fail_to_pass and pass_to_pass: {_names(both)}")
     known = evidence.known_ids
     unknown = sorted({i for i in f2p + p2p if i not in known})
-    if unknown:
+    if unknown and not evidence.reference_broke:  # a broken run's report proves nothing
         problems.append(f"listed test id(s) not in the report: {_names(unknown)}")
+    skipped = sorted({i for i in f2p + p2p if evidence.reference and evidence.always_skipped(i)})
+    if skipped:
+        problems.append(f"listed test(s) are skipped with the reference: {_names(skipped)}")
     already = sorted(i for i in f2p if evidence.repo_only.get(i) == "passed")
     if already:
         problems.append(f"fail_to_pass test(s) already pass on repo/ alone: {_names(already)}")
@@ -221,7 +238,7 @@ def validate_task(
             task = load_task(task.path)
         except TaskFormatError as exc:
             problems.append(f"could not write the test lists: {exc}")
-    problems.extend(_check_lists(task, evidence))
+    problems.extend(check_lists(task, evidence))
     return TaskValidation(
         id=task.id,
         problems=tuple(problems),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from routr_cli.errors import ConfigError
 from routr_cli.tasks.hashing import task_hash
 from routr_cli.tasks.importers.common import ImportProblem, slugify_id
 from routr_cli.tasks.importers.exercism import exercise_to_draft, find_exercises, import_exercism
@@ -150,3 +151,12 @@ def test_import_exercism_reports_the_broken_exercise_and_converts_the_rest(tmp_p
     ]
     assert len(report.problems) == 1
     assert "missing-example: .meta/config.json: files.example" in report.problems[0]
+
+
+def test_empty_inputs_are_config_errors(tmp_path: Path) -> None:
+    (tmp_path / "empty.jsonl").write_text("\n\n")
+    (tmp_path / "no-exercises").mkdir()
+    with pytest.raises(ConfigError, match="no records"):
+        import_jsonl(tmp_path / "empty.jsonl", tmp_path / "out")
+    with pytest.raises(ConfigError, match="no Exercism exercises"):
+        import_exercism(tmp_path / "no-exercises", tmp_path / "out")

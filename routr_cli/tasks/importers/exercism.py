@@ -245,8 +245,14 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
 
 def import_exercism(root: Path, out_dir: Path, category: str = "feature") -> ImportReport:
     """Convert every exercise under ``root`` into ``out_dir/<id>/``; bad ones are reported."""
+    folders = find_exercises(root)
+    if not folders:
+        raise ConfigError(
+            f"{root}: no Exercism exercises (folders holding .meta/ or .docs/): "
+            "pass an exercise, a folder of them, or a polyglot tree"
+        )
     drafts: list[TaskDraft | ImportProblem] = []
-    for folder in find_exercises(root):
+    for folder in folders:
         try:
             drafts.append(exercise_to_draft(folder, category))
         except ImportProblem as exc:

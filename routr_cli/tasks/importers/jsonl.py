@@ -165,6 +165,8 @@ def read_drafts(path: Path, category: str = "feature") -> list[TaskDraft | Impor
             out.append(record_to_draft(record, where, category))
         except ImportProblem as exc:
             out.append(exc)
+    if not out:
+        raise ConfigError(f"{path}: no records (expected one JSON object per line)")
     return out
 
 
