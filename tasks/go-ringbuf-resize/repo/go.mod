@@ -1,0 +1,3 @@
+module example.com/recentlog
+
+go 1.22
