@@ -1,0 +1,1 @@
+"""Session and password-reset tokens."""
