@@ -11,7 +11,12 @@ import pytest
 from routr_cli.errors import ConfigError
 from routr_cli.tasks.hashing import task_hash
 from routr_cli.tasks.importers.common import ImportProblem, slugify_id
-from routr_cli.tasks.importers.exercism import exercise_to_draft, find_exercises, import_exercism
+from routr_cli.tasks.importers.exercism import (
+    exercise_to_draft,
+    find_exercises,
+    import_exercism,
+    node_test_name,
+)
 from routr_cli.tasks.importers.jsonl import import_jsonl, record_to_draft
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
@@ -124,21 +129,23 @@ def test_exercism_python_layout() -> None:
 
 def test_exercism_javascript_rewrites_imports_and_adds_the_jest_shim() -> None:
     draft = exercise_to_draft(EXERCISM / "javascript" / "exercises" / "practice" / "word-tally")
-    spec = draft.tests["word-tally.spec.js"]
+    assert sorted(draft.tests) == ["jest-compat.mjs", "word-tally.test.js"]  # runnable name
+    spec = draft.tests["word-tally.test.js"]
     assert "from '../word-tally.js'" in spec
     assert spec.startswith("import { describe, test, it, xtest")
-    assert "jest-compat.mjs" in draft.tests
     assert json.loads(draft.repo["package.json"])["type"] == "module"
     assert sorted(draft.repo) == ["package.json", "word-tally.js"]  # no babel/eslint tooling
-    assert draft.grade_command.endswith("tests/word-tally.spec.js")
-    assert "$ROUTR_JUNIT" in draft.grade_command
+    assert draft.grade_command.startswith(
+        "node --test --test-reporter=/opt/routr/junit-reporter.mjs"
+    )
+    assert draft.grade_command.endswith(" tests/")
 
 
 def test_exercism_go_copies_tests_in_at_grade_time() -> None:
     draft = exercise_to_draft(EXERCISM / "go" / "exercises" / "practice" / "digit-sum")
     assert sorted(draft.tests) == ["cases_test.go", "digit_sum_test.go"]
     assert sorted(draft.repo) == ["digit_sum.go", "go.mod"]
-    assert draft.grade_command.startswith("cp tests/*_test.go . && go-junit")
+    assert draft.grade_command.startswith("cp -r tests/. . && rm -r tests && go-junit $ROUTR_JUNIT")
 
 
 def test_import_exercism_reports_the_broken_exercise_and_converts_the_rest(tmp_path: Path) -> None:
@@ -160,3 +167,17 @@ def test_empty_inputs_are_config_errors(tmp_path: Path) -> None:
         import_jsonl(tmp_path / "empty.jsonl", tmp_path / "out")
     with pytest.raises(ConfigError, match="no Exercism exercises"):
         import_exercism(tmp_path / "no-exercises", tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("two-fer.spec.js", "two-fer.test.js"),
+        ("two-fer.test.js", "two-fer.test.js"),
+        ("two_fer_test.mjs", "two_fer_test.mjs"),
+        ("test-two-fer.js", "test-two-fer.js"),
+        ("helpers.js", "helpers.test.js"),
+    ],
+)
+def test_js_test_files_get_names_node_test_runs(name: str, expected: str) -> None:
+    assert node_test_name(name) == expected

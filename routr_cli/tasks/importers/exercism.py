@@ -13,9 +13,12 @@ that runs them from there:
   repository on ``sys.path`` so ``from two_fer import two_fer`` still resolves.
 - JavaScript: relative imports are re-pointed from ``./x`` to ``../x.js``, Jest globals
   come from a small shim (``jest_compat``), ``package.json`` declares an ES module
-  package, and ``node --test`` runs the listed spec files with the image's reporter.
-- Go: test files sit in the package at grade time (``cp tests/*_test.go .``), then
-  ``go test -json`` runs under the image's ``go-junit``.
+  package, spec files are renamed to a name ``node --test tests/`` picks up
+  (``two-fer.spec.js`` -> ``two-fer.test.js``), and the image's reporter writes JUnit.
+- Go: ``tests/`` mirrors the package layout and is copied into place at grade time,
+  then ``go test -json`` runs under the image's ``go-junit``.
+
+The grade commands are the ones the ``node`` and ``go`` sandbox READMEs prescribe.
 """
 
 from __future__ import annotations
@@ -40,16 +43,22 @@ from routr_cli.tasks.model import iter_files
 
 LANGUAGES = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".go": "go"}
 SHORT = {"python": "python", "javascript": "javascript", "go": "go"}
+# The grade commands of sandboxes/node/README.md and sandboxes/go/README.md, verbatim.
 NODE_COMMAND = (
-    "node --test --test-reporter=spec --test-reporter-destination=stdout "
-    "--test-reporter=/opt/routr/junit-reporter.mjs --test-reporter-destination=$ROUTR_JUNIT {files}"
+    "node --test --test-reporter=/opt/routr/junit-reporter.mjs "
+    "--test-reporter-destination=$ROUTR_JUNIT --test-reporter=spec "
+    "--test-reporter-destination=stdout tests/"
 )
-GO_COMMAND = 'cp tests/*_test.go . && go-junit "$ROUTR_JUNIT" -- go test -json .'
+GO_COMMAND = (
+    "cp -r tests/. . && rm -r tests && "
+    "go-junit $ROUTR_JUNIT -- go test -json -count=1 -timeout 60s ./..."
+)
 # Tooling of Exercism's JS track that means nothing without npm, and its licence text.
 JS_TOOLING = {"babel.config.js", "package-lock.json", "LICENSE", "package.json"}
 _JS_RELATIVE_IMPORT = re.compile(
     r"""(?P<head>\bfrom\s+|\bimport\s+|\brequire\s*\(\s*|\bimport\s*\(\s*)(?P<q>['"])(?P<path>\.{1,2}/[^'"]+)(?P=q)"""
 )
+_NODE_TEST_NAME = re.compile(r"(?:[.\-_]test\.[cm]?js$)|(?:^test(?:-.*)?\.[cm]?js$)")
 _USES_JEST_GLOBALS = re.compile(r"\b(?:expect|describe|xtest|xit)\s*\(")
 
 
@@ -139,6 +148,14 @@ def _js_test(source: str, test_rel: str) -> str:
     return source
 
 
+def node_test_name(name: str) -> str:
+    """A file name that ``node --test tests/`` runs (``*.test.js``, ``*_test.mjs``, ...)."""
+    stem, ext = posixpath.splitext(name)
+    if _NODE_TEST_NAME.search(name):
+        return name
+    return stem.removesuffix(".spec") + ".test" + ext
+
+
 def _title(slug: str) -> str:
     return " ".join(word.capitalize() for word in re.split(r"[-_]+", slug) if word)
 
@@ -196,8 +213,12 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         if _is_test_file(rel, language, listed_tests):
-            name = posixpath.basename(rel)
-            tests[name] = _js_test(text, rel) if language == "javascript" else text
+            if language == "javascript":
+                tests[node_test_name(posixpath.basename(rel))] = _js_test(text, rel)
+            elif language == "go":
+                tests[rel] = text
+            else:
+                tests[posixpath.basename(rel)] = text
         elif not (language == "javascript" and rel in JS_TOOLING):
             repo[rel] = text
     for rel in solution_files:
@@ -216,12 +237,11 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
                 f"{where}: go.mod does not exist (a Go exercise needs its module file)"
             )
     else:
-        spec_files = sorted(tests)
         if jest_compat.FILE_NAME in tests:
             raise ImportProblem(f"{where}: a test file is named {jest_compat.FILE_NAME} (reserved)")
         if any(_USES_JEST_GLOBALS.search(t) for t in tests.values()):
             tests[jest_compat.FILE_NAME] = jest_compat.SOURCE
-        command = NODE_COMMAND.format(files=" ".join(f"tests/{name}" for name in spec_files))
+        command = NODE_COMMAND
         repo["package.json"] = (
             json.dumps({"name": folder.name, "private": True, "type": "module"}, indent=2) + "\n"
         )
