@@ -1,0 +1,5 @@
+"""Shared configuration library."""
+
+from confkit.settings import MissingSetting, Settings
+
+__all__ = ["MissingSetting", "Settings"]
