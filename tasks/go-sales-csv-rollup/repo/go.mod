@@ -1,0 +1,3 @@
+module example.com/salesreport
+
+go 1.22
