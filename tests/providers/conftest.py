@@ -12,15 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_vendor_server import FakeVendor
+from provider_test_settings import FAKE_KEY, FAST_RETRY, FAST_TIMEOUTS, KEY_VARS
 
 from routr_cli.providers.http_provider import Timeouts
 from routr_cli.providers.registry import ResolvedModel, resolve_model
 from routr_cli.providers.retry import RetryPolicy
-
-FAKE_KEY = "sk-routr-TEST-1f2e3d4c5b6a-do-not-leak"
-KEY_VARS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY")
-FAST_TIMEOUTS = Timeouts(connect_s=1.0, read_s=0.5, complete_read_s=0.5, write_s=1.0, pool_s=1.0)
-FAST_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, deadline_s=10.0)
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ from collections.abc import Callable, Generator
 
 import httpx
 import pytest
-from conftest import FAKE_KEY, FAST_RETRY
 from fake_vendor_server import FakeVendor, Reply
+from provider_test_settings import FAKE_KEY, FAST_RETRY
 
 from routr_cli.errors import (
     AuthenticationError,

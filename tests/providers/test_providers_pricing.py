@@ -178,7 +178,7 @@ def test_cli_refresh_bad_date_is_one_line(clean_env: Path) -> None:
 
 
 def test_cli_providers_never_prints_keys(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import FAKE_KEY
+    from provider_test_settings import FAKE_KEY
 
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     result = runner.invoke(app, ["models", "providers", "--json"])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import FAKE_KEY
+from provider_test_settings import FAKE_KEY
 
 from routr_cli.errors import ConfigError, MissingKeyError, UnknownModelError
 from routr_cli.providers.anthropic import AnthropicProvider

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import anthropic
 import openai
 import pytest
-from conftest import FAKE_KEY
 from fake_vendor_server import FakeVendor
+from provider_test_settings import FAKE_KEY
 
 from routr_cli.providers.base import ChatRequest, Message
 from routr_cli.providers.registry import ResolvedModel
