@@ -1,0 +1,1 @@
+"""Internal command-line helpers."""

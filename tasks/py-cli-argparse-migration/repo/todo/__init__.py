@@ -1,0 +1,3 @@
+"""A small command-line task list."""
+
+__version__ = "1.4.0"
