@@ -11,6 +11,10 @@ Timing: ``latency_s`` is the wall time of the whole call, retries included; ``tt
 (streams only) runs from the call's start to the first text delta. A stream is retried only
 before its first delta has been handed to the caller -- after that, text the caller has
 already seen cannot be taken back, so a failure is raised.
+
+The API key is read from the environment at the start of every attempt (so a rotated key is
+picked up) and lives only in that attempt's request headers; a key unset since
+``resolve_model`` raises ``MissingKeyError`` (a configuration error, never retried).
 """
 
 from __future__ import annotations
