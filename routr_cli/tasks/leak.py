@@ -6,15 +6,16 @@ snippet re-indented or re-wrapped still counts). Text that is also in the visibl
 repository is not a leak: the model sees ``repo/`` anyway, and the reference solution
 mostly repeats it.
 
-The check is linear in the size of the texts: every ``min_run``-character window of a
-hidden file goes into a set, and the prompt's windows are looked up in it; consecutive
-matching windows merge into one maximal shared run.
+The check is linear in the size of the texts: the prompt's ``min_run``-character
+windows go into a set (minus those the repository shows), every window of a hidden file
+is looked up in it, and consecutive matching prompt windows merge into one maximal
+shared run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from routr_cli.tasks.model import Task
@@ -37,15 +38,18 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def _windows(text: str, size: int) -> set[str]:
-    return {text[i : i + size] for i in range(len(text) - size + 1)}
+def _shared_windows(text: str, size: int, candidates: set[str]) -> set[str]:
+    """The ``size``-character windows of ``text`` that are in ``candidates``.
 
-
-def _public_windows(public: Iterable[str], size: int) -> set[str]:
-    out: set[str] = set()
-    for text in public:
-        out |= _windows(normalize(text), size)
-    return out
+    Only the (small) prompt's windows are ever held in a set; a source's windows are
+    streamed through ``set.intersection`` by C-level slicing, never materialised.
+    """
+    count = len(text) - size + 1
+    if count < 1 or not candidates:
+        return set()
+    return candidates.intersection(
+        map(text.__getitem__, map(slice, range(count), range(size, count + size)))
+    )
 
 
 def _leak(source: str, flat_prompt: str, start: int, end: int) -> Leak:
@@ -72,11 +76,13 @@ def find_leaks(
     flat_prompt = normalize(prompt)
     if len(flat_prompt) < min_run:
         return []
-    visible = _public_windows((public or {}).values(), min_run)
     prompt_windows = [flat_prompt[i : i + min_run] for i in range(len(flat_prompt) - min_run + 1)]
+    candidates = set(prompt_windows)
+    for text in (public or {}).values():
+        candidates -= _shared_windows(normalize(text), min_run, candidates)
     leaks: list[Leak] = []
     for name in sorted(sources):
-        hidden = _windows(normalize(sources[name]), min_run) - visible
+        hidden = _shared_windows(normalize(sources[name]), min_run, candidates)
         if not hidden:
             continue
         start: int | None = None
