@@ -3,6 +3,7 @@ Docker grading, real DuckDB files. Marked ``docker``: they run in ``make test``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -57,8 +58,9 @@ def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def test_bench_records_attempts_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
     loaded, _errors = load_tasks_lenient(BUNDLED)
-    ids = [t.id for t in sorted(loaded, key=lambda t: t.id)[:2]]
-    assert len(ids) == 2, "the bundled suite needs at least two valid tasks"
+    python = sorted((t for t in loaded if t.image == "python"), key=lambda t: t.id)
+    ids = [t.id for t in python[:2]]
+    assert len(ids) == 2, "the bundled suite needs at least two valid Python tasks"
     db = tmp_path / "r.duckdb"
     args = ["-m", "sim/frontier", "-m", "sim/budget", "--tasks", str(BUNDLED), "--db", str(db),
             "--sim-latency", "0", "--jobs", "2"]  # fmt: skip
@@ -248,3 +250,117 @@ def test_shards_merge_into_the_unsharded_result(tmp_path: Path) -> None:
     full = _bench(tmp_path, *common, "--db", str(out))
     assert full.returncode == 0, full.stderr
     assert "8 attempts already recorded" in full.stderr
+
+
+def test_docker_down_at_start_is_one_line_before_any_model_call(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    env = _env(tmp_path, DOCKER_HOST=f"unix://{tmp_path}/no-docker.sock")
+    result = _bench(tmp_path, "-m", "sim/swift", "--tasks", str(FIXTURES), "--db", str(db),
+                    "--sim-latency", "0", env=env)  # fmt: skip
+    assert result.returncode == 3
+    assert result.stderr.startswith("error: Docker engine is not running")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert _rows(db, "SELECT count(*) FROM attempts")[0][0] == 0
+
+
+class DockerSocketProxy:
+    """A Unix-socket proxy to the real Docker engine that can 'die' on demand.
+
+    It notes the containers created through it (from the create requests' ``name=``),
+    so the test removes exactly those afterwards and nobody else's.
+    """
+
+    def __init__(self, path: Path, target: str = "/var/run/docker.sock") -> None:
+        import re
+        import socket
+
+        self._re = re.compile(rb"containers/create\?name=([A-Za-z0-9_.-]+)")
+        self.path = path
+        self.target = target
+        self.created: set[str] = set()
+        self._conns: list[Any] = []
+        self._lock = threading.Lock()
+        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._server.bind(str(path))
+        self._server.listen(64)
+        self.dead = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while not self.dead:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            upstream.connect(self.target)
+            with self._lock:
+                self._conns += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _pump(self, src: Any, dst: Any, requests: bool) -> None:
+        """Copy one direction; pass a half-close on (exec streams end stdin that way)."""
+        import socket
+
+        try:
+            while data := src.recv(65536):
+                if requests:
+                    self.created.update(m.decode() for m in self._re.findall(data))
+                dst.sendall(data)
+            dst.shutdown(socket.SHUT_WR)
+        except OSError:
+            for sock in (src, dst):
+                with contextlib.suppress(OSError):
+                    sock.close()
+
+    def kill(self) -> None:
+        """The engine 'dies': no new connections, open ones cut."""
+        import socket
+
+        self.dead = True
+        self._server.close()
+        with self._lock:
+            for sock in self._conns:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def remove_created(self) -> None:
+        import docker
+
+        client = docker.DockerClient(base_url=f"unix://{self.target}")
+        for name in self.created:
+            with contextlib.suppress(docker.errors.NotFound):
+                client.containers.get(name).remove(force=True)
+
+
+def test_docker_dying_mid_run_stops_with_one_line_and_keeps_attempts(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    proxy = DockerSocketProxy(tmp_path / "docker.sock")
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "routr_cli", "bench", "-m", "sim/swift", "-m", "sim/budget",
+             "--tasks", str(FIXTURES), "--db", str(db), "--epochs", "3", "--jobs", "1",
+             "--sim-latency", "0.3"],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            env=_env(tmp_path, DOCKER_HOST=f"unix://{proxy.path}"),
+        )  # fmt: skip
+        assert proc.stderr is not None
+        while not proc.stderr.readline().startswith("[1/"):
+            assert proc.poll() is None, "bench ended early"
+        proxy.kill()
+        err = proc.stderr.read()
+        proc.wait(timeout=120)
+    finally:
+        proxy.kill()
+        proxy.remove_created()
+    assert proc.returncode == 3, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: sandbox failed") and "resume with the same command" in last
+    assert "Traceback" not in err
+    recorded = _rows(db, "SELECT status FROM attempts")
+    assert 1 <= len(recorded) < PLANNED
+    assert ("sandbox_error",) not in recorded
+    assert _rows(db, "SELECT status FROM runs") == [("failed",)]
