@@ -1,3 +1,4 @@
+import functools
 import heapq
 import random
 import signal
@@ -11,16 +12,32 @@ from buildgraph import BuildGraph, CycleError, UnknownTargetError, build_order, 
 BUDGET_S = 6  # the reference solution needs well under a second for every test here
 
 
-@pytest.fixture
-def budget():
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"exceeded the {BUDGET_S}s budget: the algorithm is too slow")
+class BudgetExceeded(Exception):
+    pass
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, BUDGET_S)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
+
+def within_budget(test):
+    """Fail the test (cleanly, without a traceback) if it runs longer than BUDGET_S."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        def on_alarm(signum, frame):
+            raise BudgetExceeded
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, BUDGET_S)
+        timed_out = False
+        try:
+            test(*args, **kwargs)
+        except BudgetExceeded:
+            timed_out = True
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if timed_out:
+            pytest.fail(f"exceeded the {BUDGET_S}s time budget: the algorithm is too slow", pytrace=False)
+
+    return wrapper
 
 
 def ladder(depth):
@@ -75,7 +92,8 @@ def reference_order(graph, needed):
     return out
 
 
-def test_dependencies_of_deep_diamond_ladder(budget):
+@within_budget
+def test_dependencies_of_deep_diamond_ladder():
     graph = ladder(45)
     deps = graph.dependencies_of("app")
     assert len(deps) == 91 and "base" in deps
@@ -83,7 +101,8 @@ def test_dependencies_of_deep_diamond_ladder(budget):
     assert graph.dependents_of("l044/a") == {"app"}
 
 
-def test_build_order_and_batches_on_ladder(budget):
+@within_budget
+def test_build_order_and_batches_on_ladder():
     graph = ladder(45)
     order = build_order(graph, ["app"])
     assert order[0] == "base" and order[-1] == "app"
@@ -94,7 +113,8 @@ def test_build_order_and_batches_on_ladder(budget):
     assert batches[5] == ["l004/a", "l004/b"]
 
 
-def test_long_generated_chain(budget):
+@within_budget
+def test_long_generated_chain():
     graph = chain(6000)
     assert len(graph.dependencies_of("gen/5999")) == 5999
     assert graph.dependents_of("gen/0000") == {f"gen/{i:04d}" for i in range(1, 6000)}
@@ -104,7 +124,8 @@ def test_long_generated_chain(budget):
     assert len(batches) == 6000 and batches[-1] == ["gen/5999"]
 
 
-def test_large_graph_order_is_exact(budget):
+@within_budget
+def test_large_graph_order_is_exact():
     graph = random_dag(8000, seed=7)
     order = build_order(graph)
     assert order == reference_order(graph, set(graph.targets()))
@@ -113,7 +134,8 @@ def test_large_graph_order_is_exact(budget):
     assert build_order(graph, [goal]) == reference_order(graph, needed)
 
 
-def test_large_graph_batches(budget):
+@within_budget
+def test_large_graph_batches():
     graph = random_dag(8000, seed=11)
     batches = plan_batches(graph)
     assert sum(len(b) for b in batches) == 8000
@@ -124,7 +146,8 @@ def test_large_graph_batches(budget):
     assert all(batch == sorted(batch) for batch in batches)
 
 
-def test_cycle_reported_with_goals(budget):
+@within_budget
+def test_cycle_reported_with_goals():
     graph = load_graph("a: b\nb: c\nc: a d\nd:\ne: a\n")
     with pytest.raises(CycleError) as info:
         build_order(graph, ["e"])

@@ -1,3 +1,4 @@
+import functools
 import random
 import signal
 import subprocess
@@ -10,16 +11,32 @@ from difftool import Opcode, PatchError, apply_patch, diff_stat, opcodes, unifie
 BUDGET_S = 8  # the reference needs well under a second for each test
 
 
-@pytest.fixture
-def budget():
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"exceeded the {BUDGET_S}s budget")
+class BudgetExceeded(Exception):
+    pass
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, BUDGET_S)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
+
+def within_budget(test):
+    """Fail the test (cleanly, without a traceback) if it runs longer than BUDGET_S."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        def on_alarm(signum, frame):
+            raise BudgetExceeded
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, BUDGET_S)
+        timed_out = False
+        try:
+            test(*args, **kwargs)
+        except BudgetExceeded:
+            timed_out = True
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if timed_out:
+            pytest.fail(f"exceeded the {BUDGET_S}s time budget: the algorithm is too slow", pytrace=False)
+
+    return wrapper
 
 
 def edited_pair(n, edits, seed):
@@ -49,7 +66,8 @@ def brute_lcs(a, b):
     return table[0][0]
 
 
-def test_large_nearly_identical_files(budget):
+@within_budget
+def test_large_nearly_identical_files():
     old, new, cost = edited_pair(30000, 90, seed=5)
     patch = unified_diff(old, new, "a/big.conf", "b/big.conf")
     assert patch.startswith("--- a/big.conf\n+++ b/big.conf\n@@ ")
@@ -58,7 +76,8 @@ def test_large_nearly_identical_files(budget):
     assert changed == cost
 
 
-def test_large_file_with_one_change(budget):
+@within_budget
+def test_large_file_with_one_change():
     lines = [f"row {i}\n" for i in range(40000)]
     old = "".join(lines)
     lines[20000] = "row twenty thousand\n"
@@ -69,7 +88,8 @@ def test_large_file_with_one_change(budget):
     assert apply_patch(old, patch) == new
 
 
-def test_large_diff_stat_and_opcodes(budget):
+@within_budget
+def test_large_diff_stat_and_opcodes():
     old, new, cost = edited_pair(25000, 60, seed=9)
     added, removed = diff_stat(old, new)
     assert added + removed == cost
@@ -93,7 +113,8 @@ def test_cli_on_large_files(tmp_path):
     assert apply_patch(old, result.stdout) == new
 
 
-def test_many_changes_in_a_medium_file(budget):
+@within_budget
+def test_many_changes_in_a_medium_file():
     old, new, cost = edited_pair(6000, 600, seed=4)
     assert sum(diff_stat(old, new)) == cost
     assert apply_patch(old, unified_diff(old, new, context=1)) == new
