@@ -151,8 +151,11 @@ def render_hunks(hunks: list[Hunk], before: dict[str, str], fmt: EditFormat) -> 
         elif h.kind == "whole" or not h.search:
             state[h.path] = h.replace
         else:
-            current = state.get(h.path, "")
-            state[h.path] = current.replace(h.search, h.replace, 1)
+            try:  # the same line-anchored match the parser applies
+                edit = SearchReplace(h.path, h.search, h.replace, 1)
+                state = apply_edits(state, [edit])
+            except EditError:  # a deliberately stale hunk: the file keeps its text
+                pass
     return "\n".join(render_whole(p, state[p]) if p in state else render_delete(p) for p in order)
 
 
