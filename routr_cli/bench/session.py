@@ -233,7 +233,7 @@ def run_bench(
                     progress=sink,
                     jobs=options.jobs,
                     max_cost_usd=options.max_cost_usd,
-                    on_cancel=client.close,
+                    on_cancel=lambda: _cancel_in_flight(client, tracking),
                 )
                 outcome = runner.run(selection.todo)
             status = "budget" if outcome.stop_reason == "budget" else "completed"
@@ -261,6 +261,13 @@ def run_bench(
         summary=summarize(rows),
         pruned_containers=pruned,
     )
+
+
+def _cancel_in_flight(client: Any, tracking: TrackingBackend) -> None:
+    """Ctrl-C: cut the model calls and remove this run's containers, so the workers
+    reach their next checkpoint at once instead of finishing their gradings."""
+    client.close()
+    tracking.prune()
 
 
 def _docker_backend() -> Any:
