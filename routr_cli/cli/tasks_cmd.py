@@ -246,13 +246,13 @@ def validate(
     only when every task is valid. Malformed task folders count as invalid.
     """
     from routr_cli.sandbox import DockerBackend
-    from routr_cli.tasks.validate import collect_candidates, validate_candidates
+    from routr_cli.tasks.validate import collect_candidates, validate_candidates, worker_count
 
     candidates = collect_candidates(_tasks_dir(tasks), ids or None)
     err = _stderr()
     err.print(
         f"validating {len(candidates)} task(s): {runs} reference run(s) each, "
-        f"jobs={jobs}{', writing test lists' if write else ''}",
+        f"{worker_count(jobs)} at a time{', writing test lists' if write else ''}",
         markup=False,
     )
     backend = DockerBackend()

@@ -15,6 +15,7 @@ import the module under test, pytest reports a collection error instead of the t
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from routr_cli.errors import TaskFormatError
+from routr_cli.errors import ConfigError, TaskFormatError
 from routr_cli.grading.model import Grade
 from routr_cli.sandbox.base import SandboxFactory
 from routr_cli.tasks.leak import describe_leak, task_leaks
@@ -173,10 +174,20 @@ def assess(reference_runs: Sequence[Grade], repo_only: Grade) -> Evidence:
     return evidence
 
 
-def _gather(task: Task, backend: SandboxFactory, runs: int) -> Evidence:
+class Stopped(Exception):
+    """Validation was asked to stop (Ctrl-C, or another task found the sandbox down)."""
+
+
+def _gather(task: Task, backend: SandboxFactory, runs: int, stop: threading.Event) -> Evidence:
     from routr_cli.grading import grade_reference, grade_repo_only
 
-    reference = [grade_reference(task, backend, raise_sandbox_errors=True) for _ in range(runs)]
+    reference: list[Grade] = []
+    for _ in range(runs):
+        if stop.is_set():
+            raise Stopped(task.id)
+        reference.append(grade_reference(task, backend, raise_sandbox_errors=True))
+    if stop.is_set():
+        raise Stopped(task.id)
     return assess(reference, grade_repo_only(task, backend, raise_sandbox_errors=True))
 
 
@@ -216,18 +227,23 @@ def check_lists(task: Task, evidence: Evidence) -> list[str]:
 
 
 def validate_task(
-    task: Task, backend: SandboxFactory, runs: int = 1, write: bool = False
+    task: Task,
+    backend: SandboxFactory,
+    runs: int = 1,
+    write: bool = False,
+    stop: threading.Event | None = None,
 ) -> TaskValidation:
     """Run the reference ``runs`` times and ``repo/`` once, then check every rule.
 
-    Raises ``SandboxUnavailable`` when the sandbox infrastructure is down; every other
-    failure is a problem in the result.
+    Raises ``SandboxUnavailable`` when the sandbox infrastructure is down, and
+    ``Stopped`` when ``stop`` is set before a sandbox run; every other failure is a
+    problem in the result.
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.monotonic()
     problems = [describe_leak(leak) for leak in task_leaks(task)]
-    evidence = _gather(task, backend, runs)
+    evidence = _gather(task, backend, runs, stop or threading.Event())
     problems.extend(evidence.problems)
     written = False
     if write and not evidence.problems:
@@ -262,6 +278,8 @@ class Candidate:
 def collect_candidates(root: Path, ids: Sequence[str] | None = None) -> list[Candidate]:
     """Every task folder under ``root`` (or the ``ids`` given), malformed ones included."""
     folders = find_task_folders(root)
+    if not folders:
+        raise ConfigError(f"{root}: no task folders to validate (pass --tasks DIR)")
     if ids:
         by_name = {p.name: p for p in folders}
         missing = [i for i in ids if i not in by_name]
@@ -279,6 +297,11 @@ def collect_candidates(root: Path, ids: Sequence[str] | None = None) -> list[Can
     return out
 
 
+def worker_count(jobs: int) -> int:
+    """``jobs`` capped at the CPU count: each validation keeps a sandbox busy."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
 def validate_candidates(
     candidates: Sequence[Candidate],
     backend: SandboxFactory,
@@ -288,15 +311,17 @@ def validate_candidates(
 ) -> Iterator[TaskValidation]:
     """Validate in a thread pool of ``jobs`` (capped at the CPU count), yielding in order.
 
-    A ``SandboxUnavailable`` from any task cancels the tasks not yet started and
-    propagates: with the infrastructure down, no verdict would mean anything.
+    A ``SandboxUnavailable`` from any task (or the caller stopping early, as on
+    Ctrl-C) cancels the tasks not yet started, stops running ones before their next
+    sandbox run, and propagates: with the infrastructure down, no verdict means anything.
     """
-    workers = max(1, min(jobs, os.cpu_count() or 1))
+    workers = worker_count(jobs)
+    stop = threading.Event()
 
     def one(candidate: Candidate) -> TaskValidation:
         if candidate.task is None:
             return TaskValidation(candidate.name, (str(candidate.error),))
-        return validate_task(candidate.task, backend, runs=runs, write=write)
+        return validate_task(candidate.task, backend, runs=runs, write=write, stop=stop)
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="validate") as pool:
         futures: list[Future[TaskValidation]] = [pool.submit(one, c) for c in candidates]
@@ -304,5 +329,6 @@ def validate_candidates(
             for future in futures:
                 yield future.result()
         finally:
+            stop.set()
             for future in futures:
                 future.cancel()

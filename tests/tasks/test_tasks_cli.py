@@ -141,3 +141,17 @@ def test_import_missing_source_is_a_one_line_error(tmp_path: Path) -> None:
         and result.stderr.startswith("error: ")
         and "absent.jsonl" in result.stderr
     )
+
+
+def test_validate_with_no_task_folders_is_a_config_error(tmp_path: Path) -> None:
+    result = routr("tasks", "validate", "--tasks", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        f"error: {tmp_path}: no task folders to validate (pass --tasks DIR)"
+    )
+
+
+def test_validate_unknown_id_is_a_one_line_error() -> None:
+    result = routr("tasks", "validate", "nope", "--tasks", GOOD)
+    assert result.returncode == 2
+    assert "error: unknown task id 'nope'" in result.stderr
