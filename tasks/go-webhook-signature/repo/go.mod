@@ -1,0 +1,3 @@
+module example.com/billinghooks
+
+go 1.22
