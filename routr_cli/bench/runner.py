@@ -263,12 +263,14 @@ class BenchRunner:
         if stop_reason == "sandbox":
             raise SandboxUnavailable(
                 f"{message}; {totals.done} attempts recorded: "
-                "fix Docker (`routr sandbox build`), then resume with the same command"
+                "fix Docker, then resume with the same command"
             )
         return RunOutcome(stop_reason, totals.done, totals, message)
 
     def _drain(self, in_flight: int, totals: RunTotals) -> None:
-        """After Ctrl-C: keep what finishes soon; a second Ctrl-C stops waiting."""
+        """After Ctrl-C: record the attempts that had finished before it, and wait for the
+        in-flight ones to wind down (they stop at their next model call or grading, and
+        their containers are gone) so nothing keeps running; a second Ctrl-C stops waiting."""
         deadline = time.monotonic() + self.drain_timeout_s
         try:
             while in_flight and time.monotonic() < deadline:

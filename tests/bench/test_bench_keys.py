@@ -82,3 +82,17 @@ def test_argv_is_scrubbed_of_key_looking_values() -> None:
     assert scrubbed[4:6] == ["--api-key", REDACTED]
     assert scrubbed[6] == f"--token={REDACTED}"
     assert scrubbed[-2:] == ["--db", "/root/r.duckdb"]
+
+
+def test_cache_keys_separate_models_epochs_and_requests_and_responses_round_trip() -> None:
+    from routr_cli.bench.cache import cache_key, response_from_json, response_to_json
+    from routr_cli.providers.base import ChatRequest, ChatResponse, Message, Usage
+
+    request = ChatRequest(model="x", messages=(Message("user", "fix the bug"),), max_tokens=100)
+    base = cache_key("sim/a", 0, request)
+    assert base == cache_key("sim/a", 0, ChatRequest("x", (Message("user", "fix the bug"),), 100))
+    assert base != cache_key("sim/b", 0, request)
+    assert base != cache_key("sim/a", 1, request)  # an epoch is a fresh sample
+    assert base != cache_key("sim/a", 0, ChatRequest("x", (Message("user", "other"),), 100))
+    response = ChatResponse("text", Usage(10, 5, 2), "x", "stop", 1.25, None, 0.001, 1)
+    assert response_from_json(response_to_json(response)) == response
