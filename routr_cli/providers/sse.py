@@ -27,14 +27,16 @@ class SSEDecoder:
         self._data: list[str] = []
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
-        self._buffer += self._text.decode(chunk)
+        buffer = self._buffer + self._text.decode(chunk)
         events: list[SSEEvent] = []
+        start = 0
         while True:
-            cut = _line_end(self._buffer)
+            cut = _line_end(buffer, start)
             if cut is None:
+                self._buffer = buffer[start:]  # one copy per chunk, not one per line
                 return events
-            line, self._buffer = self._buffer[: cut[0]], self._buffer[cut[1] :]
-            event = self._line(line)
+            event = self._line(buffer[start : cut[0]])
+            start = cut[1]
             if event is not None:
                 events.append(event)
 
@@ -72,10 +74,11 @@ class SSEDecoder:
         self._data = []
 
 
-def _line_end(buffer: str) -> tuple[int, int] | None:
-    """(end of line, start of next) for the first CRLF, LF or lone CR; None if incomplete."""
-    lf = buffer.find("\n")
-    cr = buffer.find("\r")
+def _line_end(buffer: str, start: int) -> tuple[int, int] | None:
+    """(end of line, start of next) for the first CRLF, LF or lone CR at or after ``start``;
+    None if the line is incomplete."""
+    lf = buffer.find("\n", start)
+    cr = buffer.find("\r", start)
     if cr == -1 or (lf != -1 and lf < cr):
         return None if lf == -1 else (lf, lf + 1)
     if cr + 1 == len(buffer):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import threading
 import time
 from collections import deque
@@ -238,6 +239,15 @@ def gemini_events(model: str, reply: Reply) -> list[str]:
 # -- the server -------------------------------------------------------------------------
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client closing its idle keep-alive connection is normal, not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class FakeVendor:
     """Start with ``with FakeVendor() as vendor:``; ``vendor.url`` is ``http://127.0.0.1:PORT``."""
 
@@ -246,8 +256,7 @@ class FakeVendor:
         self._replies: deque[Reply] = deque()
         self._lock = threading.Lock()
         self.release = threading.Event()  # set on stop: hung handlers give up
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), _make_handler(self))
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -283,6 +292,7 @@ class FakeVendor:
 def _make_handler(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are separate writes
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output clean
