@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from routr_cli.store import latest_version
+
+
+def _routr(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTR_")}
+    return subprocess.run(
+        [sys.executable, "-m", "routr_cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_db_migrate_then_info(tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "r.duckdb"
+    missing = _routr("db", "info", "--db", str(db))
+    assert missing.returncode == 4 and missing.stderr.count("\n") == 1
+    migrated = _routr("db", "migrate", "--db", str(db))
+    assert migrated.returncode == 0, migrated.stderr
+    assert f"schema version {latest_version()}" in migrated.stdout
+    info = json.loads(_routr("db", "info", "--db", str(db), "--json").stdout)
+    assert info["schema_version"] == latest_version()
+    assert info["attempts"] == 0 and info["runs"] == 0
+
+
+def test_db_merge_with_a_bad_input_is_one_line(tmp_path: Path) -> None:
+    not_db = tmp_path / "notes.duckdb"
+    not_db.write_text("not a database")
+    result = _routr("db", "merge", str(not_db), "-o", str(tmp_path / "out.duckdb"))
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
