@@ -40,7 +40,9 @@ def _attach(store: Store, source: Path) -> None:
             raise StoreLockedError(
                 f"{source} is in use by another routr process: wait for it to finish"
             ) from exc
-        raise StoreError(f"cannot read {source}: {str(exc).splitlines()[0]}") from exc
+        raise StoreError(
+            f"cannot read {source} ({str(exc).splitlines()[0]}): pass routr .duckdb files"
+        ) from exc
     except duckdb.Error as exc:
         raise StoreError(f"{source} is not a DuckDB database: pass routr .duckdb files") from exc
 
