@@ -48,7 +48,7 @@ class _Chunk:
 
     def __init__(self, data: object, provider: str, key_env: str) -> None:
         body = as_dict(data, provider, "response")
-        if "error" in body:
+        if body.get("error"):
             raise error_from_body(provider, json.dumps(body), key_env=key_env)
         feedback = body.get("promptFeedback")
         if isinstance(feedback, dict) and feedback.get("blockReason"):

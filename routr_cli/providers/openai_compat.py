@@ -59,7 +59,7 @@ def _check_finish(provider: str, finish_reason: object) -> None:
 
 def _raise_embedded_error(provider: str, data: dict[str, Any], key_env: str) -> None:
     """OpenRouter and others report failures mid-stream as a chunk with an ``error`` field."""
-    if "error" in data:
+    if data.get("error"):  # some servers send "error": null on success
         raise error_from_body(provider, json.dumps(data), key_env=key_env)
 
 
