@@ -101,6 +101,9 @@ def rank(
     category: list[str] = typer.Option(
         [], "--category", help="Rank within this category only (repeatable)."
     ),
+    solver: list[str] = typer.Option(
+        [], "--solver", help="Only attempts made with this solver (repeatable; default: all)."
+    ),
 ) -> None:
     """Rank models from recorded attempts."""
     from routr_cli.errors import ConfigError
@@ -111,7 +114,7 @@ def rank(
 
     path = db if db is not None else default_db()
     with Store.open(path, read_only=True) as store:
-        rows = rank_rows(store, category or None)
+        rows = rank_rows(store, category or None, solver or None)
     if not rows:
         where = f" in category {', '.join(category)}" if category else ""
         raise ConfigError(f"no attempts{where} in {path}: run `routr bench -m MODEL` first")

@@ -49,13 +49,18 @@ RANK_COLUMNS = (
 )  # fmt: skip
 
 
-def rank_rows(store: Store, categories: list[str] | None = None) -> list[dict[str, Any]]:
+def rank_rows(
+    store: Store, categories: list[str] | None = None, solvers: list[str] | None = None
+) -> list[dict[str, Any]]:
     """The attempt columns ranking needs, one dict per attempt, in a stable order."""
-    sql = f"SELECT {', '.join(RANK_COLUMNS)} FROM attempts"
+    sql = f"SELECT {', '.join(RANK_COLUMNS)} FROM attempts WHERE true"
     params: list[Any] = []
     if categories:
-        sql += " WHERE list_contains(?, category)"
+        sql += " AND list_contains(?, category)"
         params.append(categories)
+    if solvers:
+        sql += " AND list_contains(?, solver)"
+        params.append(solvers)
     sql += " ORDER BY model, category, task_id, epoch, attempt_key"
     return _dicts(store.con.execute(sql, params))
 
