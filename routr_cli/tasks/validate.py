@@ -5,7 +5,7 @@ runs in a row; ``repo/`` alone fails every ``fail_to_pass`` test and passes ever
 ``pass_to_pass`` test; ``fail_to_pass`` is not empty; every listed id is in the report;
 the prompt leaks neither tests nor solution. With ``write``, the two lists are computed
 from the same runs and written into task.toml first (never when the reference fails a
-test), then checked like hand-written ones.
+test or no test fails on ``repo/`` alone), then checked like hand-written ones.
 
 A problem is a sentence naming the rule and the test, so a task author can act on it.
 A test missing from a report counts as not passing: when ``repo/`` alone cannot even
@@ -246,8 +246,9 @@ def validate_task(
     evidence = _gather(task, backend, runs, stop or threading.Event())
     problems.extend(evidence.problems)
     written = False
-    if write and not evidence.problems:
-        fail, keep = evidence.computed_lists()
+    fail, keep = evidence.computed_lists()
+    # Never write what the runs cannot vouch for: a failing reference, or no test to fix.
+    if write and not evidence.problems and fail:
         toml_path = task.path / "task.toml"
         try:
             written = write_test_lists(toml_path, fail, keep)

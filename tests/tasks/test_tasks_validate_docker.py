@@ -163,3 +163,16 @@ def test_imported_tasks_validate_with_write(tmp_path: Path) -> None:
         assert len(data["grade"]["fail_to_pass"]) == f2p
     go = tomllib.loads((tmp_path / "exercism-go-digit-sum" / "task.toml").read_text())
     assert "digitsum::TestDigitalRoot/two_passes" in go["grade"]["fail_to_pass"]
+
+
+def test_write_keeps_the_lists_of_an_already_solved_task(tmp_path: Path) -> None:
+    shutil.copytree(BROKEN / "already-solved", tmp_path / "already-solved")
+    toml = tmp_path / "already-solved" / "task.toml"
+    before = toml.read_text()
+    result = routr("tasks", "validate", "--tasks", tmp_path, "--write")
+    assert result.returncode == 1
+    assert (
+        "INVALID already-solved: fail_to_pass is empty and every test already passes"
+        in result.stdout
+    )
+    assert toml.read_text() == before
