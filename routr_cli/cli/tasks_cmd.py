@@ -227,9 +227,7 @@ def stats(
 
 @app.command("validate")
 def validate(
-    ids: list[str] | None = typer.Argument(
-        None, metavar="[IDS]...", help="Task ids (default: all)."
-    ),
+    ids: list[str] | None = typer.Argument(None, metavar="IDS", help="Task ids (default: all)."),
     tasks: Path | None = typer.Option(None, "--tasks", help=TASKS_HELP),
     runs: int = typer.Option(
         1, "--runs", min=1, help="Reference runs in a row that must all pass."
