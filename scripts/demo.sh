@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# The demo `make demo` runs: bench the bundled tasks against four simulated models in
-# real Docker sandboxes, then print the leaderboard. It resumes: a second run only does
-# what is missing. Simulated models are stand-ins served over real HTTP (see README).
+# The demo `make demo` runs: bench bundled tasks against four simulated models in real
+# Docker sandboxes, then print the leaderboard. It resumes: a second run only does what
+# is missing. Simulated models are stand-ins served over real HTTP (see README), always
+# labelled "(simulated)".
+#
+#   ROUTR_DEMO_SAMPLE=N   tasks to bench, spread over categories (default 12; 0 = all)
+#   ROUTR_DEMO_DB=PATH    results database (default reports/demo.duckdb)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUTR=.venv/bin/routr
 DB=${ROUTR_DEMO_DB:-reports/demo.duckdb}
+SAMPLE=${ROUTR_DEMO_SAMPLE:-12}
 mkdir -p reports
 
 echo "== the bundled tasks"
 $ROUTR tasks list || echo "(some task folders are malformed: bench skips them)"
 
+SAMPLE_ARGS=()
+if [ "$SAMPLE" != "0" ]; then
+  SAMPLE_ARGS=(--sample "$SAMPLE")
+fi
+
 echo
-echo "== bench: every bundled task x 4 simulated models (resumes into $DB)"
+echo "== bench: ${SAMPLE/#0/all} bundled tasks x 4 simulated models, graded in Docker (resumes into $DB)"
 $ROUTR bench \
   -m sim/frontier -m sim/swift -m sim/budget -m sim/flaky \
-  --db "$DB" --jobs 4 --sim-latency 0.05 --seed 7 \
+  "${SAMPLE_ARGS[@]}" --seed 7 --jobs 4 --sim-latency 0.05 --db "$DB" \
   --json reports/demo-bench.json --junit reports/demo-bench.xml
 
 echo

@@ -65,6 +65,28 @@ def parse_shard(text: str) -> Shard:
     return Shard(index, count)
 
 
+def sample_tasks(tasks: Sequence[Task], count: int, seed: int) -> list[Task]:
+    """``count`` tasks spread over the categories: a seeded shuffle within each category,
+    then one per category in turn. The same seed and suite give the same sample."""
+    import random
+
+    by_category: dict[str, list[Task]] = {}
+    for task in sorted(tasks, key=lambda t: t.id):
+        by_category.setdefault(task.category, []).append(task)
+    rng = random.Random(seed)
+    queues = []
+    for category in sorted(by_category):
+        group = by_category[category]
+        rng.shuffle(group)
+        queues.append(group)
+    picked: list[Task] = []
+    while len(picked) < count and any(queues):
+        for group in queues:
+            if group and len(picked) < count:
+                picked.append(group.pop(0))
+    return sorted(picked, key=lambda t: t.id)
+
+
 @dataclass(frozen=True)
 class WorkItem:
     task: Task

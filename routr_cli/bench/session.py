@@ -18,7 +18,7 @@ from typing import Any
 
 from routr_cli import __version__
 from routr_cli.bench.cache import ResponseCache
-from routr_cli.bench.keys import Shard, plan_work, select_work
+from routr_cli.bench.keys import Shard, plan_work, sample_tasks, select_work
 from routr_cli.bench.reports import summarize
 from routr_cli.bench.runner import BenchRunner, ProgressSink, RunOutcome
 from routr_cli.bench.sandboxes import TrackingBackend
@@ -45,6 +45,7 @@ class BenchOptions:
     seed: int = 0
     use_cache: bool = True
     shard: Shard | None = None
+    sample: int | None = None
     sim_latency_scale: float = 1.0
     argv: list[str] = field(default_factory=list)  # scrubbed
 
@@ -59,6 +60,8 @@ class BenchOptions:
             raise ConfigError(f"--jobs {self.jobs}: must be at least 1")
         if self.max_cost_usd is not None and self.max_cost_usd <= 0:
             raise ConfigError(f"--max-cost {self.max_cost_usd}: must be a positive amount in USD")
+        if self.sample is not None and self.sample < 1:
+            raise ConfigError(f"--sample {self.sample}: must be at least 1")
         if self.sim_latency_scale < 0:
             raise ConfigError("--sim-latency must be 0 or more (0: answer at once)")
 
@@ -105,6 +108,8 @@ def select_tasks(options: BenchOptions, note: Callable[[str], None]) -> list[Tas
         tasks = [t for t in tasks if t.category in options.categories]
     if not tasks:
         raise ConfigError(f"no tasks selected in {options.tasks_dir}: check --tasks/--task")
+    if options.sample is not None and options.sample < len(tasks):
+        tasks = sample_tasks(tasks, options.sample, options.seed)
     return tasks
 
 

@@ -40,6 +40,11 @@ def bench(
         "--shard",
         help="Run shard i of n (e.g. 1/4), split by attempt key; merge with `routr db merge`.",
     ),
+    sample: int | None = typer.Option(
+        None,
+        "--sample",
+        help="Only N of the selected tasks, spread over categories (seeded by --seed).",
+    ),
     db: Path | None = typer.Option(
         None, "--db", help="Results database (default: reports/routr.duckdb or $ROUTR_DB)."
     ),
@@ -84,6 +89,7 @@ def bench(
         seed=seed,
         use_cache=not no_cache,
         shard=parse_shard(shard) if shard else None,
+        sample=sample,
         sim_latency_scale=sim_latency,
         argv=scrub_argv(["routr", *sys.argv[1:]]),
     )

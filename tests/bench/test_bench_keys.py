@@ -96,3 +96,24 @@ def test_cache_keys_separate_models_epochs_and_requests_and_responses_round_trip
     assert base != cache_key("sim/a", 0, ChatRequest("x", (Message("user", "other"),), 100))
     response = ChatResponse("text", Usage(10, 5, 2), "x", "stop", 1.25, None, 0.001, 1)
     assert response_from_json(response_to_json(response)) == response
+
+
+def test_sample_spreads_over_categories_and_is_seeded() -> None:
+    from dataclasses import replace
+
+    from routr_cli.bench.keys import sample_tasks
+
+    (base, _other) = load_tasks(FIXTURES)
+    tasks = [
+        replace(base, id=f"{category}-{i}", category=category)
+        for category in ("bugfix", "feature", "security")
+        for i in range(4)
+    ]
+    picked = sample_tasks(tasks, 5, seed=1)
+    assert len(picked) == 5
+    counts = {c: sum(t.category == c for t in picked) for c in ("bugfix", "feature", "security")}
+    assert sorted(counts.values()) == [1, 2, 2]
+    assert [t.id for t in sample_tasks(tasks, 5, seed=1)] == [t.id for t in picked]
+    seeds = {tuple(t.id for t in sample_tasks(tasks, 5, seed=s)) for s in range(10)}
+    assert len(seeds) > 1
+    assert len(sample_tasks(tasks, 50, seed=0)) == len(tasks)
