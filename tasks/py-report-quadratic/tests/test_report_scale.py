@@ -26,7 +26,7 @@ def small_dataset():
     return customers, txns
 
 
-def big_dataset(customers=50_000, transactions=200_000, duplicates=5_000, seed=7):
+def big_dataset(customers=30_000, transactions=120_000, duplicates=3_000, seed=7):
     rng = random.Random(seed)
     custs = [Customer(f"C{i:06d}", f"Name {i}", REGIONS[i % len(REGIONS)]) for i in range(customers)]
     txns = [
