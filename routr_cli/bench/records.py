@@ -9,16 +9,13 @@ from routr_cli.store.db import utc_now
 from routr_cli.store.records import AttemptRecord, AttemptTestRow
 
 
-def is_simulated_name(model: str) -> bool:
-    return model.startswith("sim/")
-
-
 def build_attempt(
     item: WorkItem,
     result: SolveResult,
     *,
     run_id: str,
     provider: str,
+    simulated: bool,
     solver: str,
     solver_params: dict[str, object],
     cost_usd: float | None,
@@ -34,7 +31,7 @@ def build_attempt(
         category=item.task.category,
         model=item.model,
         provider=provider,
-        simulated=is_simulated_name(item.model),
+        simulated=simulated,
         solver=solver,
         solver_params=dict(solver_params),
         epoch=item.epoch,

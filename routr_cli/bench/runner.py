@@ -180,6 +180,9 @@ class BenchRunner:
             result,
             run_id=self.run_id,
             provider=self.provider_names[item.model],
+            # the provider's own flag (a routr.toml provider may be simulated too)
+            simulated=bool(getattr(self.models[item.model], "simulated", False))
+            or item.model.startswith("sim/"),
             solver=self.solver.name,
             solver_params=self.solver_params,
             cost_usd=self.cost(item.model, result.usage),
