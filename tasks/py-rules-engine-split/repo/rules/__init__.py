@@ -1,0 +1,1 @@
+"""Data-driven rules evaluated against order facts. The API lives in rules.engine."""
