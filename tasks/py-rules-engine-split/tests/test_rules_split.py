@@ -128,3 +128,12 @@ def test_syntax_errors_through_the_old_path():
             load_rules(specs)
     with pytest.raises(ValueError):
         register_operator("eq", lambda a, b: True)
+
+
+def test_cli_still_works():
+    out = subprocess.run(
+        [sys.executable, "-m", "rules", "examples/checkout_rules.json"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    assert out[0].split() == ["20", "blocked-country", "->", "reject"]
+    assert out[-1] == "facts used: customer.orders, order.total, ship.country"
