@@ -11,14 +11,15 @@ refuses a read-only root filesystem and cannot see tmpfs mounts, and a volume wo
 cost a create/remove per grading. A tar stream over an exec is one round trip and
 leaves the files owned by the sandbox user.
 
-PID 1 is a ``sh`` loop around ``sleep``: the kernel never delivers signals from inside
-to PID 1, ``kill -9 -1`` (our clean-up sweep) spares it, and its ``wait`` reaps the
-orphans a fork bomb leaves, so the pids limit frees up again after a runaway command.
+PID 1 is Docker's init (tini), which reaps every orphan, so the pids a fork bomb used
+are freed once it dies. Its child idles in a shell builtin and, on SIGUSR1, runs the
+builtin ``kill -9 -1``: the "sweep" that kills every other process without needing a
+new one, so it works even when leftover processes hold every pid.
 
 Timeouts are enforced twice: inside, the command runs under ``timeout -s KILL`` (which
-kills its whole process group without needing a new process, so it works even when a
-fork bomb exhausted the pids limit); outside, Routr stops reading at the deadline plus a
-grace period, sweeps every process but PID 1, and as a last resort kills the container.
+kills its whole process group without forking, so it works during a fork bomb) and the
+sandbox is swept afterwards; outside, Routr stops reading at the deadline plus a grace
+period, sweeps, and as a last resort kills the container.
 
 Thread safety: a ``DockerBackend`` may be shared by threads; each thread talks to the
 engine through its own client (see ``engine.thread_client``). A single ``DockerSandbox``
@@ -57,7 +58,29 @@ from routr_cli.sandbox.exec_stream import Demuxer, pump, raw_socket, send_stdin
 from routr_cli.sandbox.images import SANDBOX_UID, resolve_image
 
 SANDBOX_USER = f"{SANDBOX_UID}:{SANDBOX_UID}"
-PID1 = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 86400 & wait $!; done"]
+# The container's idle process, under Docker's init (tini: PID 1, reaps every orphan).
+# It blocks in the builtin ``read`` on a stdin that never closes and, on SIGUSR1, runs the
+# builtin ``kill -9 -1``: neither needs a new process, so it works even when the command
+# left behind processes that hold every pid. ``kill -1`` spares the caller and PID 1.
+SWEEP_ACK = b"SWEPT\n"
+IDLE_SCRIPT = (
+    "trap 'kill -9 -1; swept=1; echo SWEPT' USR1; trap 'exit 0' TERM; "
+    'while :; do swept=; read _ || [ -n "$swept" ] || sleep 1; done'
+)
+IDLE_COMMAND = ["sh", "-c", IDLE_SCRIPT]
+IDLE_ARGS = f"sh -c {IDLE_SCRIPT}"
+WRAPPER_FORK_FAILED = "timeout: fork system call failed"
+RUNTIME_EXEC_FAILED = "OCI runtime exec failed"
+
+
+def _could_not_start(result: ExecResult) -> bool:
+    """The command never ran: runc or the ``timeout`` wrapper could not create a process."""
+    text = result.stdout[:500] + result.stderr[:500]
+    return (result.exit_code == 125 and WRAPPER_FORK_FAILED in text) or (
+        result.exit_code == 126 and RUNTIME_EXEC_FAILED in text
+    )
+
+
 WORK_TMPFS_MB = 512
 TMP_TMPFS_MB = 512
 OP_TIMEOUT_S = 60.0  # writing, reading and removing files
@@ -123,6 +146,7 @@ class DockerSandbox:
     # -- lifecycle ---------------------------------------------------------------------
     def __enter__(self) -> Self:
         from docker.errors import DockerException
+        from docker.types import LogConfig
         from requests.exceptions import RequestException
 
         tag = self.backend.image_tag(self.spec.image)
@@ -138,6 +162,8 @@ class DockerSandbox:
             memswap_limit=memory,
             nano_cpus=int(limits.cpus * 1e9),
             read_only=True,
+            init=True,
+            log_config=LogConfig(type="json-file", config={"max-size": "1m"}),
             tmpfs={
                 WORKDIR: f"rw,exec,size={WORK_TMPFS_MB}m,uid={SANDBOX_UID},gid={SANDBOX_UID},mode=0755",
                 "/tmp": f"rw,exec,size={TMP_TMPFS_MB}m,mode=1777",
@@ -147,7 +173,8 @@ class DockerSandbox:
         try:
             created = client.api.create_container(
                 tag,
-                command=PID1,
+                command=IDLE_COMMAND,
+                stdin_open=True,
                 user=SANDBOX_USER,
                 name=self.name,
                 labels=labels,
@@ -250,7 +277,37 @@ class DockerSandbox:
         enforce: bool = False,
         cap: int | None = None,
     ) -> ExecResult:
-        """Run ``argv``; ``enforce`` makes ``limit`` a timeout that kills, else an error."""
+        """Run ``argv``; ``enforce`` makes ``limit`` a timeout that kills, else an error.
+
+        Routr's own operations (not ``enforce``) that fail to start, typically because
+        processes the command left behind hold every pid, sweep the sandbox and retry once;
+        so does a command whose ``timeout`` wrapper could not fork it for the same reason.
+        """
+        if enforce:
+            result = self._run_once(argv, limit, stdin, env, workdir, enforce, cap)
+            if _could_not_start(result) and self._sweep():
+                return self._run_once(argv, limit, stdin, env, workdir, enforce, cap)
+            return result
+        try:
+            result = self._run_once(argv, limit, stdin, env, workdir, enforce, cap)
+        except SandboxUnavailable:
+            if not self._sweep():
+                raise
+            return self._run_once(argv, limit, stdin, env, workdir, enforce, cap)
+        if result.exit_code is not None and result.exit_code >= 125 and self._sweep():
+            return self._run_once(argv, limit, stdin, env, workdir, enforce, cap)
+        return result
+
+    def _run_once(
+        self,
+        argv: list[str],
+        limit: float,
+        stdin: bytes | None,
+        env: dict[str, str] | None,
+        workdir: str,
+        enforce: bool,
+        cap: int | None,
+    ) -> ExecResult:
         from docker.errors import DockerException
         from requests.exceptions import RequestException
 
@@ -315,21 +372,40 @@ class DockerSandbox:
         return None
 
     def _sweep(self) -> bool:
-        """Kill every process in the sandbox except PID 1; False when even that failed."""
+        """Kill every process but the idlers; True once the sweep ran and they are alone.
+
+        The idle shell acknowledges each sweep by printing ``SWEPT`` to the container log,
+        so Routr never starts its next command while a sweep is still in flight (it would
+        be killed too). Signals coalesce, so an unacknowledged sweep is simply re-sent.
+        """
         from docker.errors import DockerException
         from requests.exceptions import RequestException
 
         if self.container_id is None or self._dead:
             return False
         api = thread_client().api
+        deadline = time.monotonic() + SWEEP_WAIT_S
         try:
-            exec_id = api.exec_create(
-                self.container_id, ["sh", "-c", "kill -9 -1"], user=SANDBOX_USER
-            )["Id"]
-            api.exec_start(exec_id)
-        except (DockerException, RequestException, OSError):
+            while time.monotonic() < deadline:
+                acknowledged = self._sweeps_acknowledged(api)
+                api.kill(self.container_id, signal="SIGUSR1")
+                for _ in range(10):
+                    time.sleep(0.01)
+                    if self._sweeps_acknowledged(api) <= acknowledged:
+                        continue
+                    top = api.top(self.container_id, ps_args="-eo pid,args")
+                    column = top["Titles"].index("COMMAND")
+                    busy = [p for p in top["Processes"] if not p[column].endswith(IDLE_ARGS)]
+                    if not busy:
+                        return True
+                    break
+        except (DockerException, RequestException, OSError, KeyError, ValueError):
             return False
-        return True
+        return False
+
+    def _sweeps_acknowledged(self, api: Any) -> int:
+        log = api.logs(self.container_id, stdout=True, stderr=False)
+        return int(bytes(log).count(SWEEP_ACK))
 
     def _sweep_and_drain(self, sock: Any, demux: Demuxer) -> bool:
         """After the host deadline: sweep, give the stream a moment, else kill the container."""
