@@ -1,5 +1,4 @@
 import io
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest

@@ -2,7 +2,6 @@ import csv
 from datetime import date
 from decimal import Decimal
 
-import pytest
 
 from etl.cli import main
 from etl.pipeline import run

@@ -2,7 +2,6 @@ import threading
 import time
 from collections import Counter
 
-import pytest
 
 from scheduler import JobState, ManualClock, Scheduler, WorkerPool
 

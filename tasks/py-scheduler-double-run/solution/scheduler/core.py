@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from scheduler.clock import Clock
-from scheduler.job import Job, JobState
+from scheduler.job import Job
 from scheduler.store import JobStore
 
 log = logging.getLogger(__name__)
