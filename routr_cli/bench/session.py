@@ -20,12 +20,14 @@ from routr_cli import __version__
 from routr_cli.bench.cache import ResponseCache
 from routr_cli.bench.keys import Shard, plan_work, sample_tasks, select_work
 from routr_cli.bench.reports import summarize
-from routr_cli.bench.runner import BenchRunner, ProgressSink, RunOutcome
+from routr_cli.bench.runner import BenchInterrupted, BenchRunner, GradeFn, RunOutcome, RunTotals
 from routr_cli.bench.sandboxes import TrackingBackend
-from routr_cli.errors import ConfigError, SandboxUnavailable
+from routr_cli.errors import ConfigError
+from routr_cli.grading.model import Grade
+from routr_cli.providers.base import Usage
 from routr_cli.store.db import Store, utc_now
-from routr_cli.store.records import RunRecord, TaskSnapshot
-from routr_cli.tasks.model import Task
+from routr_cli.store.records import AttemptRecord, RunRecord, TaskSnapshot
+from routr_cli.tasks.model import Change, Task
 
 SIM_BASE_URL_ENV = "ROUTR_SIM_BASE_URL"
 
@@ -176,8 +178,6 @@ def run_bench(
     """Validate, plan, resume, run; ``make_progress(total)`` gives a context-managed sink."""
     import httpx
 
-    from routr_cli.grading.grader import grade_change
-    from routr_cli.providers.pricing import cost_usd
     from routr_cli.providers.registry import resolve_model
     from routr_cli.solvers import get_solver
     from routr_cli.store import read, write
@@ -192,64 +192,52 @@ def run_bench(
         client = stack.enter_context(httpx.Client())
         resolved = {name: resolve_model(name, client) for name in models}
         store = stack.enter_context(Store.open(options.db))
-        items = plan_work(
-            tasks, list(resolved), options.epochs, options.solver, options.solver_params
+        items = plan_work(tasks, models, options.epochs, options.solver, options.solver_params)
+        selection = select_work(
+            items, options.shard, read.recorded_keys(store, [i.key for i in items])
         )
-        recorded = read.recorded_keys(store, [i.key for i in items])
-        selection = select_work(items, options.shard, recorded)
         if selection.other_shards:
-            note(
-                f"shard {options.shard}: {len(items) - selection.other_shards} of {len(items)} attempts"
-            )
+            note(f"shard {options.shard}: {len(selection.keys)} of {len(items)} attempts")
         if selection.already_recorded:
             note(
                 f"{selection.already_recorded} attempts already recorded in {options.db}: skipping them"
             )
-        run_id = f"{utc_now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         tracking = TrackingBackend(backend if backend is not None else _docker_backend())
         if selection.todo:
             check_images(tracking.inner, [i.task for i in selection.todo])
+        run_id = f"{utc_now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         write.save_snapshots(store, [snapshot(t) for t in tasks])
         write.begin_run(
-            store,
-            RunRecord(run_id, utc_now(), options.argv, __version__, options.config_json()),
+            store, RunRecord(run_id, utc_now(), options.argv, __version__, options.config_json())
         )
-        cache = ResponseCache(
-            read.cached_responses(store, resolved) if options.use_cache else {},
-            read=options.use_cache,
+        runner = BenchRunner(
+            store=store,
+            run_id=run_id,
+            models=resolved,
+            provider_names={n: m.provider_name for n, m in resolved.items()},
+            solver=solver,
+            solver_params=options.solver_params,
+            grade=_grader(tracking),
+            cost=_cost,
+            cache=ResponseCache(
+                read.cached_responses(store, models) if options.use_cache else {},
+                read=options.use_cache,
+            ),
+            progress=_Silent(),
+            jobs=options.jobs,
+            max_cost_usd=options.max_cost_usd,
+            on_cancel=lambda: _cancel_in_flight(client, tracking),
         )
         status = "failed"
         pruned: list[str] = []
         try:
             with make_progress(len(selection.todo)) as progress:
-                sink: ProgressSink = progress
-                runner = BenchRunner(
-                    store=store,
-                    run_id=run_id,
-                    models=resolved,
-                    provider_names={n: m.provider_name for n, m in resolved.items()},
-                    solver=solver,
-                    solver_params=options.solver_params,
-                    grade=lambda task, change: grade_change(
-                        task, change, tracking, raise_sandbox_errors=True
-                    ),
-                    cost=cost_usd,
-                    cache=cache,
-                    progress=sink,
-                    jobs=options.jobs,
-                    max_cost_usd=options.max_cost_usd,
-                    on_cancel=lambda: _cancel_in_flight(client, tracking),
-                )
+                runner.progress = progress
                 outcome = runner.run(selection.todo)
             status = "budget" if outcome.stop_reason == "budget" else "completed"
-        except KeyboardInterrupt:
-            status = "interrupted"
-            raise
-        except SandboxUnavailable:
-            status = "failed"
-            raise
         except BaseException as exc:
-            status = "interrupted" if getattr(exc, "exit_code", None) == 130 else "failed"
+            interrupted = isinstance(exc, KeyboardInterrupt | BenchInterrupted)
+            status = "interrupted" if interrupted else "failed"
             raise
         finally:
             write.finish_run(store, run_id, status)
@@ -266,6 +254,33 @@ def run_bench(
         summary=summarize(rows),
         pruned_containers=pruned,
     )
+
+
+class _Silent:
+    """The progress sink until the real one is open."""
+
+    def attempt_done(self, record: AttemptRecord, totals: RunTotals) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+
+def _grader(tracking: TrackingBackend) -> GradeFn:
+    from routr_cli.grading.grader import grade_change
+
+    def grade(task: Task, change: Change) -> Grade:
+        # Infrastructure failures raise (the runner stops the run) instead of becoming
+        # a Grade that would be recorded against the model.
+        return grade_change(task, change, tracking, raise_sandbox_errors=True)
+
+    return grade
+
+
+def _cost(model: str, usage: Usage) -> float | None:
+    from routr_cli.providers.pricing import cost_usd
+
+    return cost_usd(model, usage)
 
 
 def _cancel_in_flight(client: Any, tracking: TrackingBackend) -> None:
