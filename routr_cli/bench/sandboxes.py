@@ -38,7 +38,9 @@ class TrackingBackend:
         if not names:
             return []
         from docker.errors import DockerException, NotFound
+        from requests.exceptions import RequestException
 
+        from routr_cli.errors import SandboxUnavailable
         from routr_cli.sandbox.engine import MANAGED_LABEL, new_client
 
         removed: list[str] = []
@@ -53,6 +55,6 @@ class TrackingBackend:
                     except NotFound:
                         continue
                     removed.append(container.name)
-        except (DockerException, OSError, Exception):  # a dead engine left nothing to prune
-            return removed
+        except (DockerException, RequestException, SandboxUnavailable, OSError):
+            return removed  # a dead engine: nothing we can remove now (`routr sandbox prune`)
         return removed
