@@ -8,10 +8,20 @@ log_dir="${ROUTR_REPORTS:-reports}"
 mkdir -p "$log_dir"
 
 docker_ok() { command -v docker >/dev/null 2>&1 && timeout 15 docker info >/dev/null 2>&1; }
+can_apt() { [ "$(id -u)" = "0" ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; }
 
-docker_ok && exit 0
+if docker_ok; then
+  # The sandbox base image is debootstrapped when no registry answers: make sure we can.
+  if ! command -v debootstrap >/dev/null 2>&1 && can_apt; then
+    echo "routr: installing debootstrap (builds the sandbox base image)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    { timeout 600 apt-get update -q && timeout 900 apt-get install -y -q debootstrap; } \
+      >"$log_dir/apt.log" 2>&1 || echo "routr: warning: could not install debootstrap (see $log_dir/apt.log)" >&2
+  fi
+  exit 0
+fi
 
-if [ "$(id -u)" != "0" ] || [ ! -f /etc/debian_version ] || ! command -v apt-get >/dev/null 2>&1; then
+if ! can_apt; then
   echo "error: no Docker engine answers: install Docker Engine (https://docs.docker.com/engine/install/), start it, then run 'make setup' again" >&2
   exit 1
 fi

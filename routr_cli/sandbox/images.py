@@ -4,6 +4,10 @@ Contract for a recipe folder ``sandboxes/<name>/`` (folders starting with ``_`` 
 ``.`` are not images): a ``Dockerfile`` that starts with ``ARG BASE_IMAGE`` and
 ``FROM ${BASE_IMAGE}``, installs what it needs with apt-get, and creates the non-root
 user :data:`SANDBOX_UID` that owns ``/work``. The builder treats every folder alike.
+The sandbox runs every image as that uid with a read-only root, so tools must keep
+their state under ``/work`` or ``/tmp`` (set ``HOME=/tmp`` and any cache variables in
+the Dockerfile); it relies on ``sh``, ``tar``, ``cat``, ``rm`` and coreutils' ``timeout``,
+which every Debian image has.
 
 The base is Debian trixie: a local ``debian:trixie-slim`` if a registry ever answered,
 otherwise a ``debootstrap --variant=minbase`` root filesystem imported as

@@ -274,3 +274,12 @@ def test_detached_process_hog_does_not_break_the_sandbox(harness: BackendHarness
         after = sandbox.exec("echo alive", timeout=10)
         assert after.exit_code == 0 and after.stdout == "alive\n", after
         assert sandbox.read_file("/work/hog.py") == hog
+
+
+def test_ctrl_c_inside_the_context_still_removes_the_sandbox(harness: BackendHarness) -> None:
+    opened: list[Sandbox] = []
+    with pytest.raises(KeyboardInterrupt), harness.factory.open(SMALL) as sandbox:
+        opened.append(sandbox)
+        assert harness.still_exists(sandbox)
+        raise KeyboardInterrupt
+    assert opened and not harness.still_exists(opened[0])
