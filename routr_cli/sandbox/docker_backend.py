@@ -73,6 +73,14 @@ WRAPPER_FORK_FAILED = "timeout: fork system call failed"
 RUNTIME_EXEC_FAILED = "OCI runtime exec failed"
 
 
+class SandboxStopped(SandboxUnavailable):
+    """The container stopped because of the code inside (it killed the idle process).
+
+    That is the model's doing, not the infrastructure's: ``exec`` reports it as a failed
+    command and ``read_file`` finds nothing, so grading records a failure, not an outage.
+    """
+
+
 def _could_not_start(result: ExecResult) -> bool:
     """The command never ran: runc or the ``timeout`` wrapper could not create a process."""
     text = result.stdout[:500] + result.stderr[:500]
@@ -85,7 +93,8 @@ WORK_TMPFS_MB = 512
 TMP_TMPFS_MB = 512
 OP_TIMEOUT_S = 60.0  # writing, reading and removing files
 KILL_GRACE_S = 2.0  # host-side wait beyond the in-sandbox timeout before sweeping
-SWEEP_WAIT_S = 3.0  # wait for the stream to end after the sweep before killing all
+SWEEP_WAIT_S = 3.0
+EXIT_STATUS_WAIT_S = 10.0  # wait for the stream to end after the sweep before killing all
 READ_LIMIT = 32 * 1024 * 1024
 OOM_COUNTER_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
 _OOM_KILL_RE = re.compile(r"^oom_kill (\d+)$", re.MULTILINE)
@@ -141,6 +150,7 @@ class DockerSandbox:
         self.container_id: str | None = None
         self.name = f"routr-{spec.image}-{uuid.uuid4().hex[:12]}"
         self._dead: str | None = None
+        self._stopped_inside = False
         self._oom_kills = 0
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -238,7 +248,10 @@ class DockerSandbox:
     def read_file(self, path: str) -> str | None:
         if not path.startswith("/"):
             raise ValueError(f"read_file needs an absolute path, got {path!r}")
-        result = self._run(["cat", "--", path], limit=OP_TIMEOUT_S, cap=READ_LIMIT)
+        try:
+            result = self._run(["cat", "--", path], limit=OP_TIMEOUT_S, cap=READ_LIMIT)
+        except SandboxStopped:
+            return None
         if result.exit_code != 0:
             return None
         return result.stdout
@@ -256,10 +269,22 @@ class DockerSandbox:
         if timeout <= 0:
             raise ValueError(f"exec timeout must be positive, got {timeout}")
         wrapped = ["timeout", "-s", "KILL", f"{timeout:.3f}s", *argv]
-        return self._run(wrapped, env=env, workdir=workdir, limit=timeout, enforce=True)
+        start = time.monotonic()
+        try:
+            return self._run(wrapped, env=env, workdir=workdir, limit=timeout, enforce=True)
+        except SandboxStopped as exc:
+            return ExecResult(
+                exit_code=137,
+                stdout="",
+                stderr=f"routr: {exc}\n",
+                duration_s=time.monotonic() - start,
+                oom_killed=self._state_oom_killed(),
+            )
 
     # -- machinery ---------------------------------------------------------------------
     def _alive_id(self) -> str:
+        if self._stopped_inside:
+            raise SandboxStopped(f"sandbox {self.name} stopped: {self._dead}")
         if self.container_id is None or self._dead:
             raise SandboxUnavailable(
                 f"sandbox {self.name} is not running ({self._dead or 'use it inside `with`'})"
@@ -343,6 +368,10 @@ class DockerSandbox:
                 sock.close()
             exit_code = self._exit_code(exec_id) if finished else None
         except (DockerException, RequestException, OSError) as exc:
+            if self._container_stopped():
+                self._stopped_inside = True
+                self._dead = "the code inside killed its idle process, which stops the container"
+                raise SandboxStopped(f"sandbox {self.name} stopped: {self._dead}") from exc
             raise unavailable(f"run {argv[0]!r} in sandbox {self.name}", exc) from exc
         duration = time.monotonic() - start
         timed_out = enforce and duration >= limit and exit_code in (None, 137)
@@ -362,14 +391,22 @@ class DockerSandbox:
         )
 
     def _exit_code(self, exec_id: str) -> int | None:
+        """The exit status once the engine has recorded it (it can lag the stream's end)."""
         api = thread_client().api
-        for _ in range(100):
+        deadline = time.monotonic() + EXIT_STATUS_WAIT_S
+        pause = 0.002
+        while True:
             info = api.exec_inspect(exec_id)
             if not info.get("Running"):
                 code = info.get("ExitCode")
                 return int(code) if code is not None else None
-            time.sleep(0.01)
-        return None
+            if time.monotonic() > deadline:
+                raise SandboxUnavailable(
+                    f"the Docker engine did not report an exit status in {EXIT_STATUS_WAIT_S:.0f} s "
+                    "(it may be overloaded): retry"
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     def _sweep(self) -> bool:
         """Kill every process but the idlers; True once the sweep ran and they are alone.
@@ -422,7 +459,10 @@ class DockerSandbox:
     def _oom_happened(self) -> bool:
         """Did the kernel OOM-kill something since the last check (cgroup oom_kill counter)?"""
         for path in OOM_COUNTER_FILES:
-            result = self._run(["cat", path], limit=OP_TIMEOUT_S)
+            try:
+                result = self._run(["cat", path], limit=OP_TIMEOUT_S)
+            except SandboxStopped:
+                break
             match = _OOM_KILL_RE.search(result.stdout) if result.exit_code == 0 else None
             if match:
                 count = int(match.group(1))
@@ -431,9 +471,24 @@ class DockerSandbox:
                 return happened
         return self._state_oom_killed()
 
-    def _state_oom_killed(self) -> bool:
+    def _state(self) -> dict[str, Any] | None:
+        from docker.errors import DockerException
+        from requests.exceptions import RequestException
+
+        if self.container_id is None:
+            return None
         try:
             state = thread_client().api.inspect_container(self.container_id)["State"]
-        except Exception:
-            return False
-        return bool(state.get("OOMKilled"))
+        except (DockerException, RequestException, OSError, KeyError):
+            return None
+        return state if isinstance(state, dict) else None
+
+    def _state_oom_killed(self) -> bool:
+        """Docker's own record: was the container's init OOM-killed?"""
+        state = self._state()
+        return bool(state and state.get("OOMKilled"))
+
+    def _container_stopped(self) -> bool:
+        """Does the engine answer and say the container is no longer running?"""
+        state = self._state()
+        return state is not None and not state.get("Running", True)

@@ -283,3 +283,15 @@ def test_ctrl_c_inside_the_context_still_removes_the_sandbox(harness: BackendHar
         assert harness.still_exists(sandbox)
         raise KeyboardInterrupt
     assert opened and not harness.still_exists(opened[0])
+
+
+def test_code_that_kills_every_process_is_data(harness: BackendHarness, tiny_task: Task) -> None:
+    with harness.factory.open(SMALL) as sandbox:
+        killer = sandbox.exec(["python", "-c", "import os; os.kill(-1, 9)"], timeout=10)
+        assert killer.exit_code != 0 and not killer.ok
+        assert sandbox.read_file("/work/anything") is None
+        later = sandbox.exec("echo after", timeout=10)
+        assert not later.ok  # a stopped sandbox reports failures, never raises
+    saboteur = {"calc/__init__.py": "import os\nos.kill(-1, 9)\n"}
+    graded = grade_change(tiny_task, saboteur, harness.factory)
+    assert not graded.solved and graded.reason in ("no_report", "tests_failed"), graded
