@@ -61,7 +61,7 @@ def by_id(outcomes: list[model.TestOutcome]) -> dict[str, str]:
 def grade(
     sandbox: Sandbox, files: dict[str, str], command: str
 ) -> tuple[ExecResult, list[model.TestOutcome]]:
-    sandbox.write_files(files)
+    sandbox.write_files(dict[str, str | bytes](files))
     run = sandbox.exec(command, timeout=120, env={"ROUTR_JUNIT": JUNIT})
     return run, parse_junit(sandbox.read_file(JUNIT))
 
