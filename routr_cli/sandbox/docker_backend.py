@@ -29,10 +29,8 @@ belongs to the thread that opened it.
 from __future__ import annotations
 
 import contextlib
-import io
 import posixpath
 import re
-import tarfile
 import threading
 import time
 import uuid
@@ -47,30 +45,24 @@ from routr_cli.sandbox.base import (
     SandboxSpec,
     check_relative,
 )
-from routr_cli.sandbox.engine import (
-    IMAGE_LABEL,
-    KIND_LABEL,
-    MANAGED_LABEL,
-    thread_client,
-    unavailable,
+from routr_cli.sandbox.docker_container import (
+    SANDBOX_USER,
+    could_not_start,
+    start_container,
+    sweep,
+    tar_bytes,
 )
+from routr_cli.sandbox.engine import thread_client, unavailable
 from routr_cli.sandbox.exec_stream import Demuxer, pump, raw_socket, send_stdin
-from routr_cli.sandbox.images import SANDBOX_UID, resolve_image
+from routr_cli.sandbox.images import resolve_image
 
-SANDBOX_USER = f"{SANDBOX_UID}:{SANDBOX_UID}"
-# The container's idle process, under Docker's init (tini: PID 1, reaps every orphan).
-# It blocks in the builtin ``read`` on a stdin that never closes and, on SIGUSR1, runs the
-# builtin ``kill -9 -1``: neither needs a new process, so it works even when the command
-# left behind processes that hold every pid. ``kill -1`` spares the caller and PID 1.
-SWEEP_ACK = b"SWEPT\n"
-IDLE_SCRIPT = (
-    "trap 'kill -9 -1; swept=1; echo SWEPT' USR1; trap 'exit 0' TERM; "
-    'while :; do swept=; read _ || [ -n "$swept" ] || sleep 1; done'
-)
-IDLE_COMMAND = ["sh", "-c", IDLE_SCRIPT]
-IDLE_ARGS = f"sh -c {IDLE_SCRIPT}"
-WRAPPER_FORK_FAILED = "timeout: fork system call failed"
-RUNTIME_EXEC_FAILED = "OCI runtime exec failed"
+OP_TIMEOUT_S = 60.0  # writing, reading and removing files
+KILL_GRACE_S = 2.0  # host-side wait beyond the in-sandbox timeout before sweeping
+DRAIN_WAIT_S = 3.0  # after a sweep, wait this long for the stream to end, then kill all
+EXIT_STATUS_WAIT_S = 10.0  # the engine can record an exec's exit status late
+READ_LIMIT = 32 * 1024 * 1024
+OOM_COUNTER_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
+_OOM_KILL_RE = re.compile(r"^oom_kill (\d+)$", re.MULTILINE)
 
 
 class SandboxStopped(SandboxUnavailable):
@@ -79,40 +71,6 @@ class SandboxStopped(SandboxUnavailable):
     That is the model's doing, not the infrastructure's: ``exec`` reports it as a failed
     command and ``read_file`` finds nothing, so grading records a failure, not an outage.
     """
-
-
-def _could_not_start(result: ExecResult) -> bool:
-    """The command never ran: runc or the ``timeout`` wrapper could not create a process."""
-    text = result.stdout[:500] + result.stderr[:500]
-    return (result.exit_code == 125 and WRAPPER_FORK_FAILED in text) or (
-        result.exit_code == 126 and RUNTIME_EXEC_FAILED in text
-    )
-
-
-WORK_TMPFS_MB = 512
-TMP_TMPFS_MB = 512
-OP_TIMEOUT_S = 60.0  # writing, reading and removing files
-KILL_GRACE_S = 2.0  # host-side wait beyond the in-sandbox timeout before sweeping
-SWEEP_WAIT_S = 3.0
-EXIT_STATUS_WAIT_S = 10.0  # wait for the stream to end after the sweep before killing all
-READ_LIMIT = 32 * 1024 * 1024
-OOM_COUNTER_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
-_OOM_KILL_RE = re.compile(r"^oom_kill (\d+)$", re.MULTILINE)
-
-
-def _tar_bytes(files: dict[str, str | bytes]) -> bytes:
-    buffer = io.BytesIO()
-    now = time.time()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
-        for rel in sorted(files):
-            content = files[rel]
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            info = tarfile.TarInfo(check_relative(rel))
-            info.size = len(data)
-            info.mtime = int(now)
-            info.mode = 0o755 if data.startswith(b"#!") else 0o644
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
 
 
 class DockerBackend:
@@ -155,49 +113,11 @@ class DockerSandbox:
 
     # -- lifecycle ---------------------------------------------------------------------
     def __enter__(self) -> Self:
-        from docker.errors import DockerException
-        from docker.types import LogConfig
-        from requests.exceptions import RequestException
-
         tag = self.backend.image_tag(self.spec.image)
-        client = thread_client()
-        limits = self.spec.limits
-        memory = f"{int(limits.memory_mb)}m"
-        host_config = client.api.create_host_config(
-            network_mode="bridge" if self.spec.network else "none",
-            cap_drop=["ALL"],
-            security_opt=["no-new-privileges"],
-            pids_limit=int(limits.pids),
-            mem_limit=memory,
-            memswap_limit=memory,
-            nano_cpus=int(limits.cpus * 1e9),
-            read_only=True,
-            init=True,
-            log_config=LogConfig(type="json-file", config={"max-size": "1m"}),
-            tmpfs={
-                WORKDIR: f"rw,exec,size={WORK_TMPFS_MB}m,uid={SANDBOX_UID},gid={SANDBOX_UID},mode=0755",
-                "/tmp": f"rw,exec,size={TMP_TMPFS_MB}m,mode=1777",
-            },
-        )
-        labels = {MANAGED_LABEL: "true", IMAGE_LABEL: self.spec.image, KIND_LABEL: "sandbox"}
         try:
-            created = client.api.create_container(
-                tag,
-                command=IDLE_COMMAND,
-                stdin_open=True,
-                user=SANDBOX_USER,
-                name=self.name,
-                labels=labels,
-                working_dir=WORKDIR,
-                host_config=host_config,
-                network_disabled=not self.spec.network,
-            )
-            self.container_id = str(created["Id"])
-            client.api.start(self.container_id)
-        except BaseException as exc:
-            self._remove()
-            if isinstance(exc, (DockerException, RequestException)):
-                raise unavailable(f"start a sandbox from {tag}", exc) from exc
+            self.container_id = start_container(thread_client(), tag, self.spec, self.name)
+        except BaseException:
+            self._remove()  # by name: it may exist even though creating or starting failed
             raise
         return self
 
@@ -211,17 +131,13 @@ class DockerSandbox:
 
     def _remove(self) -> None:
         """Force-remove the container; never raises (``routr sandbox prune`` is the backstop)."""
-        if self.container_id is None:
+        if self._dead == "the sandbox was closed":
             return
-        from docker.errors import DockerException, NotFound
+        from docker.errors import DockerException
         from requests.exceptions import RequestException
 
-        try:
-            thread_client().api.remove_container(self.container_id, force=True, v=True)
-        except NotFound:
-            pass
-        except (DockerException, RequestException, SandboxUnavailable, OSError):
-            pass
+        with contextlib.suppress(DockerException, RequestException, SandboxUnavailable, OSError):
+            thread_client().api.remove_container(self.container_id or self.name, force=True, v=True)
         self.container_id = None
         self._dead = "the sandbox was closed"
 
@@ -230,7 +146,7 @@ class DockerSandbox:
         if not files:
             return
         result = self._run(
-            ["tar", "-x", "-m", "-f", "-", "-C", root], stdin=_tar_bytes(files), limit=OP_TIMEOUT_S
+            ["tar", "-x", "-m", "-f", "-", "-C", root], stdin=tar_bytes(files), limit=OP_TIMEOUT_S
         )
         if result.exit_code != 0:
             raise SandboxUnavailable(
@@ -310,7 +226,7 @@ class DockerSandbox:
         """
         if enforce:
             result = self._run_once(argv, limit, stdin, env, workdir, enforce, cap)
-            if _could_not_start(result) and self._sweep():
+            if could_not_start(result) and self._sweep():
                 return self._run_once(argv, limit, stdin, env, workdir, enforce, cap)
             return result
         try:
@@ -409,44 +325,14 @@ class DockerSandbox:
             pause = min(pause * 2, 0.1)
 
     def _sweep(self) -> bool:
-        """Kill every process but the idlers; True once the sweep ran and they are alone.
-
-        The idle shell acknowledges each sweep by printing ``SWEPT`` to the container log,
-        so Routr never starts its next command while a sweep is still in flight (it would
-        be killed too). Signals coalesce, so an unacknowledged sweep is simply re-sent.
-        """
-        from docker.errors import DockerException
-        from requests.exceptions import RequestException
-
+        """Kill every process but the idlers; True once that is confirmed."""
         if self.container_id is None or self._dead:
             return False
-        api = thread_client().api
-        deadline = time.monotonic() + SWEEP_WAIT_S
-        try:
-            while time.monotonic() < deadline:
-                acknowledged = self._sweeps_acknowledged(api)
-                api.kill(self.container_id, signal="SIGUSR1")
-                for _ in range(10):
-                    time.sleep(0.01)
-                    if self._sweeps_acknowledged(api) <= acknowledged:
-                        continue
-                    top = api.top(self.container_id, ps_args="-eo pid,args")
-                    column = top["Titles"].index("COMMAND")
-                    busy = [p for p in top["Processes"] if not p[column].endswith(IDLE_ARGS)]
-                    if not busy:
-                        return True
-                    break
-        except (DockerException, RequestException, OSError, KeyError, ValueError):
-            return False
-        return False
-
-    def _sweeps_acknowledged(self, api: Any) -> int:
-        log = api.logs(self.container_id, stdout=True, stderr=False)
-        return int(bytes(log).count(SWEEP_ACK))
+        return sweep(thread_client().api, self.container_id)
 
     def _sweep_and_drain(self, sock: Any, demux: Demuxer) -> bool:
         """After the host deadline: sweep, give the stream a moment, else kill the container."""
-        if self._sweep() and pump(sock, demux, time.monotonic() + SWEEP_WAIT_S):
+        if self._sweep() and pump(sock, demux, time.monotonic() + DRAIN_WAIT_S):
             return True
         from docker.errors import DockerException
         from requests.exceptions import RequestException
