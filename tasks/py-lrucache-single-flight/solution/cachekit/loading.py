@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from cachekit.lru import MISSING, LRUCache
+from cachekit.stats import CacheStats
 
 
 class _Flight:
@@ -33,7 +34,7 @@ class LoadingCache:
         self._flights_lock = threading.Lock()
 
     @property
-    def stats(self):  # type: ignore[no-untyped-def]
+    def stats(self) -> CacheStats:
         return self.cache.stats
 
     def get(self, key: Hashable) -> Any:
