@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, mergeLayers, parseOverrides, setPath } from '../src/index.mjs';
+import { ConfigError, envLayer, loadConfig, mergeLayers, parseOverrides, setPath } from '../src/index.mjs';
 
 const MARKERS = ['polluted', 'isAdmin'];
 
@@ -52,6 +52,13 @@ describe('prototype pollution', () => {
       'server.__proto__=1',
     ]) {
       assert.throws(() => parseOverrides(['--set', assignment]), ConfigError, assignment);
+      assertClean();
+    }
+  });
+
+  test('environment overrides cannot reach a prototype', () => {
+    for (const name of ['APP__CONSTRUCTOR__PROTOTYPE__POLLUTED', 'APP__PROTOTYPE__POLLUTED', 'APP__SERVER__CONSTRUCTOR__PROTOTYPE__IS_ADMIN']) {
+      assert.throws(() => envLayer({ [name]: 'true', APP__SERVER__PORT: '1' }), ConfigError, name);
       assertClean();
     }
   });
@@ -109,13 +116,21 @@ describe('layering keeps working', () => {
     });
   });
 
+  test('environment variables become a layer', () => {
+    assert.deepEqual(envLayer({ APP__SERVER__PORT: '8081', APP__DATABASE__POOL__MAX_SIZE: '20', OTHER: 'x' }), {
+      server: { port: 8081 },
+      database: { pool: { maxSize: 20 } },
+    });
+  });
+
   test('loadConfig layers files and overrides in order', () => {
     const dir = configDir({
       'default.json': '{"server": {"port": 8080, "host": "0.0.0.0"}, "db": {"pool": {"max": 10}}}',
       'production.json': '{"db": {"pool": {"max": 50}}}',
       'local.json': '{"server": {"host": "127.0.0.1"}}',
     });
-    const config = loadConfig({ dir, env: 'production', argv: ['--set', 'server.port=9000'] });
-    assert.deepEqual(config, { server: { port: 9000, host: '127.0.0.1' }, db: { pool: { max: 50 } } });
+    const environ = { APP__DB__POOL__MAX: '60', APP__SERVER__PORT: '1' };
+    const config = loadConfig({ dir, env: 'production', argv: ['--set', 'server.port=9000'], environ });
+    assert.deepEqual(config, { server: { port: 9000, host: '127.0.0.1' }, db: { pool: { max: 60 } } });
   });
 });

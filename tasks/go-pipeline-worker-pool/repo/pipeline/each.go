@@ -14,16 +14,5 @@ func Each[T any](ctx context.Context, inputs []T, workers int, fn func(context.C
 // Batches calls fn on consecutive slices of at most size inputs (size < 1 means 1),
 // with at most workers batches in flight.
 func Batches[T any](ctx context.Context, inputs []T, size, workers int, fn func(context.Context, []T) error) error {
-	if size < 1 {
-		size = 1
-	}
-	var batches [][]T
-	for start := 0; start < len(inputs); start += size {
-		end := start + size
-		if end > len(inputs) {
-			end = len(inputs)
-		}
-		batches = append(batches, inputs[start:end])
-	}
-	return Each(ctx, batches, workers, fn)
+	return Each(ctx, Chunk(inputs, size), workers, fn)
 }

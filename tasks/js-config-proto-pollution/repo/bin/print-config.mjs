@@ -8,7 +8,12 @@ const option = (name, fallback) => {
   return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
 };
 try {
-  const config = loadConfig({ dir: option('--dir', 'config'), env: option('--env', 'development'), argv });
+  const config = loadConfig({
+    dir: option('--dir', 'config'),
+    env: option('--env', 'development'),
+    argv,
+    environ: process.env,
+  });
   console.log(JSON.stringify(config, null, 2));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -1,3 +1,4 @@
+export { DEFAULT_PREFIX, envLayer } from './env.mjs';
 export { ConfigError } from './errors.mjs';
 export { loadConfig, readLayer } from './load.mjs';
 export { isPlainObject, mergeLayers } from './merge.mjs';

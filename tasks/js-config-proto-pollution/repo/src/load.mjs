@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './errors.mjs';
 import { isPlainObject, mergeLayers } from './merge.mjs';
+import { envLayer } from './env.mjs';
 import { parseOverrides } from './overrides.mjs';
 
 /** Parse one JSON layer; a missing optional file is `undefined`. */
@@ -24,11 +25,12 @@ export function readLayer(file, { optional = false } = {}) {
   return data;
 }
 
-export function loadConfig({ dir, env = 'development', argv = [] }) {
+export function loadConfig({ dir, env = 'development', argv = [], environ = {} }) {
   const layers = [
     readLayer(path.join(dir, 'default.json')),
     readLayer(path.join(dir, `${env}.json`), { optional: true }),
     readLayer(path.join(dir, 'local.json'), { optional: true }),
+    envLayer(environ),
     parseOverrides(argv),
   ];
   return mergeLayers(...layers);

@@ -5,11 +5,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"time"
 
 	"example.com/fanout/pipeline"
 )
@@ -29,10 +32,20 @@ func sum(ctx context.Context, path string) (string, error) {
 
 func main() {
 	workers := flag.Int("workers", 4, "files hashed in parallel")
+	retries := flag.Int("retries", 3, "attempts per file (network mounts fail transiently)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	sums, err := pipeline.Map(ctx, flag.Args(), *workers, sum)
+	backoff := pipeline.Backoff{First: 50 * time.Millisecond, Max: time.Second}
+	sums, err := pipeline.Map(ctx, flag.Args(), *workers, func(ctx context.Context, path string) (string, error) {
+		return pipeline.Retry(ctx, *retries, backoff, func(ctx context.Context) (string, error) {
+			s, err := sum(ctx, path)
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+				return "", pipeline.Permanent(err)
+			}
+			return s, err
+		})
+	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "checksum:", err)
 		os.Exit(1)
