@@ -294,6 +294,9 @@ def import_exercism_cmd(
     ),
     out: Path = typer.Option(DEFAULT_IMPORT_OUT, "--out", help=OUT_HELP),
     category: str = typer.Option("feature", "--category", help="Category label for every task."),
+    language: list[str] | None = typer.Option(
+        None, "--language", help="Only this language (python, javascript, go); repeatable."
+    ),
 ) -> None:
     """Convert Exercism exercises (Python, JavaScript, Go) into task folders.
 
@@ -302,7 +305,7 @@ def import_exercism_cmd(
     """
     from routr_cli.tasks.importers.exercism import import_exercism
 
-    _report_import(import_exercism(source, out, category), out)
+    _report_import(import_exercism(source, out, category, language or None), out)
 
 
 @import_app.command("jsonl")

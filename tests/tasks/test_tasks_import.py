@@ -181,3 +181,16 @@ def test_empty_inputs_are_config_errors(tmp_path: Path) -> None:
 )
 def test_js_test_files_get_names_node_test_runs(name: str, expected: str) -> None:
     assert node_test_name(name) == expected
+
+
+def test_language_filter_passes_over_other_languages(tmp_path: Path) -> None:
+    report = import_exercism(EXERCISM, tmp_path, languages=["go", "javascript"])
+    assert sorted(t.id for t in report.written) == [
+        "exercism-go-digit-sum",
+        "exercism-javascript-word-tally",
+    ]
+    assert report.problems == []
+    broken = import_exercism(EXERCISM, tmp_path / "py", languages=["python"])
+    assert len(broken.written) == 2 and len(broken.problems) == 1  # missing-example is python
+    with pytest.raises(ConfigError, match="--language 'rust' is not importable"):
+        import_exercism(EXERCISM, tmp_path, languages=["rust"])

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -263,8 +264,32 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
     )
 
 
-def import_exercism(root: Path, out_dir: Path, category: str = "feature") -> ImportReport:
-    """Convert every exercise under ``root`` into ``out_dir/<id>/``; bad ones are reported."""
+def _solution_suffixes(folder: Path) -> set[str] | None:
+    """Extensions of the exercise's solution files, or None when its config is unreadable."""
+    try:
+        config = json.loads((folder / ".meta" / "config.json").read_text(encoding="utf-8"))
+        files = config["files"]["solution"]
+        return {Path(name).suffix for name in files}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def import_exercism(
+    root: Path,
+    out_dir: Path,
+    category: str = "feature",
+    languages: Collection[str] | None = None,
+) -> ImportReport:
+    """Convert every exercise under ``root`` into ``out_dir/<id>/``; bad ones are reported.
+
+    With ``languages``, exercises whose solution files are clearly in another language
+    are passed over silently (a polyglot tree holds many); broken ones are still reported.
+    """
+    if languages:
+        unknown = sorted(set(languages) - set(LANGUAGES.values()))
+        if unknown:
+            supported = ", ".join(sorted(set(LANGUAGES.values())))
+            raise ConfigError(f"--language {unknown[0]!r} is not importable (use {supported})")
     folders = find_exercises(root)
     if not folders:
         raise ConfigError(
@@ -273,6 +298,10 @@ def import_exercism(root: Path, out_dir: Path, category: str = "feature") -> Imp
         )
     drafts: list[TaskDraft | ImportProblem] = []
     for folder in folders:
+        if languages:
+            suffixes = _solution_suffixes(folder)
+            if suffixes is not None and not {LANGUAGES.get(x) for x in suffixes} & set(languages):
+                continue
         try:
             drafts.append(exercise_to_draft(folder, category))
         except ImportProblem as exc:
