@@ -102,7 +102,7 @@ def load_task(folder: Path) -> Task:
     for key in REQUIRED_TOP:
         if key not in data:
             raise _fail(toml_path, key, "missing required field")
-    if data["format"] != 1:
+    if type(data["format"]) is not int or data["format"] != 1:  # `true` and 1.0 equal 1
         raise _fail(
             toml_path,
             "format",
@@ -167,7 +167,11 @@ def load_task(folder: Path) -> Task:
         pids=_number(toml_path, limits_table, "pids", int, defaults.pids, "limits."),
     )
 
-    if not (folder / "prompt.md").read_text(encoding="utf-8").strip():
+    try:
+        prompt = (folder / "prompt.md").read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(folder / "prompt.md", None, "not UTF-8 text") from exc
+    if not prompt.strip():
         raise _fail(folder / "prompt.md", None, "empty prompt")
     if not iter_files(folder / "repo"):
         raise _fail(folder / "repo", None, "empty repo/ (the starting repository needs files)")

@@ -3,6 +3,7 @@ naming the file (and, for task.toml problems, the field)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,23 @@ def test_lenient_loading_collects_every_error() -> None:
     tasks, errors = load_tasks_lenient(BROKEN)
     assert sorted(t.id for t in tasks) == sorted(WELL_FORMED)
     assert len(errors) == len(CASES)
+
+
+def _copy_good(tmp_path: Path) -> Path:
+    good = Path(__file__).resolve().parents[1] / "fixtures" / "good_tasks" / "good-py-median"
+    return Path(shutil.copytree(good, tmp_path / "good-py-median"))
+
+
+def test_format_must_be_the_integer_one(tmp_path: Path) -> None:
+    folder = _copy_good(tmp_path)
+    toml = folder / "task.toml"
+    toml.write_text(toml.read_text().replace("format = 1", "format = true"))
+    with pytest.raises(TaskFormatError, match=r"task\.toml: format: unsupported format True"):
+        load_task(folder)
+
+
+def test_prompt_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    folder = _copy_good(tmp_path)
+    (folder / "prompt.md").write_bytes(b"caf\xe9 au lait\n")
+    with pytest.raises(TaskFormatError, match=r"prompt\.md: not UTF-8 text"):
+        load_task(folder)
