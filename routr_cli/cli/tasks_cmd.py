@@ -155,7 +155,7 @@ def show_task(
         ("tags", ", ".join(task.tags) or "-"),
         ("image", task.image),
         ("hash", task.content_hash),
-        ("limits", f"{limits.cpus:g} cpus, {limits.memory_mb} MB, {limits.pids} pids"),
+        ("limits", f"{limits.cpus:g} CPU, {limits.memory_mb} MB memory, {limits.pids} pids"),
         ("grade", task.grade.command),
         ("timeout", f"{task.grade.timeout_s} s"),
         (
