@@ -4,6 +4,13 @@ from routr_cli.tasks.load import load_task, load_tasks, load_tasks_lenient
 from routr_cli.tasks.model import CATEGORIES, DIFFICULTIES, Change, GradeSpec, Limits, Task
 
 __all__ = [
-    "CATEGORIES", "DIFFICULTIES", "Change", "GradeSpec", "Limits", "Task",
-    "load_task", "load_tasks", "load_tasks_lenient",
+    "CATEGORIES",
+    "DIFFICULTIES",
+    "Change",
+    "GradeSpec",
+    "Limits",
+    "Task",
+    "load_task",
+    "load_tasks",
+    "load_tasks_lenient",
 ]
