@@ -125,6 +125,7 @@ class BenchRunner:
     grading_slots: int = field(default_factory=lambda: os.cpu_count() or 1)
     on_cancel: Callable[[], None] = lambda: None  # e.g. close the HTTP client
     drain_timeout_s: float = 60.0
+    retry_errors: bool = False  # attempts recorded as provider_error are run again
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -188,7 +189,8 @@ class BenchRunner:
             cost_usd=self.cost(item.model, result.usage),
             stats=finished.stats,
         )
-        if not record_attempt(self.store, record):
+        replace = "provider_error" if self.retry_errors else None
+        if not record_attempt(self.store, record, replace_status=replace):
             return False
         write_s = time.perf_counter() - write_started
         totals.own_time_s.append(

@@ -48,6 +48,7 @@ class BenchOptions:
     use_cache: bool = True
     shard: Shard | None = None
     sample: int | None = None
+    retry_errors: bool = False
     sim_latency_scale: float = 1.0
     argv: list[str] = field(default_factory=list)  # scrubbed
 
@@ -194,7 +195,13 @@ def run_bench(
         store = stack.enter_context(Store.open(options.db))
         items = plan_work(tasks, models, options.epochs, options.solver, options.solver_params)
         selection = select_work(
-            items, options.shard, read.recorded_keys(store, [i.key for i in items])
+            items,
+            options.shard,
+            read.recorded_keys(
+                store,
+                [i.key for i in items],
+                except_status="provider_error" if options.retry_errors else None,
+            ),
         )
         if selection.other_shards:
             note(f"shard {options.shard}: {len(selection.keys)} of {len(items)} attempts")
@@ -227,6 +234,7 @@ def run_bench(
             jobs=options.jobs,
             max_cost_usd=options.max_cost_usd,
             on_cancel=lambda: _cancel_in_flight(client, tracking),
+            retry_errors=options.retry_errors,
         )
         status = "failed"
         pruned: list[str] = []

@@ -40,6 +40,11 @@ def bench(
         "--shard",
         help="Run shard i of n (e.g. 1/4), split by attempt key; merge with `routr db merge`.",
     ),
+    retry_errors: bool = typer.Option(
+        False,
+        "--retry-errors",
+        help="Attempt again what was recorded as provider_error (replacing it).",
+    ),
     sample: int | None = typer.Option(
         None,
         "--sample",
@@ -90,6 +95,7 @@ def bench(
         use_cache=not no_cache,
         shard=parse_shard(shard) if shard else None,
         sample=sample,
+        retry_errors=retry_errors,
         sim_latency_scale=sim_latency,
         argv=scrub_argv(["routr", *sys.argv[1:]]),
     )

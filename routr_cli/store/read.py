@@ -18,15 +18,23 @@ def _dicts(cursor: Any) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def recorded_keys(store: Store, keys: Iterable[str]) -> set[str]:
-    """The subset of ``keys`` that already has an attempt (the resume check)."""
+def recorded_keys(
+    store: Store, keys: Iterable[str], *, except_status: str | None = None
+) -> set[str]:
+    """The subset of ``keys`` that already has an attempt (the resume check).
+
+    ``except_status`` leaves out attempts with that status (``--retry-errors`` passes
+    ``provider_error`` so those are attempted again).
+    """
     wanted = list(keys)
     if not wanted:
         return set()
     store.con.execute("CREATE OR REPLACE TEMP TABLE _wanted_keys (k VARCHAR)")
     store.con.executemany("INSERT INTO _wanted_keys VALUES (?)", [[k] for k in wanted])
     rows = store.con.execute(
-        "SELECT a.attempt_key FROM attempts a JOIN _wanted_keys w ON a.attempt_key = w.k"
+        "SELECT a.attempt_key FROM attempts a JOIN _wanted_keys w ON a.attempt_key = w.k "
+        "WHERE a.status IS DISTINCT FROM ?",
+        [except_status],
     ).fetchall()
     store.con.execute("DROP TABLE _wanted_keys")
     return {row[0] for row in rows}

@@ -83,22 +83,29 @@ def _attempt_values(attempt: AttemptRecord) -> list[object]:
     return values
 
 
-def record_attempt(store: Store, attempt: AttemptRecord) -> bool:
+def record_attempt(
+    store: Store, attempt: AttemptRecord, *, replace_status: str | None = None
+) -> bool:
     """Write one attempt, its tests and the responses it fetched, in one transaction.
 
     Returns False (and writes nothing) when the key is already recorded: a resumed or
-    merged run never duplicates an attempt.
+    merged run never duplicates an attempt. The one exception is an existing attempt
+    whose status is ``replace_status`` (``--retry-errors``: a provider error retried),
+    which the new attempt replaces, tests included.
     """
     _writable(store)
     con = store.con
     con.execute("BEGIN TRANSACTION")
     try:
-        exists = con.execute(
-            "SELECT count(*) FROM attempts WHERE attempt_key = ?", [attempt.attempt_key]
-        ).fetchone()[0]
-        if exists:
-            con.execute("ROLLBACK")
-            return False
+        existing = con.execute(
+            "SELECT status FROM attempts WHERE attempt_key = ?", [attempt.attempt_key]
+        ).fetchone()
+        if existing is not None:
+            if replace_status is None or existing[0] != replace_status:
+                con.execute("ROLLBACK")
+                return False
+            con.execute("DELETE FROM attempt_tests WHERE attempt_key = ?", [attempt.attempt_key])
+            con.execute("DELETE FROM attempts WHERE attempt_key = ?", [attempt.attempt_key])
         placeholders = ", ".join("?" for _ in ATTEMPT_COLUMNS)
         con.execute(
             f"INSERT INTO attempts ({', '.join(ATTEMPT_COLUMNS)}) VALUES ({placeholders})",

@@ -109,6 +109,35 @@ def test_bench_records_attempts_and_a_rerun_adds_nothing(tmp_path: Path) -> None
     assert all(s["simulated"] and s["attempts"] == 2 for s in overall)
 
 
+class _Answering(BaseHTTPRequestHandler):
+    """An OpenAI-compatible endpoint that is back up, answering with prose (no edits)."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps(
+            {
+                "id": "c1",
+                "object": "chat.completion",
+                "model": "local-model",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": "I would refactor it."},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 50, "completion_tokens": 5, "total_tokens": 55},
+            }
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
 class _Failing(BaseHTTPRequestHandler):
     """An OpenAI-compatible endpoint that is down: every call is a 500."""
 
@@ -124,14 +153,22 @@ class _Failing(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def failing_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
+@contextlib.contextmanager
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def failing_server() -> Iterator[str]:
+    with _serve(_Failing) as url:
+        yield url
 
 
 def test_a_failing_provider_is_recorded_and_the_run_completes(
@@ -364,3 +401,22 @@ def test_docker_dying_mid_run_stops_with_one_line_and_keeps_attempts(tmp_path: P
     assert 1 <= len(recorded) < PLANNED
     assert ("sandbox_error",) not in recorded
     assert _rows(db, "SELECT status FROM runs") == [("failed",)]
+
+
+def test_retry_errors_replaces_provider_errors_once_the_provider_is_back(
+    tmp_path: Path, failing_server: str
+) -> None:
+    db = tmp_path / "r.duckdb"
+    args = ["-m", "lmstudio/local-model", "--tasks", str(FIXTURES), "--db", str(db)]
+    down = _bench(tmp_path, *args, env=_env(tmp_path, ROUTR_LMSTUDIO_BASE_URL=failing_server))
+    assert down.returncode == 0, down.stderr
+    assert _rows(db, "SELECT DISTINCT status FROM attempts") == [("provider_error",)]
+    with _serve(_Answering) as url:
+        env = _env(tmp_path, ROUTR_LMSTUDIO_BASE_URL=url)
+        plain = _bench(tmp_path, *args, env=env)
+        assert "2 attempts already recorded" in plain.stderr  # resume keeps errors by default
+        retried = _bench(tmp_path, *args, "--retry-errors", env=env)
+    assert retried.returncode == 0, retried.stderr
+    assert "2 new attempts" in retried.stderr
+    rows = _rows(db, "SELECT status, input_tokens FROM attempts")
+    assert rows == [("malformed_edit", 50)] * 2

@@ -168,3 +168,21 @@ def test_read_only_store_refuses_writes(tmp_path: Path) -> None:
     Store.open(path).close()
     with Store.open(path, read_only=True) as store, pytest.raises(StoreError):
         finish_run(store, "x", "completed")
+
+
+def test_a_provider_error_can_be_replaced_but_nothing_else(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    with Store.open(tmp_path / "r.duckdb") as store:
+        record_attempt(store, make_attempt("err", status="provider_error", solved=False, tests=()))
+        record_attempt(store, make_attempt("ok"))
+        assert recorded_keys(store, ["err", "ok"], except_status="provider_error") == {"ok"}
+        retried = make_attempt("err", status="failed", solved=False)
+        assert not record_attempt(store, retried)  # without the flag: kept as it was
+        assert record_attempt(store, retried, replace_status="provider_error")
+        assert not record_attempt(
+            store, make_attempt("ok", model="x"), replace_status="provider_error"
+        )
+        rows = store.con.execute("SELECT attempt_key, status FROM attempts ORDER BY 1").fetchall()
+        assert rows == [("err", "failed"), ("ok", "solved")]
+        assert table_counts(store)["attempt_tests"] == 4
