@@ -1,7 +1,8 @@
 """``routr db merge``: fold shard databases into one, without duplicates.
 
 Every table has a natural key (attempt_key, task hash, run id, cache key), so merging is
-"insert what is not there yet". An attempt's test rows follow it: they are copied only
+"insert what is not there yet" -- except that a real attempt replaces a recorded
+provider error for the same key. An attempt's test rows follow it: they are copied only
 for attempts this merge adds, so a key present in two shards keeps one set of tests.
 Inputs are attached read-only and never modified.
 """
@@ -82,6 +83,19 @@ def merge_into(out: Store, source: Path) -> MergeResult:
                     f"INSERT INTO main.{table} SELECT s.* FROM src.{table} s "
                     f"ANTI JOIN main.{table} m ON s.{key} = m.{key}"
                 )
+            # A provider error in the output gives way to a real attempt from the source
+            # (the same key retried with --retry-errors in another shard).
+            con.execute(
+                "CREATE TEMP TABLE _upgrade AS SELECT m.attempt_key FROM main.attempts m "
+                "JOIN src.attempts s ON s.attempt_key = m.attempt_key "
+                "WHERE m.status = 'provider_error' AND s.status <> 'provider_error'"
+            )
+            for table in ("attempt_tests", "attempts"):
+                con.execute(
+                    f"DELETE FROM main.{table} WHERE attempt_key IN "
+                    "(SELECT attempt_key FROM _upgrade)"
+                )
+            con.execute("DROP TABLE _upgrade")
             con.execute(
                 "CREATE TEMP TABLE _new_keys AS SELECT s.attempt_key FROM src.attempts s "
                 "ANTI JOIN main.attempts m ON s.attempt_key = m.attempt_key"

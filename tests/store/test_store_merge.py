@@ -75,3 +75,24 @@ def test_merge_rejects_a_file_that_is_not_a_routr_database(tmp_path: Path) -> No
     duckdb.connect(str(other)).close()
     with pytest.raises(StoreError, match="schema version 0"):
         merge_databases([other], tmp_path / "out.duckdb")
+
+
+def test_a_real_attempt_replaces_a_provider_error_when_merging(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    errored = make_attempt("k1", status="provider_error", solved=False, tests=())
+    a = _shard(tmp_path / "a.duckdb", "run-a", [errored, make_attempt("k2")])
+    b = _shard(
+        tmp_path / "b.duckdb",
+        "run-b",
+        [
+            make_attempt("k1", status="failed", solved=False),
+            make_attempt("k2", status="provider_error", solved=False),
+        ],
+    )
+    out = tmp_path / "out.duckdb"
+    merge_databases([a, b], out)
+    with Store.open(out, read_only=True) as store:
+        rows = store.con.execute("SELECT attempt_key, status FROM attempts ORDER BY 1").fetchall()
+        assert rows == [("k1", "failed"), ("k2", "solved")]
+        assert table_counts(store)["attempt_tests"] == 4
