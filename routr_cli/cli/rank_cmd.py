@@ -104,6 +104,9 @@ def rank(
     solver: list[str] = typer.Option(
         [], "--solver", help="Only attempts made with this solver (repeatable; default: all)."
     ),
+    all_versions: bool = typer.Option(
+        False, "--all-versions", help="Count attempts at older versions of edited tasks too."
+    ),
 ) -> None:
     """Rank models from recorded attempts."""
     from routr_cli.errors import ConfigError
@@ -114,7 +117,7 @@ def rank(
 
     path = db if db is not None else default_db()
     with Store.open(path, read_only=True) as store:
-        rows = rank_rows(store, category or None, solver or None)
+        rows = rank_rows(store, category or None, solver or None, all_versions=all_versions)
     if not rows:
         where = f" in category {', '.join(category)}" if category else ""
         raise ConfigError(f"no attempts{where} in {path}: run `routr bench -m MODEL` first")

@@ -57,12 +57,30 @@ RANK_COLUMNS = (
 )  # fmt: skip
 
 
+# The newest version of each task id this database has seen (snapshots are written
+# when a run first uses a task hash).
+_LATEST_TASK_VERSIONS = (
+    "task_hash IN (SELECT task_hash FROM task_snapshots QUALIFY row_number() OVER "
+    "(PARTITION BY task_id ORDER BY created_at DESC, task_hash) = 1)"
+)
+
+
 def rank_rows(
-    store: Store, categories: list[str] | None = None, solvers: list[str] | None = None
+    store: Store,
+    categories: list[str] | None = None,
+    solvers: list[str] | None = None,
+    *,
+    all_versions: bool = False,
 ) -> list[dict[str, Any]]:
-    """The attempt columns ranking needs, one dict per attempt, in a stable order."""
+    """The attempt columns ranking needs, one dict per attempt, in a stable order.
+
+    By default only attempts at the newest version of each task count: an edited task
+    is a different task, and mixing versions would compare models on different work.
+    """
     sql = f"SELECT {', '.join(RANK_COLUMNS)} FROM attempts WHERE true"
     params: list[Any] = []
+    if not all_versions:
+        sql += f" AND {_LATEST_TASK_VERSIONS}"
     if categories:
         sql += " AND list_contains(?, category)"
         params.append(categories)
@@ -71,20 +89,6 @@ def rank_rows(
         params.append(solvers)
     sql += " ORDER BY model, category, task_id, epoch, attempt_key"
     return _dicts(store.con.execute(sql, params))
-
-
-def run_attempts(store: Store, run_id: str) -> list[dict[str, Any]]:
-    """One run's attempts (without transcripts), for --json and --junit."""
-    cursor = store.con.execute(
-        "SELECT * EXCLUDE (transcript) FROM attempts WHERE run_id = ? "
-        "ORDER BY task_id, model, epoch, attempt_key",
-        [run_id],
-    )
-    rows = _dicts(cursor)
-    for row in rows:
-        row["solver_params"] = json.loads(row["solver_params"])
-        row["created_at"] = row["created_at"].isoformat()
-    return rows
 
 
 def attempts_for_keys(store: Store, keys: Iterable[str]) -> list[dict[str, Any]]:

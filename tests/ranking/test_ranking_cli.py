@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from routr_cli.store import AttemptRecord, Store
-from routr_cli.store.write import record_attempt
+from routr_cli.store.records import TaskSnapshot
+from routr_cli.store.write import record_attempt, save_snapshots
 
 
 def _attempt(key: str, model: str, category: str, solved: bool) -> AttemptRecord:
@@ -45,6 +46,9 @@ def _db(tmp_path: Path) -> Path:
         ]  # fmt: skip
         for i, (model, category, solved) in enumerate(outcomes):
             record_attempt(store, _attempt(f"k{i}", model, category, solved))
+            save_snapshots(
+                store, [TaskSnapshot(f"k{i}", f"t-k{i}", "T", category, "python", "easy", 1, 1)]
+            )
     return path
 
 

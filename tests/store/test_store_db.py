@@ -186,3 +186,20 @@ def test_a_provider_error_can_be_replaced_but_nothing_else(
         rows = store.con.execute("SELECT attempt_key, status FROM attempts ORDER BY 1").fetchall()
         assert rows == [("err", "failed"), ("ok", "solved")]
         assert table_counts(store)["attempt_tests"] == 4
+
+
+def test_ranking_reads_only_the_newest_version_of_each_task(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    with Store.open(tmp_path / "r.duckdb") as store:
+        old = TaskSnapshot("v1", "py-task", "T", "bugfix", "python", "easy", 3, 90)
+        new = TaskSnapshot("v2", "py-task", "T", "bugfix", "python", "easy", 3, 95)
+        save_snapshots(store, [old])
+        record_attempt(store, make_attempt("a", task_hash="v1", model="sim/old"))
+        save_snapshots(store, [new])  # the task was edited, then benched again
+        record_attempt(store, make_attempt("b", task_hash="v2", model="sim/new"))
+        assert [r["model"] for r in rank_rows(store)] == ["sim/new"]
+        assert sorted(r["model"] for r in rank_rows(store, all_versions=True)) == [
+            "sim/new",
+            "sim/old",
+        ]
