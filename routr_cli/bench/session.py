@@ -82,6 +82,7 @@ class BenchReport:
     run_id: str
     outcome: RunOutcome
     planned: int
+    in_scope: int  # planned attempts in this shard
     already_recorded: int
     other_shards: int
     rows: list[dict[str, Any]]  # every attempt this command is responsible for
@@ -256,6 +257,7 @@ def run_bench(
         run_id=run_id,
         outcome=outcome,
         planned=len(items),
+        in_scope=len(selection.keys),
         already_recorded=selection.already_recorded,
         other_shards=selection.other_shards,
         rows=rows,

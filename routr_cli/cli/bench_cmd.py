@@ -111,7 +111,8 @@ def bench(
     rate_text = "-" if rate is None else f"{rate:.1%}"
     err.print(
         f"run {report.run_id}: {outcome.recorded} new attempts, spend ${outcome.totals.spend_usd:.4f}; "
-        f"{summary['attempts']} attempts in scope, {summary['solved']} solved ({rate_text}); "
+        f"{summary['attempts']} of {report.in_scope} planned attempts recorded, "
+        f"{summary['solved']} solved ({rate_text}); "
         f"see `routr rank --db {options.db}`",
         markup=False,
     )
