@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup venv docker images demo test lint typecheck pytest bench-perf clean
+.PHONY: setup venv docker images demo test lint typecheck pytest validate-suite bench-perf clean
 
 setup: venv docker images
 
@@ -37,8 +37,13 @@ typecheck: venv
 pytest: setup
 	$(BIN)/pytest
 
+# Every bundled task proven valid in the sandbox, three runs of the reference each.
+validate-suite: setup
+	$(BIN)/routr tasks validate --runs 3 --jobs 2
+
 test: setup lint typecheck
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory validate-suite
 
 bench-perf: setup
 	$(BIN)/python benchmarks/sandbox_overhead.py
