@@ -6,37 +6,36 @@ not). Each finished attempt goes on a queue; the main thread -- the store's only
 -- commits it at once, so a killed process loses at most what was in flight, and the
 attempt key (the primary key, skipped on resume) rules out duplicates.
 
-Stopping: ``--max-cost`` stops scheduling once this run's paid spend reaches it; Ctrl-C
-sets a flag every worker checks before its next model call or grading, keeps what
-finished, and raises ``BenchInterrupted``; a sandbox failure (``sandbox_error``) is the
-infrastructure, not the model, so it is not recorded and stops the run with one line.
+Stopping: ``--max-cost`` stops scheduling once this run's paid spend reaches it. Ctrl-C
+sets a flag every worker checks before its next model call or grading, removes this
+run's containers (``on_cancel``), records what had finished and raises
+``BenchInterrupted`` without waiting for calls in flight: the workers are daemon
+threads, so the process exits at once. A sandbox failure (``sandbox_error``) is the
+infrastructure, not the model: it is not recorded and stops the run with one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from routr_cli.bench.cache import CachedModel, CacheStats, CachingProvider, ResponseCache
+from routr_cli.bench.cache import ResponseCache
 from routr_cli.bench.keys import WorkItem
 from routr_cli.bench.records import build_attempt
+from routr_cli.bench.workers import Finished, GradeFn, ModelHandle, Workers
 from routr_cli.errors import RoutrError, SandboxUnavailable
-from routr_cli.grading.model import Grade
-from routr_cli.providers.base import Provider, Usage
-from routr_cli.solvers.base import Solver, SolveResult
+from routr_cli.providers.base import Usage
+from routr_cli.solvers.base import Solver
 from routr_cli.store.db import Store
 from routr_cli.store.records import AttemptRecord
 from routr_cli.store.write import record_attempt
-from routr_cli.tasks.model import Change, Task
 
 StopReason = Literal["completed", "budget", "interrupted", "sandbox"]
-GradeFn = Callable[[Task, Change], Grade]
 CostFn = Callable[[str, Usage], float | None]
 
 
@@ -44,19 +43,6 @@ class BenchInterrupted(RoutrError):
     """Ctrl-C: finished attempts are kept; the same command resumes."""
 
     exit_code = 130
-
-
-class ModelHandle(Protocol):
-    """A resolved model, as the runner needs it."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def model_id(self) -> str: ...
-
-    @property
-    def provider(self) -> Provider: ...
 
 
 @dataclass
@@ -91,16 +77,6 @@ class ProgressSink(Protocol):
 
 
 @dataclass(frozen=True)
-class Finished:
-    item: WorkItem
-    result: SolveResult | None
-    stats: CacheStats
-    cancelled: bool
-    error: BaseException | None = None
-    wall_s: float = 0.0  # the whole attempt in its worker, model and sandbox included
-
-
-@dataclass(frozen=True)
 class RunOutcome:
     stop_reason: StopReason
     recorded: int
@@ -123,51 +99,18 @@ class BenchRunner:
     jobs: int = 1
     max_cost_usd: float | None = None
     grading_slots: int = field(default_factory=lambda: os.cpu_count() or 1)
-    on_cancel: Callable[[], None] = lambda: None  # e.g. close the HTTP client
-    drain_timeout_s: float = 60.0
+    on_cancel: Callable[[], object] = lambda: None  # e.g. remove this run's containers
     retry_errors: bool = False  # attempts recorded as provider_error are run again
 
     def __post_init__(self) -> None:
-        self._stop = threading.Event()
-        self._grading = threading.BoundedSemaphore(max(1, self.grading_slots))
-        self._sandbox_failure: SandboxUnavailable | None = None
-        self._results: queue.Queue[Finished] = queue.Queue()
-
-    # -- worker side ----------------------------------------------------------------
-
-    def _grader(self, task: Task) -> Callable[[Change], Grade]:
-        def grade(change: Change) -> Grade:
-            from routr_cli.bench.cache import RunCancelled
-
-            if self._stop.is_set():
-                raise RunCancelled("the run is stopping")
-            with self._grading:
-                if self._stop.is_set():
-                    raise RunCancelled("the run is stopping")
-                try:
-                    return self.grade(task, change)
-                except SandboxUnavailable as exc:
-                    self._sandbox_failure = self._sandbox_failure or exc
-                    raise
-
-        return grade
-
-    def _attempt(self, item: WorkItem) -> None:
-        started = time.perf_counter()
-        base = self.models[item.model]
-        provider = CachingProvider(
-            base.provider, item.model, item.epoch, self.cache, should_stop=self._stop.is_set
+        self.workers = Workers(
+            self.models,
+            self.solver,
+            self.grade,
+            self.cache,
+            jobs=self.jobs,
+            grading_slots=self.grading_slots,
         )
-        model = CachedModel(
-            base.name, base.model_id, provider, getattr(base, "context_window", None)
-        )
-        try:
-            result = self.solver.solve(item.task, model, self._grader(item.task), epoch=item.epoch)
-        except BaseException as exc:  # a solver bug must not hang the main thread
-            self._results.put(Finished(item, None, provider.stats, self._stop.is_set(), exc))
-            return
-        wall = time.perf_counter() - started
-        self._results.put(Finished(item, result, provider.stats, self._stop.is_set(), None, wall))
 
     # -- main thread ----------------------------------------------------------------
 
@@ -211,7 +154,7 @@ class BenchRunner:
         result = finished.result
         assert result is not None
         if result.status == "sandbox_error":
-            failure = self._sandbox_failure
+            failure = self.workers.sandbox_failure
             detail = str(failure) if failure else result.error
             return f"sandbox failed ({detail})"
         if finished.cancelled and result.status == "provider_error":
@@ -225,7 +168,7 @@ class BenchRunner:
     def run(self, work: Sequence[WorkItem]) -> RunOutcome:
         totals = RunTotals(total=len(work))
         pending = list(reversed(work))  # pop() from the end keeps the planned order
-        pool = ThreadPoolExecutor(max_workers=max(1, self.jobs), thread_name_prefix="routr-bench")
+        self.workers.start()
         in_flight = 0
         stop_reason: StopReason = "completed"
         message = ""
@@ -239,12 +182,12 @@ class BenchRunner:
                             f"${self.max_cost_usd:.4f}: {len(pending)} attempts not started"
                         )
                         break
-                    pool.submit(self._attempt, pending.pop())
+                    self.workers.submit(pending.pop())
                     in_flight += 1
                 if stop_reason != "completed" and not in_flight:
                     break
                 try:
-                    finished = self._results.get(timeout=0.25)
+                    finished = self.workers.results.get(timeout=0.25)
                 except queue.Empty:
                     continue
                 in_flight -= 1
@@ -252,19 +195,19 @@ class BenchRunner:
                 if failure and stop_reason == "completed":
                     stop_reason = "sandbox"
                     message = failure
-                    self._stop.set()
+                    self.workers.stop.set()
                     pending.clear()
         except KeyboardInterrupt:
-            self._stop.set()
+            self.workers.stop.set()
             self.on_cancel()
-            self._drain(in_flight, totals)
-            pool.shutdown(wait=False, cancel_futures=True)
+            with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: stop recording
+                self._record_finished(totals)
             raise BenchInterrupted(
                 f"interrupted: {totals.done} attempts recorded, the rest not started or "
                 "cancelled: resume with the same command"
             ) from None
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            self.workers.close()
         if stop_reason == "sandbox":
             raise SandboxUnavailable(
                 f"{message}; {totals.done} attempts recorded: "
@@ -272,25 +215,19 @@ class BenchRunner:
             )
         return RunOutcome(stop_reason, totals.done, totals, message)
 
-    def _drain(self, in_flight: int, totals: RunTotals) -> None:
-        """After Ctrl-C: record the attempts that had finished before it, and wait for the
-        in-flight ones to wind down (they stop at their next model call or grading, and
-        their containers are gone) so nothing keeps running; a second Ctrl-C stops waiting."""
-        deadline = time.monotonic() + self.drain_timeout_s
-        try:
-            while in_flight and time.monotonic() < deadline:
-                try:
-                    finished = self._results.get(timeout=0.25)
-                except queue.Empty:
-                    continue
-                in_flight -= 1
-                result = finished.result
-                if (
-                    finished.error is None
-                    and result is not None
-                    and not finished.cancelled
-                    and result.status != "sandbox_error"
-                ):
-                    self._record(finished, totals)
-        except KeyboardInterrupt:
-            pass
+    def _record_finished(self, totals: RunTotals) -> None:
+        """After Ctrl-C: record the attempts that had finished before it (already on the
+        queue); the ones in flight are cancelled and not waited for."""
+        while True:
+            try:
+                finished = self.workers.results.get_nowait()
+            except queue.Empty:
+                return
+            result = finished.result
+            if (
+                finished.error is None
+                and result is not None
+                and not finished.cancelled
+                and result.status != "sandbox_error"
+            ):
+                self._record(finished, totals)

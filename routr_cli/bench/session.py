@@ -20,8 +20,9 @@ from routr_cli import __version__
 from routr_cli.bench.cache import ResponseCache
 from routr_cli.bench.keys import Shard, plan_work, sample_tasks, select_work
 from routr_cli.bench.reports import summarize
-from routr_cli.bench.runner import BenchInterrupted, BenchRunner, GradeFn, RunOutcome, RunTotals
+from routr_cli.bench.runner import BenchInterrupted, BenchRunner, RunOutcome, RunTotals
 from routr_cli.bench.sandboxes import TrackingBackend
+from routr_cli.bench.workers import GradeFn
 from routr_cli.errors import ConfigError
 from routr_cli.grading.model import Grade
 from routr_cli.providers.base import Usage
@@ -189,9 +190,18 @@ def run_bench(
     solver = get_solver(options.solver, **options.solver_params)
     models = list(dict.fromkeys(options.models))  # repeated -m: once
     check_model_names(models, note, options.max_cost_usd)
+    interrupted = False
     with contextlib.ExitStack() as stack:
         stack.enter_context(sim_server(options))
-        client = stack.enter_context(httpx.Client())
+        client = httpx.Client()
+
+        def close_client() -> None:
+            # After Ctrl-C a worker may still be mid-request: closing the client under it
+            # would break that call noisily. The process exit closes the connection.
+            if not interrupted:
+                client.close()
+
+        stack.callback(close_client)
         resolved = {name: resolve_model(name, client) for name in models}
         store = stack.enter_context(Store.open(options.db))
         items = plan_work(tasks, models, options.epochs, options.solver, options.solver_params)
@@ -234,7 +244,7 @@ def run_bench(
             progress=_Silent(),
             jobs=options.jobs,
             max_cost_usd=options.max_cost_usd,
-            on_cancel=lambda: _cancel_in_flight(client, tracking),
+            on_cancel=tracking.prune,  # in-flight gradings end at once
             retry_errors=options.retry_errors,
         )
         status = "failed"
@@ -291,13 +301,6 @@ def _cost(model: str, usage: Usage) -> float | None:
     from routr_cli.providers.pricing import cost_usd
 
     return cost_usd(model, usage)
-
-
-def _cancel_in_flight(client: Any, tracking: TrackingBackend) -> None:
-    """Ctrl-C: cut the model calls and remove this run's containers, so the workers
-    reach their next checkpoint at once instead of finishing their gradings."""
-    client.close()
-    tracking.prune()
 
 
 def _docker_backend() -> Any:

@@ -12,6 +12,8 @@ They are append-only: a released file is never edited, a change is a new file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -83,6 +85,32 @@ def connect(path: Path, *, read_only: bool) -> Any:
         ) from exc
 
 
+@contextmanager
+def transaction(con: Any) -> Iterator[None]:
+    """BEGIN ... COMMIT, rolled back on any exception.
+
+    DuckDB answers Ctrl-C during a statement with its own "interrupted" error; that is
+    turned back into ``KeyboardInterrupt`` so callers see one kind of interruption. A
+    rollback after an interrupted COMMIT finds no transaction, which is fine: the
+    transaction either committed whole or not at all.
+    """
+    import duckdb
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as exc:
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        interrupted = isinstance(exc, duckdb.InterruptException) or (
+            isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
+        )
+        if interrupted:
+            raise KeyboardInterrupt from exc
+        raise
+
+
 def applied_versions(con: Any) -> list[int]:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
@@ -97,8 +125,7 @@ def applied_versions(con: Any) -> list[int]:
 def migrate(con: Any) -> list[Migration]:
     """Apply the pending migrations in one transaction; return the ones applied."""
     known = migrations()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -112,10 +139,6 @@ def migrate(con: Any) -> list[Migration]:
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                 [migration.version, migration.name, utc_now()],
             )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return pending
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from routr_cli.errors import StoreError, StoreLockedError
-from routr_cli.store.db import Store, latest_version
+from routr_cli.store.db import Store, latest_version, transaction
 
 _SIMPLE_TABLES = (
     ("runs", "id"),
@@ -76,8 +76,7 @@ def merge_into(out: Store, source: Path) -> MergeResult:
     con = out.con
     try:
         _check_schema(out, source)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for table, key in _SIMPLE_TABLES:
                 con.execute(
                     f"INSERT INTO main.{table} SELECT s.* FROM src.{table} s "
@@ -111,10 +110,6 @@ def merge_into(out: Store, source: Path) -> MergeResult:
                 "SEMI JOIN _new_keys n ON s.attempt_key = n.attempt_key"
             )
             con.execute("DROP TABLE _new_keys")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     finally:
         con.execute("DETACH src")
     return MergeResult(source, int(added), int(total - added))

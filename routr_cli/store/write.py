@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 
 from routr_cli.errors import StoreError
-from routr_cli.store.db import Store, utc_now
+from routr_cli.store.db import Store, transaction, utc_now
 from routr_cli.store.records import AttemptRecord, RunRecord, TaskSnapshot
 
 ATTEMPT_COLUMNS = (
@@ -94,40 +94,34 @@ def record_attempt(
     which the new attempt replaces, tests included.
     """
     _writable(store)
+    values = _attempt_values(attempt)  # JSON first: a bad value fails before any write
+    seen: set[str] = set()
+    test_rows = []
+    for test in attempt.tests:
+        if test.test_id not in seen:  # a report may repeat an id; keep the first
+            seen.add(test.test_id)
+            test_rows.append([attempt.attempt_key, test.test_id, test.outcome, test.duration_s])
+    now = utc_now()
+    cache_rows = [
+        [entry.cache_key, entry.model, json.dumps(entry.response), now]
+        for entry in attempt.new_cache_entries
+    ]
     con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         existing = con.execute(
             "SELECT status FROM attempts WHERE attempt_key = ?", [attempt.attempt_key]
         ).fetchone()
         if existing is not None:
             if replace_status is None or existing[0] != replace_status:
-                con.execute("ROLLBACK")
                 return False
             con.execute("DELETE FROM attempt_tests WHERE attempt_key = ?", [attempt.attempt_key])
             con.execute("DELETE FROM attempts WHERE attempt_key = ?", [attempt.attempt_key])
         placeholders = ", ".join("?" for _ in ATTEMPT_COLUMNS)
         con.execute(
-            f"INSERT INTO attempts ({', '.join(ATTEMPT_COLUMNS)}) VALUES ({placeholders})",
-            _attempt_values(attempt),
+            f"INSERT INTO attempts ({', '.join(ATTEMPT_COLUMNS)}) VALUES ({placeholders})", values
         )
-        seen: set[str] = set()
-        test_rows = []
-        for test in attempt.tests:
-            if test.test_id not in seen:  # a report may repeat an id; keep the first
-                seen.add(test.test_id)
-                test_rows.append([attempt.attempt_key, test.test_id, test.outcome, test.duration_s])
         if test_rows:
             con.executemany("INSERT INTO attempt_tests VALUES (?, ?, ?, ?)", test_rows)
-        now = utc_now()
-        cache_rows = [
-            [entry.cache_key, entry.model, json.dumps(entry.response), now]
-            for entry in attempt.new_cache_entries
-        ]
         if cache_rows:
             con.executemany("INSERT OR IGNORE INTO response_cache VALUES (?, ?, ?, ?)", cache_rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return True
