@@ -15,6 +15,8 @@ Reason = Literal[
 class TestOutcome:
     """One test from the JUnit report; ``id`` is ``classname::name`` (or ``name`` alone)."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     id: str
     outcome: Outcome
     duration_s: float = 0.0

@@ -13,6 +13,7 @@ ephemeral port (what the bench uses); ``routr sim serve`` runs it in the foregro
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 import uuid
@@ -33,6 +34,12 @@ class SimHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], engine: SimEngine) -> None:
         super().__init__(address, SimRequestHandler)
         self.engine = engine
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-request (a cancelled bench) is routine, not a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class SimRequestHandler(BaseHTTPRequestHandler):
