@@ -154,14 +154,12 @@ def sim_server(options: BenchOptions) -> Iterator[str | None]:
 def check_model_names(
     models: list[str], note: Callable[[str], None], max_cost_usd: float | None
 ) -> None:
-    """Simulated names must exist (with a did-you-mean); unpriced models get a warning."""
+    """Warn about models without a price (names are already resolved, so they exist)."""
     from routr_cli.providers.pricing import price_for
-    from routr_cli.providers.sim.catalog import get_sim_model, is_simulated
+    from routr_cli.providers.sim.catalog import is_simulated
 
     for name in models:
-        if is_simulated(name):
-            get_sim_model(name)
-        elif price_for(name) is None:
+        if not is_simulated(name) and price_for(name) is None:
             limit = " and --max-cost cannot limit it" if max_cost_usd is not None else ""
             note(f"no price known for {name}: its cost is recorded as unknown{limit}")
 
@@ -189,7 +187,6 @@ def run_bench(
     tasks = select_tasks(options, note)
     solver = get_solver(options.solver, **options.solver_params)
     models = list(dict.fromkeys(options.models))  # repeated -m: once
-    check_model_names(models, note, options.max_cost_usd)
     interrupted = False
     with contextlib.ExitStack() as stack:
         stack.enter_context(sim_server(options))
@@ -203,6 +200,7 @@ def run_bench(
 
         stack.callback(close_client)
         resolved = {name: resolve_model(name, client) for name in models}
+        check_model_names(models, note, options.max_cost_usd)  # known names: warn on prices
         store = stack.enter_context(Store.open(options.db))
         items = plan_work(tasks, models, options.epochs, options.solver, options.solver_params)
         selection = select_work(
