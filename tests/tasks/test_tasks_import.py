@@ -194,3 +194,28 @@ def test_language_filter_passes_over_other_languages(tmp_path: Path) -> None:
     assert len(broken.written) == 2 and len(broken.problems) == 1  # missing-example is python
     with pytest.raises(ConfigError, match="--language 'rust' is not importable"):
         import_exercism(EXERCISM, tmp_path, languages=["rust"])
+
+
+def test_unreadable_inputs_are_one_line_errors_not_tracebacks(tmp_path: Path) -> None:
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00 not text")
+    with pytest.raises(ConfigError, match=r"binary\.jsonl: not UTF-8 text \(byte 0\)"):
+        import_jsonl(binary, tmp_path / "out")
+
+    exercise = tmp_path / "latin1"
+    (exercise / ".meta").mkdir(parents=True)
+    (exercise / ".meta" / "config.json").write_bytes(b'{"files": "\xe9"}')
+    report = import_exercism(exercise, tmp_path / "out")
+    assert report.written == []
+    assert report.problems == [f"{exercise}: .meta/config.json: not UTF-8 text (byte 11)"]
+
+
+def test_out_that_is_a_file_stops_the_import_with_one_line(tmp_path: Path) -> None:
+    jsonl = tmp_path / "records.jsonl"
+    jsonl.write_text(json.dumps(RECORD) + "\n")
+    not_a_folder = tmp_path / "out"
+    not_a_folder.write_text("")
+    with pytest.raises(ConfigError, match=r"cannot write \(Not a directory\): pass a writable"):
+        import_jsonl(jsonl, not_a_folder)
+    with pytest.raises(ConfigError, match=r"cannot write \(Not a directory\): pass a writable"):
+        import_exercism(EXERCISM, not_a_folder)

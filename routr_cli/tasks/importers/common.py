@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from routr_cli.errors import TaskFormatError
+from routr_cli.errors import ConfigError, TaskFormatError
 from routr_cli.tasks.load import ID_RE, load_task
 from routr_cli.tasks.model import Task
 
@@ -105,16 +105,25 @@ def _write_tree(root: Path, files: dict[str, str]) -> None:
 
 
 def write_task(draft: TaskDraft, out_dir: Path) -> Task:
-    """Write ``draft`` to ``out_dir/<id>`` (replacing it) and load it back."""
+    """Write ``draft`` to ``out_dir/<id>`` (replacing it) and load it back.
+
+    A filesystem failure (``--out`` is a file, not writable, disk full) is the same for
+    every draft, so it stops the import with one ``ConfigError`` instead of a line each.
+    """
     folder = out_dir / draft.id
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    (folder / "task.toml").write_text(render_task_toml(draft), encoding="utf-8")
-    (folder / "prompt.md").write_text(draft.prompt, encoding="utf-8")
-    _write_tree(folder / "repo", draft.repo)
-    _write_tree(folder / "tests", draft.tests)
-    _write_tree(folder / "solution", draft.solution)
+    try:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        (folder / "task.toml").write_text(render_task_toml(draft), encoding="utf-8")
+        (folder / "prompt.md").write_text(draft.prompt, encoding="utf-8")
+        _write_tree(folder / "repo", draft.repo)
+        _write_tree(folder / "tests", draft.tests)
+        _write_tree(folder / "solution", draft.solution)
+    except OSError as exc:
+        raise ConfigError(
+            f"{exc.filename or folder}: cannot write ({exc.strerror}): pass a writable --out DIR"
+        ) from exc
     try:
         return load_task(folder)
     except TaskFormatError as exc:

@@ -43,7 +43,6 @@ from routr_cli.tasks.importers.common import (
 from routr_cli.tasks.model import iter_files
 
 LANGUAGES = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".go": "go"}
-SHORT = {"python": "python", "javascript": "javascript", "go": "go"}
 # The grade commands of sandboxes/node/README.md and sandboxes/go/README.md, verbatim.
 NODE_COMMAND = (
     "node --test --test-reporter=/opt/routr/junit-reporter.mjs "
@@ -91,11 +90,21 @@ def _file_list(config: dict[str, Any], key: str, where: str) -> list[str]:
     return value
 
 
+def _text(path: Path, where: str, field: str) -> str:
+    """The UTF-8 text of ``path``; an unreadable file is an ``ImportProblem`` naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportProblem(f"{where}: {field}: not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise ImportProblem(f"{where}: {field}: cannot read ({exc.strerror})") from exc
+
+
 def _read(folder: Path, rel: str, where: str, field: str) -> str:
     path = folder / rel
     if not path.is_file():
         raise ImportProblem(f"{where}: {field}: {rel} does not exist")
-    return path.read_text(encoding="utf-8")
+    return _text(path, where, f"{field}: {rel}")
 
 
 def _language(solution_files: list[str], where: str) -> str:
@@ -165,10 +174,11 @@ def _prompt(folder: Path, slug: str, solution_files: list[str], where: str) -> s
     instructions = folder / ".docs" / "instructions.md"
     if not instructions.is_file():
         raise ImportProblem(f"{where}: .docs/instructions.md does not exist")
-    parts = [f"# {_title(slug)}\n", instructions.read_text(encoding="utf-8").strip() + "\n"]
+    text = _text(instructions, where, ".docs/instructions.md")
+    parts = [f"# {_title(slug)}\n", text.strip() + "\n"]
     append = folder / ".docs" / "instructions.append.md"
     if append.is_file():
-        parts.append(append.read_text(encoding="utf-8").strip() + "\n")
+        parts.append(_text(append, where, ".docs/instructions.append.md").strip() + "\n")
     files = ", ".join(f"`{f}`" for f in solution_files)
     parts.append(
         f"## What to change\n\nImplement this in {files}. Keep the names of the existing "
@@ -185,7 +195,7 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
     if not config_path.is_file():
         raise ImportProblem(f"{where}: .meta/config.json does not exist")
     try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
+        config = json.loads(_text(config_path, where, ".meta/config.json"))
     except json.JSONDecodeError as exc:
         raise ImportProblem(
             f"{where}: .meta/config.json: invalid JSON ({exc.msg}, line {exc.lineno})"
@@ -201,7 +211,7 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
             f"{where}: .meta/config.json: files.example has {len(example_files)} file(s) "
             f"but files.solution has {len(solution_files)} (cannot pair them)"
         )
-    task_id = slugify_id(folder.name, f"exercism-{SHORT[language]}")
+    task_id = slugify_id(folder.name, f"exercism-{language}")
 
     listed_tests = set(test_files)
     for rel in test_files:

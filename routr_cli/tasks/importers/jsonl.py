@@ -151,6 +151,10 @@ def read_drafts(path: Path, category: str = "feature") -> list[TaskDraft | Impor
         raise ConfigError(
             f"{path}: cannot read ({exc.strerror}): pass an existing JSONL file"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start}): pass a UTF-8 JSONL file"
+        ) from exc
     out: list[TaskDraft | ImportProblem] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
