@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +206,23 @@ def find_task_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def load_tasks(root: Path, ids: list[str] | None = None) -> list[Task]:
+def select_task_folders(root: Path, ids: Sequence[str] | None = None) -> list[Path]:
+    """The folders of ``ids`` under ``root`` (each once, in the order given), or all of them.
+
+    An id with no folder is an error rather than a silent skip: a typo must not shrink
+    a validation or a bench run without anyone noticing.
+    """
+    folders = find_task_folders(root)
+    if not ids:
+        return folders
+    by_name = {p.name: p for p in folders}
+    missing = [i for i in ids if i not in by_name]
+    if missing:
+        raise TaskFormatError(f"unknown task id {missing[0]!r} in {root} (see `routr tasks list`)")
+    return [by_name[i] for i in dict.fromkeys(ids)]
+
+
+def load_tasks(root: Path, ids: Sequence[str] | None = None) -> list[Task]:
     """Load every task under ``root`` (or only ``ids``); the first malformed one raises."""
     tasks, errors = load_tasks_lenient(root, ids)
     if errors:
@@ -214,18 +231,10 @@ def load_tasks(root: Path, ids: list[str] | None = None) -> list[Task]:
 
 
 def load_tasks_lenient(
-    root: Path, ids: list[str] | None = None
+    root: Path, ids: Sequence[str] | None = None
 ) -> tuple[list[Task], list[TaskFormatError]]:
     """Load what loads; return the malformed ones as errors instead of stopping."""
-    folders = find_task_folders(root)
-    if ids:
-        by_name = {p.name: p for p in folders}
-        missing = [i for i in ids if i not in by_name]
-        if missing:
-            raise TaskFormatError(
-                f"unknown task id {missing[0]!r} in {root} (see `routr tasks list`)"
-            )
-        folders = [by_name[i] for i in ids]
+    folders = select_task_folders(root, ids)
     tasks: list[Task] = []
     errors: list[TaskFormatError] = []
     for folder in folders:

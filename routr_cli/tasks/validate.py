@@ -27,7 +27,7 @@ from routr_cli.errors import ConfigError, TaskFormatError
 from routr_cli.grading.model import Grade
 from routr_cli.sandbox.base import SandboxFactory
 from routr_cli.tasks.leak import describe_leak, task_leaks
-from routr_cli.tasks.load import find_task_folders, load_task
+from routr_cli.tasks.load import load_task, select_task_folders
 from routr_cli.tasks.model import Task
 from routr_cli.tasks.toml_write import write_test_lists
 
@@ -278,17 +278,9 @@ class Candidate:
 
 def collect_candidates(root: Path, ids: Sequence[str] | None = None) -> list[Candidate]:
     """Every task folder under ``root`` (or the ``ids`` given), malformed ones included."""
-    folders = find_task_folders(root)
+    folders = select_task_folders(root, ids)
     if not folders:
         raise ConfigError(f"{root}: no task folders to validate (pass --tasks DIR)")
-    if ids:
-        by_name = {p.name: p for p in folders}
-        missing = [i for i in ids if i not in by_name]
-        if missing:
-            raise TaskFormatError(
-                f"unknown task id {missing[0]!r} in {root} (see `routr tasks list`)"
-            )
-        folders = [by_name[i] for i in dict.fromkeys(ids)]
     out: list[Candidate] = []
     for folder in folders:
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from routr_cli.errors import TaskFormatError
-from routr_cli.tasks.load import load_task, load_tasks_lenient
+from routr_cli.tasks.load import load_task, load_tasks_lenient, select_task_folders
 
 BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_tasks"
 
@@ -84,3 +84,12 @@ def test_prompt_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     (folder / "prompt.md").write_bytes(b"caf\xe9 au lait\n")
     with pytest.raises(TaskFormatError, match=r"prompt\.md: not UTF-8 text"):
         load_task(folder)
+
+
+def test_selecting_ids_keeps_their_order_once_and_rejects_unknown_ones() -> None:
+    picked = ["reference-fails-test", "already-solved", "reference-fails-test"]
+    assert [p.name for p in select_task_folders(BROKEN, picked)] == picked[:2]
+    with pytest.raises(
+        TaskFormatError, match=r"unknown task id 'nope' in .* \(see `routr tasks list`\)"
+    ):
+        select_task_folders(BROKEN, ["already-solved", "nope"])
