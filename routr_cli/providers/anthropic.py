@@ -67,8 +67,52 @@ class _UsageCounts:
         )
 
 
+class _AnthropicStreamReader(StreamReader):
+    def __init__(self, provider: str, key_env: str) -> None:
+        super().__init__(provider, key_env)
+        self.counts = _UsageCounts()
+        self.started = False
+
+    def feed(self, event: SSEEvent) -> list[str]:
+        try:
+            data = as_dict(json.loads(event.data), self.provider, "event data")
+        except ValueError:
+            raise malformed(self.provider, f"event {event.event or '?'} is not JSON") from None
+        kind = event.event or str(data.get("type", ""))
+        if kind == "error":
+            raise error_from_body(self.provider, event.data, key_env=self.key_env)
+        if kind == "message_start":
+            start = as_dict(data.get("message"), self.provider, "message_start.message")
+            self.model = str(start.get("model") or "")
+            self.counts.update(start.get("usage") or {}, self.provider)
+            self.started = True
+        elif kind == "content_block_delta":
+            delta = as_dict(data.get("delta"), self.provider, "content_block_delta.delta")
+            text = delta.get("text")
+            if delta.get("type") == "text_delta" and isinstance(text, str) and text:
+                self.parts.append(text)
+                return [text]
+        elif kind == "message_delta":
+            delta = as_dict(data.get("delta") or {}, self.provider, "message_delta.delta")
+            self.finish_reason = _finish_reason(self.provider, delta.get("stop_reason"))
+            if data.get("usage") is not None:
+                self.counts.update(data["usage"], self.provider)
+        elif kind == "message_stop":
+            self.done = True
+        return []
+
+    def finish(self) -> Parsed:
+        if not self.started:
+            raise malformed(self.provider, "stream had no message_start")
+        if not self.done:
+            raise malformed(self.provider, "stream ended without message_stop")
+        return self.parsed(self.counts.usage())
+
+
 class AnthropicProvider(HttpChatProvider):
     """Claude models through the Messages API."""
+
+    reader_class = _AnthropicStreamReader
 
     def build_call(self, request: ChatRequest, *, stream: bool, api_key: str | None) -> HttpCall:
         system = "\n\n".join(m.content for m in request.messages if m.role == "system")
@@ -113,58 +157,4 @@ class AnthropicProvider(HttpChatProvider):
             usage=counts.usage(),
             model=str(body.get("model") or ""),
             finish_reason=_finish_reason(self.name, body.get("stop_reason")),
-        )
-
-    def stream_reader(self) -> StreamReader:
-        return _AnthropicStreamReader(self.name, self.config.key_env)
-
-
-class _AnthropicStreamReader(StreamReader):
-    def __init__(self, provider: str, key_env: str) -> None:
-        self.provider = provider
-        self.key_env = key_env
-        self.parts: list[str] = []
-        self.counts = _UsageCounts()
-        self.model = ""
-        self.finish_reason: str | None = None
-        self.started = False
-
-    def feed(self, event: SSEEvent) -> list[str]:
-        try:
-            data = as_dict(json.loads(event.data), self.provider, "event data")
-        except ValueError:
-            raise malformed(self.provider, f"event {event.event or '?'} is not JSON") from None
-        kind = event.event or str(data.get("type", ""))
-        if kind == "error":
-            raise error_from_body(self.provider, event.data, key_env=self.key_env)
-        if kind == "message_start":
-            start = as_dict(data.get("message"), self.provider, "message_start.message")
-            self.model = str(start.get("model") or "")
-            self.counts.update(start.get("usage") or {}, self.provider)
-            self.started = True
-        elif kind == "content_block_delta":
-            delta = as_dict(data.get("delta"), self.provider, "content_block_delta.delta")
-            text = delta.get("text")
-            if delta.get("type") == "text_delta" and isinstance(text, str) and text:
-                self.parts.append(text)
-                return [text]
-        elif kind == "message_delta":
-            delta = as_dict(data.get("delta") or {}, self.provider, "message_delta.delta")
-            self.finish_reason = _finish_reason(self.provider, delta.get("stop_reason"))
-            if data.get("usage") is not None:
-                self.counts.update(data["usage"], self.provider)
-        elif kind == "message_stop":
-            self.done = True
-        return []
-
-    def finish(self) -> Parsed:
-        if not self.started:
-            raise malformed(self.provider, "stream had no message_start")
-        if not self.done:
-            raise malformed(self.provider, "stream ended without message_stop")
-        return Parsed(
-            text="".join(self.parts),
-            usage=self.counts.usage(),
-            model=self.model,
-            finish_reason=self.finish_reason,
         )

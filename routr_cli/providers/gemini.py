@@ -79,8 +79,34 @@ class _Chunk:
         self.model = str(body.get("modelVersion") or "")
 
 
+class _GeminiStreamReader(StreamReader):
+    def __init__(self, provider: str, key_env: str) -> None:
+        super().__init__(provider, key_env)
+        self.usage = Usage()
+
+    def feed(self, event: SSEEvent) -> list[str]:
+        try:
+            chunk = _Chunk(json.loads(event.data), self.provider, self.key_env)
+        except ValueError:
+            raise malformed(self.provider, "stream chunk is not JSON") from None
+        self.usage = chunk.usage or self.usage
+        self.model = chunk.model or self.model
+        self.finish_reason = chunk.finish or self.finish_reason
+        if chunk.text:
+            self.parts.append(chunk.text)
+            return [chunk.text]
+        return []
+
+    def finish(self) -> Parsed:
+        if self.finish_reason is None:
+            raise malformed(self.provider, "stream ended before a finishReason")
+        return self.parsed(self.usage)
+
+
 class GeminiProvider(HttpChatProvider):
     """Gemini models through the Generative Language API."""
+
+    reader_class = _GeminiStreamReader
 
     def build_call(self, request: ChatRequest, *, stream: bool, api_key: str | None) -> HttpCall:
         system = "\n\n".join(m.content for m in request.messages if m.role == "system")
@@ -126,40 +152,4 @@ class GeminiProvider(HttpChatProvider):
             usage=chunk.usage or Usage(),
             model=chunk.model,
             finish_reason=chunk.finish,
-        )
-
-    def stream_reader(self) -> StreamReader:
-        return _GeminiStreamReader(self.name, self.config.key_env)
-
-
-class _GeminiStreamReader(StreamReader):
-    def __init__(self, provider: str, key_env: str) -> None:
-        self.provider = provider
-        self.key_env = key_env
-        self.parts: list[str] = []
-        self.usage = Usage()
-        self.model = ""
-        self.finish_reason: str | None = None
-
-    def feed(self, event: SSEEvent) -> list[str]:
-        try:
-            chunk = _Chunk(json.loads(event.data), self.provider, self.key_env)
-        except ValueError:
-            raise malformed(self.provider, "stream chunk is not JSON") from None
-        self.usage = chunk.usage or self.usage
-        self.model = chunk.model or self.model
-        self.finish_reason = chunk.finish or self.finish_reason
-        if chunk.text:
-            self.parts.append(chunk.text)
-            return [chunk.text]
-        return []
-
-    def finish(self) -> Parsed:
-        if self.finish_reason is None:
-            raise malformed(self.provider, "stream ended before a finishReason")
-        return Parsed(
-            text="".join(self.parts),
-            usage=self.usage,
-            model=self.model,
-            finish_reason=self.finish_reason,
         )

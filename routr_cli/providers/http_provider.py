@@ -116,9 +116,20 @@ def _key_scrubbed(key: str | None) -> Iterator[None]:
 
 
 class StreamReader(ABC):
-    """Reads one stream's events; knows when the stream is complete."""
+    """Reads one stream's events; knows when the stream is complete.
+
+    Holds what every format accumulates (text parts, model, finish reason) so an adapter's
+    reader only adds its own usage bookkeeping and its rule for "complete".
+    """
 
     done: bool = False  # the format's terminator was seen: stop reading
+
+    def __init__(self, provider: str, key_env: str) -> None:
+        self.provider = provider
+        self.key_env = key_env  # named in authentication errors sent mid-stream
+        self.parts: list[str] = []
+        self.model = ""
+        self.finish_reason: str | None = None
 
     @abstractmethod
     def feed(self, event: SSEEvent) -> list[str]:
@@ -128,9 +139,19 @@ class StreamReader(ABC):
     def finish(self) -> Parsed:
         """The complete answer; raise ``MalformedResponseError`` if the stream was cut short."""
 
+    def parsed(self, usage: Usage, provider_cost_usd: float | None = None) -> Parsed:
+        """The answer accumulated so far (``finish`` calls it once the stream is complete)."""
+        return Parsed(
+            text="".join(self.parts),
+            usage=usage,
+            model=self.model,
+            finish_reason=self.finish_reason,
+            provider_cost_usd=provider_cost_usd,
+        )
+
 
 class HttpChatProvider(ABC):
-    """Base of the adapters: implements ``Provider`` given a format's three hooks."""
+    """Base of the adapters: implements ``Provider`` given a format's two hooks and reader."""
 
     def __init__(
         self,
@@ -159,9 +180,11 @@ class HttpChatProvider(ABC):
     def parse_complete(self, data: Any) -> Parsed:
         """Read a non-streamed response body (already JSON-decoded)."""
 
-    @abstractmethod
+    reader_class: type[StreamReader]  # the format's stream reader; one fresh per stream
+
     def stream_reader(self) -> StreamReader:
         """A fresh reader for one streamed response."""
+        return self.reader_class(self.name, self.config.key_env)
 
     # -- Provider ---------------------------------------------------------------------
 

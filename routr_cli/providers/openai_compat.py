@@ -63,8 +63,50 @@ def _raise_embedded_error(provider: str, data: dict[str, Any], key_env: str) -> 
         raise error_from_body(provider, json.dumps(data), key_env=key_env)
 
 
+class _OpenAIStreamReader(StreamReader):
+    def __init__(self, provider: str, key_env: str) -> None:
+        super().__init__(provider, key_env)
+        self.usage = Usage()
+        self.cost: float | None = None
+
+    def feed(self, event: SSEEvent) -> list[str]:
+        if event.data.strip() == "[DONE]":
+            self.done = True
+            return []
+        if event.event == "error":
+            raise error_from_body(self.provider, event.data, key_env=self.key_env)
+        try:
+            chunk = as_dict(json.loads(event.data), self.provider, "chunk")
+        except ValueError:
+            raise malformed(self.provider, "stream chunk is not JSON") from None
+        _raise_embedded_error(self.provider, chunk, self.key_env)
+        self.model = str(chunk.get("model") or self.model)
+        if chunk.get("usage") is not None:
+            self.usage, self.cost = _usage(chunk["usage"], self.provider)
+        deltas: list[str] = []
+        for raw_choice in as_list(chunk.get("choices") or [], self.provider, "choices"):
+            choice = as_dict(raw_choice, self.provider, "choice")
+            delta = as_dict(choice.get("delta") or {}, self.provider, "delta")
+            text = delta.get("content")
+            if isinstance(text, str) and text:
+                deltas.append(text)
+            finish = choice.get("finish_reason")
+            if isinstance(finish, str):
+                _check_finish(self.provider, finish)
+                self.finish_reason = finish
+        self.parts.extend(deltas)
+        return deltas
+
+    def finish(self) -> Parsed:
+        if not self.done:
+            raise malformed(self.provider, "stream ended without data: [DONE]")
+        return self.parsed(self.usage, self.cost)
+
+
 class OpenAICompatProvider(HttpChatProvider):
     """Chat completions over HTTP for any OpenAI-compatible server."""
+
+    reader_class = _OpenAIStreamReader
 
     def build_call(self, request: ChatRequest, *, stream: bool, api_key: str | None) -> HttpCall:
         body: dict[str, Any] = {
@@ -110,57 +152,4 @@ class OpenAICompatProvider(HttpChatProvider):
             model=str(body.get("model") or ""),
             finish_reason=finish if isinstance(finish, str) else None,
             provider_cost_usd=cost,
-        )
-
-    def stream_reader(self) -> StreamReader:
-        return _OpenAIStreamReader(self.name, self.config.key_env)
-
-
-class _OpenAIStreamReader(StreamReader):
-    def __init__(self, provider: str, key_env: str) -> None:
-        self.provider = provider
-        self.key_env = key_env
-        self.parts: list[str] = []
-        self.usage = Usage()
-        self.cost: float | None = None
-        self.model = ""
-        self.finish_reason: str | None = None
-
-    def feed(self, event: SSEEvent) -> list[str]:
-        if event.data.strip() == "[DONE]":
-            self.done = True
-            return []
-        if event.event == "error":
-            raise error_from_body(self.provider, event.data, key_env=self.key_env)
-        try:
-            chunk = as_dict(json.loads(event.data), self.provider, "chunk")
-        except ValueError:
-            raise malformed(self.provider, "stream chunk is not JSON") from None
-        _raise_embedded_error(self.provider, chunk, self.key_env)
-        self.model = str(chunk.get("model") or self.model)
-        if chunk.get("usage") is not None:
-            self.usage, self.cost = _usage(chunk["usage"], self.provider)
-        deltas: list[str] = []
-        for raw_choice in as_list(chunk.get("choices") or [], self.provider, "choices"):
-            choice = as_dict(raw_choice, self.provider, "choice")
-            delta = as_dict(choice.get("delta") or {}, self.provider, "delta")
-            text = delta.get("content")
-            if isinstance(text, str) and text:
-                deltas.append(text)
-            finish = choice.get("finish_reason")
-            if isinstance(finish, str):
-                _check_finish(self.provider, finish)
-                self.finish_reason = finish
-        self.parts.extend(deltas)
-        return deltas
-
-    def finish(self) -> Parsed:
-        if not self.done:
-            raise malformed(self.provider, "stream ended without data: [DONE]")
-        return Parsed(
-            text="".join(self.parts),
-            usage=self.usage,
-            model=self.model,
-            finish_reason=self.finish_reason,
-            provider_cost_usd=self.cost,
         )
