@@ -43,12 +43,36 @@ def city():
     rng = random.Random(2024)
     index = GridIndex(cell_size=100.0)
     for i in range(80_000):
-        index.insert(f"d{i:06d}", Point(rng.uniform(0, 20_000), rng.uniform(0, 20_000)))
+        place(index, f"d{i:06d}", Point(rng.uniform(0, 20_000), rng.uniform(0, 20_000)))
     return index
 
 
+# The tests keep their own record of which items each index holds, so that they
+# depend only on GridIndex's public API and not on how it stores items.
+_ITEMS = []  # (index, set of items) pairs, matched by identity
+
+
+def items_of(index):
+    for known, items in _ITEMS:
+        if known is index:
+            return items
+    items = set()
+    _ITEMS.append((index, items))
+    return items
+
+
+def place(index, item, point):
+    index.insert(item, point)
+    items_of(index).add(item)
+
+
+def unplace(index, item):
+    index.remove(item)
+    items_of(index).discard(item)
+
+
 def brute_radius(index, center, radius):
-    found = [(item, center.distance_to(index.position(item))) for item in index._where]
+    found = [(item, center.distance_to(index.position(item))) for item in items_of(index)]
     return sorted(((i, d) for i, d in found if d <= radius), key=lambda p: (p[1], repr(p[0])))
 
 
@@ -125,11 +149,11 @@ def test_small_index_matches_brute_force():
     rng = random.Random(7)
     index = GridIndex(cell_size=7.0)
     for i in range(400):
-        index.insert(i, Point(float(rng.randint(-50, 50)), float(rng.randint(-50, 50))))
+        place(index, i, Point(float(rng.randint(-50, 50)), float(rng.randint(-50, 50))))
     for i in range(0, 400, 3):
-        index.insert(i, Point(float(rng.randint(-50, 50)), float(rng.randint(-50, 50))))  # move
+        place(index, i, Point(float(rng.randint(-50, 50)), float(rng.randint(-50, 50))))  # move
     for i in range(0, 400, 10):
-        index.remove(i)
+        unplace(index, i)
     assert len(index) == 360
     for _ in range(60):
         center = Point(float(rng.randint(-60, 60)), float(rng.randint(-60, 60)))
@@ -138,7 +162,7 @@ def test_small_index_matches_brute_force():
         k = rng.randint(1, 12)
         assert [d for _, d in index.nearest(center, k)] == [d for _, d in brute_radius(index, center, 500.0)[:k]]
         box = BBox(center.x - radius, center.y - 2, center.x + 7, center.y + radius)
-        expected = sorted((i for i in index._where if box.contains(index.position(i))), key=repr)
+        expected = sorted((i for i in items_of(index) if box.contains(index.position(i))), key=repr)
         assert index.query_bbox(box) == expected
 
 
