@@ -14,7 +14,10 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
 
     Chosen over the normal ("Wald") interval because it stays inside [0, 1] and behaves
     at 0 and n successes and at small n, which is exactly where a new model starts.
-    With no trials, the honest interval is all of [0, 1].
+    With no trials, the honest interval is all of [0, 1]. At 0 and n successes the
+    closed form's outer bound is exactly 0 or 1, but the floating-point subtraction
+    leaves ~1e-17 (or 1 - 1e-16); those bounds are set exactly so that JSON consumers
+    comparing ``ci_high == 1`` for a perfect score get what the maths says.
     """
     if trials <= 0:
         return 0.0, 1.0
@@ -25,7 +28,9 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     denominator = 1 + z2 / trials
     centre = (p + z2 / (2 * trials)) / denominator
     margin = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator
-    return max(0.0, centre - margin), min(1.0, centre + margin)
+    low = 0.0 if successes == 0 else max(0.0, centre - margin)
+    high = 1.0 if successes == trials else min(1.0, centre + margin)
+    return low, high
 
 
 def median_or_none(values: Sequence[float]) -> float | None:

@@ -25,6 +25,21 @@ def test_wilson_interval_matches_published_values(
     assert got_high == pytest.approx(high, abs=5e-4)
 
 
+@pytest.mark.parametrize("trials", [1, 3, 7, 10, 13, 27, 100, 263])
+def test_wilson_bounds_are_exact_at_zero_and_all_successes(trials: int) -> None:
+    # Without exact edges 0/3 gave ci_low 5.6e-17 and 10/10 gave ci_high 0.9999999999999999.
+    low, high = wilson_interval(0, trials)
+    assert low == 0.0 and 0.0 < high < 1.0
+    low, high = wilson_interval(trials, trials)
+    assert high == 1.0 and 0.0 < low < 1.0
+    for successes in range(trials + 1):  # symmetric: k of n mirrors n - k of n
+        low, high = wilson_interval(successes, trials)
+        mirror_low, mirror_high = wilson_interval(trials - successes, trials)
+        assert high == pytest.approx(1 - mirror_low, abs=1e-12)
+        assert low == pytest.approx(1 - mirror_high, abs=1e-12)
+        assert 0.0 <= low <= successes / trials <= high <= 1.0
+
+
 def test_wilson_with_no_trials_is_the_whole_range() -> None:
     assert wilson_interval(0, 0) == (0.0, 1.0)
     with pytest.raises(ValueError):
