@@ -26,17 +26,16 @@ def recorded_keys(
     ``except_status`` leaves out attempts with that status (``--retry-errors`` passes
     ``provider_error`` so those are attempted again).
     """
-    wanted = list(keys)
+    wanted = sorted(set(keys))
     if not wanted:
         return set()
-    store.con.execute("CREATE OR REPLACE TEMP TABLE _wanted_keys (k VARCHAR)")
-    store.con.executemany("INSERT INTO _wanted_keys VALUES (?)", [[k] for k in wanted])
+    # One list parameter, not a temp table filled row by row: executemany costs ~0.3 ms
+    # per key, which made planning a large suite take seconds before the first attempt.
     rows = store.con.execute(
-        "SELECT a.attempt_key FROM attempts a JOIN _wanted_keys w ON a.attempt_key = w.k "
-        "WHERE a.status IS DISTINCT FROM ?",
-        [except_status],
+        "SELECT attempt_key FROM attempts "
+        "WHERE attempt_key IN (SELECT unnest(?::VARCHAR[])) AND status IS DISTINCT FROM ?",
+        [wanted, except_status],
     ).fetchall()
-    store.con.execute("DROP TABLE _wanted_keys")
     return {row[0] for row in rows}
 
 
