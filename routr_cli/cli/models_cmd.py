@@ -26,9 +26,11 @@ def _money(value: float | None) -> str:
 
 
 def _price_json(price: Price) -> dict[str, Any]:
+    from routr_cli.providers.sim.catalog import display_name
+
     return {
         "model": price.model,
-        "label": f"{price.model} (simulated)" if price.simulated else price.model,
+        "label": display_name(price.model, price.simulated),
         "provider": price.provider,
         "simulated": price.simulated,
         "input_per_mtok": price.input_per_mtok,
@@ -57,8 +59,12 @@ def list_models(
 ) -> None:
     """Every priced model: prices per 1M tokens, context window, as-of date, simulated flag."""
     from routr_cli.providers.pricing import load_catalog
+    from routr_cli.providers.registry import provider_config
+    from routr_cli.providers.sim.catalog import display_name
 
     prices = [p for p in load_catalog().values() if provider is None or p.provider == provider]
+    if provider is not None and not prices:
+        provider_config(provider)  # a typo gets the known providers and a "did you mean"
     if as_json:
         typer.echo(json.dumps([_price_json(p) for p in prices], indent=2))
         return
@@ -72,7 +78,7 @@ def list_models(
     table.add_column("as of", no_wrap=True)
     for p in prices:
         table.add_row(
-            f"{p.model} (simulated)" if p.simulated else p.model,
+            display_name(p.model, p.simulated),
             p.provider,
             _money(p.input_per_mtok),
             _money(p.output_per_mtok),
@@ -90,6 +96,7 @@ def list_providers(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
     import os
 
     from routr_cli.providers.registry import known_providers
+    from routr_cli.providers.sim.catalog import display_name
 
     rows = [
         {
@@ -114,7 +121,7 @@ def list_providers(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
         table.add_column(column, no_wrap=True)
     for row in rows:
         key = "set" if row["key_set"] else ("missing" if row["key_required"] else "not needed")
-        name = f"{row['provider']} (simulated)" if row["simulated"] else str(row["provider"])
+        name = display_name(str(row["provider"]), row["simulated"] is True)
         table.add_row(
             name, str(row["format"]), str(row["base_url"]), str(row["key_env"] or "-"), key
         )

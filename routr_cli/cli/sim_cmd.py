@@ -59,6 +59,7 @@ def models(
     rows = [
         {
             "name": m.name,
+            "label": display_name(m.name),
             "description": m.description,
             "skill_default": m.skill["default"],
             "input_usd_per_mtok": m.input_usd_per_mtok,

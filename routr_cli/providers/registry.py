@@ -33,7 +33,9 @@ class ResolvedModel:
     @property
     def label(self) -> str:
         """The name as every output shows it: simulated models always say so."""
-        return f"{self.name} (simulated)" if self.simulated else self.name
+        from routr_cli.providers.sim.catalog import display_name
+
+        return display_name(self.name, self.simulated)
 
 
 def split_model_name(model_name: str) -> tuple[str, str]:

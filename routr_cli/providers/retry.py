@@ -48,9 +48,6 @@ class RetryPolicy:
         return wait
 
 
-NO_RETRY = RetryPolicy(max_attempts=1)
-
-
 @dataclass
 class CallBudget:
     """A deadline shared by every attempt of one call (monotonic clock)."""

@@ -187,3 +187,18 @@ def test_cli_providers_never_prints_keys(clean_env: Path, monkeypatch: pytest.Mo
     rows = {r["provider"]: r for r in json.loads(result.stdout)}
     assert rows["openai"]["key_set"] and not rows["anthropic"]["key_set"]
     assert rows["sim"]["simulated"]
+    table = runner.invoke(app, ["models", "providers"])
+    assert table.exit_code == 0 and FAKE_KEY not in table.stdout
+    assert "sim (simulated)" in table.stdout and "openai (simulated)" not in table.stdout
+
+
+def test_cli_list_for_a_misspelt_provider_suggests_the_nearest(clean_env: Path) -> None:
+    from routr_cli.errors import UnknownModelError
+
+    result = runner.invoke(app, ["models", "list", "--provider", "opnai"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, UnknownModelError)
+    message = str(result.exception)
+    assert "did you mean 'openai'" in message and "\n" not in message
+    known_but_unpriced = runner.invoke(app, ["models", "list", "--json", "--provider", "ollama"])
+    assert known_but_unpriced.exit_code == 0 and json.loads(known_but_unpriced.stdout) == []

@@ -71,6 +71,6 @@ def test_models_lists_the_simulated_models_as_json_and_as_a_labelled_table() -> 
     )
     rows = json.loads(done.stdout)
     assert {r["name"] for r in rows} >= {"sim/frontier", "sim/budget", "sim/swift", "sim/flaky"}
-    assert all(r["simulated"] for r in rows)
+    assert all(r["simulated"] and r["label"] == f"{r['name']} (simulated)" for r in rows)
     table = subprocess.run([*ROUTR, "sim", "models"], capture_output=True, text=True, timeout=30)
     assert "(simulated)" in table.stdout

@@ -29,9 +29,14 @@ def is_simulated(name: str) -> bool:
     return name.startswith(SIM_PREFIX)
 
 
-def display_name(name: str) -> str:
-    """``name`` as shown to people: simulated models carry the "(simulated)" label."""
-    return f"{name} {SIMULATED_LABEL}" if is_simulated(name) else name
+def display_name(name: str, simulated: bool = False) -> str:
+    """``name`` as shown to people: simulated models carry the "(simulated)" label.
+
+    ``simulated`` covers what the name alone cannot tell: a provider that ``routr.toml``
+    marks ``simulated = true`` under another name. Every display goes through here, so the
+    label cannot be forgotten in one place and present in another.
+    """
+    return f"{name} {SIMULATED_LABEL}" if simulated or is_simulated(name) else name
 
 
 @dataclass(frozen=True)
