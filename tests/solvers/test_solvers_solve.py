@@ -107,6 +107,43 @@ def test_unreachable_provider_is_a_provider_error_not_an_exception(http: httpx.C
     assert result.turns == 1 and result.grade is None
 
 
+def test_a_hung_provider_times_out_into_a_provider_error(http: httpx.Client) -> None:
+    """A server that accepts the connection and never answers: the attempt ends as a
+    recorded provider error within the read limit and the call deadline, never a hang."""
+    import os
+    import socket
+    import time
+
+    from routr_cli.providers.http_provider import Timeouts
+    from routr_cli.providers.registry import resolve_model
+    from routr_cli.providers.retry import RetryPolicy
+
+    with socket.socket() as listener:  # the kernel completes the handshake; nobody reads
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        os.environ["ROUTR_SIM_BASE_URL"] = f"http://127.0.0.1:{port}/v1"
+        try:
+            resolved = resolve_model(
+                "sim/swift",
+                http,
+                timeouts=Timeouts(read_s=0.3, complete_read_s=0.3),
+                retry=RetryPolicy(max_attempts=2, base_delay_s=0.01, deadline_s=2.0),
+            )
+        finally:
+            del os.environ["ROUTR_SIM_BASE_URL"]
+        started = time.monotonic()
+        result = get_solver("repair").solve(TASK, resolved, reference_grader(TASK))
+        elapsed = time.monotonic() - started
+    assert result.status == "provider_error" and "ProviderTimeoutError" in result.error
+    assert (
+        result.turns == 1
+        and result.grade is None
+        and result.first_turn_status == ("provider_error")
+    )
+    assert 0.5 <= elapsed < 2.5  # two attempts of 0.3 s each, bounded by the 2 s deadline
+
+
 def test_a_broken_sandbox_is_a_sandbox_error(http: httpx.Client) -> None:
     seed = find_seed("sim/swift", TASK, (True,))
 
