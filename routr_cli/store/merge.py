@@ -29,11 +29,16 @@ class MergeResult:
     attempts_skipped: int
 
 
+def _check_source(source: Path, out_path: Path) -> None:
+    if not source.is_file():
+        raise StoreError(f"no database at {source}: check the path")
+    if source.resolve() == out_path.resolve():
+        raise StoreError(f"{source} is also the output: pick a different -o")
+
+
 def _attach(store: Store, source: Path) -> None:
     import duckdb
 
-    if not source.is_file():
-        raise StoreError(f"no database at {source}: check the path")
     try:
         store.con.execute(f"ATTACH '{_quote(source)}' AS src (READ_ONLY)")
     except duckdb.IOException as exc:
@@ -60,6 +65,11 @@ def _check_schema(store: Store, source: Path) -> None:
     version = 0
     if has:
         version = store.con.execute("SELECT max(version) FROM src.schema_migrations").fetchone()[0]
+    if version > latest_version():
+        raise StoreError(
+            f"{source} has schema version {version}, newer than this routr understands "
+            f"({latest_version()}): upgrade routr"
+        )
     if version != latest_version():
         raise StoreError(
             f"{source} has schema version {version or 0}, this routr writes {latest_version()}: "
@@ -70,8 +80,7 @@ def _check_schema(store: Store, source: Path) -> None:
 def merge_into(out: Store, source: Path) -> MergeResult:
     """Copy what ``source`` has and ``out`` lacks; one transaction per source."""
     source = Path(source)
-    if source.resolve() == out.path.resolve():
-        raise StoreError(f"{source} is also the output: pick a different -o")
+    _check_source(source, out.path)
     _attach(out, source)
     con = out.con
     try:
@@ -119,5 +128,9 @@ def merge_databases(sources: list[Path], out_path: Path) -> list[MergeResult]:
     """Merge ``sources`` into ``out_path`` (created if missing, appended to if not)."""
     if not sources:
         raise StoreError("nothing to merge: name at least one database")
+    # Every input is checked before the output is opened, so a typo in the last path
+    # does not leave a new empty output file (or half the shards merged) behind.
+    for source in sources:
+        _check_source(Path(source), Path(out_path))
     with Store.open(out_path) as out:
         return [merge_into(out, Path(s)) for s in sources]

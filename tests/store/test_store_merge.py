@@ -60,12 +60,31 @@ def test_merge_combines_shards_without_duplicates(
         assert table_counts(store)["attempts"] == 2
 
 
-def test_merge_rejects_a_missing_input_and_the_output_as_input(tmp_path: Path) -> None:
+def test_merge_rejects_a_missing_input_and_the_output_as_input(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
     out = tmp_path / "out.duckdb"
     with pytest.raises(StoreError, match="no database"):
         merge_databases([tmp_path / "nope.duckdb"], out)
+    good = _shard(tmp_path / "a.duckdb", "run-a", [make_attempt("k1")])
+    with pytest.raises(StoreError, match="no database"):
+        merge_databases([good, tmp_path / "typo.duckdb"], out)
+    assert not out.exists()  # nothing created or merged before the bad path was found
+    Store.open(out).close()
     with pytest.raises(StoreError, match="also the output"):
-        merge_databases([out], out)
+        merge_databases([good, out], out)
+    with Store.open(out, read_only=True) as store:
+        assert table_counts(store)["attempts"] == 0
+
+
+def test_merge_refuses_a_shard_from_a_newer_routr(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    newer = _shard(tmp_path / "newer.duckdb", "run-a", [make_attempt("k1")])
+    with Store.open(newer) as store:
+        store.con.execute("INSERT INTO schema_migrations VALUES (999, 'future', now())")
+    with pytest.raises(StoreError, match=r"schema version 999.*upgrade routr"):
+        merge_databases([newer], tmp_path / "out.duckdb")
 
 
 def test_merge_rejects_a_file_that_is_not_a_routr_database(tmp_path: Path) -> None:
