@@ -143,17 +143,31 @@ class EditSolver:
         reason = "" if grade.solved else f"{grade.reason or 'failed'} (score {grade.score:.2f})"
         return TurnOutcome(status, new_state, grade, reason)
 
-    def solve(
-        self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
-    ) -> SolveResult:
+    def first_turn(
+        self, task: Task, model: ResolvedModelLike, grader: Grader, epoch: int
+    ) -> tuple[Conversation, dict[str, str], TurnOutcome | SolveResult]:
+        """Turn 1, shared by every solver: the conversation, the original files, and the
+        outcome -- or, when the provider failed, the finished ``provider_error`` result."""
         original = task.repo_files()
         conversation = self.start(task, model, epoch, original)
         outcome = self.turn(conversation, original, original, grader)
         if outcome is None:
-            return conversation.result(
-                "provider_error", error=conversation.error, first_turn_status="provider_error"
+            return (
+                conversation,
+                original,
+                conversation.result(
+                    "provider_error", error=conversation.error, first_turn_status="provider_error"
+                ),
             )
-        return self.finish(conversation, original, outcome, first=outcome)
+        return conversation, original, outcome
+
+    def solve(
+        self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
+    ) -> SolveResult:
+        conversation, original, first = self.first_turn(task, model, grader, epoch)
+        if isinstance(first, SolveResult):
+            return first
+        return self.finish(conversation, original, first, first=first)
 
     def finish(
         self,

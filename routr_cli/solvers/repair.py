@@ -36,13 +36,9 @@ class RepairSolver(EditSolver):
     def solve(
         self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
     ) -> SolveResult:
-        original = task.repo_files()
-        conversation = self.start(task, model, epoch, original)
-        first = self.turn(conversation, original, original, grader)
-        if first is None:
-            return conversation.result(
-                "provider_error", error=conversation.error, first_turn_status="provider_error"
-            )
+        conversation, original, first = self.first_turn(task, model, grader, epoch)
+        if isinstance(first, SolveResult):
+            return first
         if first.status not in REPAIRABLE:
             return self.finish(conversation, original, first, first)
 
@@ -53,12 +49,14 @@ class RepairSolver(EditSolver):
             changed = sorted(diff_states(original, first.state))
             conversation.say("user", test_failure_message(feedback, changed))
         second = self.turn(conversation, first.state, original, grader)
-        if second is None:
-            result = conversation.result("provider_error", error=conversation.error)
-            result.first_turn_status = first.status
-            result.change = diff_states(original, first.state)
-            result.grade = first.grade
-            return result
+        if second is None:  # turn 1's change and grade stand; the attempt is a provider error
+            return conversation.result(
+                "provider_error",
+                error=conversation.error,
+                change=diff_states(original, first.state),
+                grade=first.grade,
+                first_turn_status=first.status,
+            )
         result = self.finish(conversation, original, second, first)
         if result.grade is None:
             result.grade = first.grade  # the change still is turn 1's; keep its grade
