@@ -34,6 +34,14 @@ GRADE_FIELDS = {"command", "timeout_s", "fail_to_pass", "pass_to_pass"}
 SOLUTION_FIELDS = {"delete"}
 LIMIT_FIELDS = {"cpus", "memory_mb", "pids"}
 PARTS = ("task.toml", "prompt.md", "repo", "tests", "solution")
+# Upper bounds that no real task reaches. Past them the kernel or Docker rejects the
+# container, which would surface at grading time as a misleading "Docker failed" error.
+MAXIMUMS = {
+    "grade.timeout_s": 86_400,  # a day
+    "limits.cpus": 1024,  # the sandbox also caps it at the engine's CPU count
+    "limits.memory_mb": 1024 * 1024,  # 1 TiB
+    "limits.pids": 4_194_304,  # the kernel's PID_MAX_LIMIT
+}
 
 
 def _fail(path: Path, field: str | None, problem: str) -> TaskFormatError:
@@ -69,10 +77,12 @@ def _number(
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind is int:
         ok = ok and isinstance(value, int)
+    noun = "integer" if kind is int else "number"
     if not ok or value <= 0:
-        raise _fail(
-            path, prefix + key, f"must be a positive {'integer' if kind is int else 'number'}"
-        )
+        raise _fail(path, prefix + key, f"must be a positive {noun}")
+    maximum = MAXIMUMS[prefix + key]
+    if value > maximum:
+        raise _fail(path, prefix + key, f"{value!r} is too large (at most {maximum})")
     return value
 
 

@@ -3,6 +3,7 @@ naming the file (and, for task.toml problems, the field)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -93,3 +94,25 @@ def test_selecting_ids_keeps_their_order_once_and_rejects_unknown_ones() -> None
         TaskFormatError, match=r"unknown task id 'nope' in .* \(see `routr tasks list`\)"
     ):
         select_task_folders(BROKEN, ["already-solved", "nope"])
+
+
+@pytest.mark.parametrize(
+    ("table", "line", "message"),
+    [
+        ("[limits]", "pids = 99999999999999999", "limits.pids: 99999999999999999 is too large"),
+        ("[limits]", "memory_mb = 100000000", "limits.memory_mb: 100000000 is too large"),
+        ("[limits]", "cpus = 5000.0", "limits.cpus: 5000.0 is too large (at most 1024)"),
+        ("[grade]", "timeout_s = 100000000", "grade.timeout_s: 100000000 is too large"),
+    ],
+)
+def test_limits_past_what_a_kernel_accepts_are_named(
+    tmp_path: Path, table: str, line: str, message: str
+) -> None:
+    folder = _copy_good(tmp_path)
+    toml = folder / "task.toml"
+    text = toml.read_text()
+    key = line.split(" = ")[0]
+    kept = "\n".join(row for row in text.splitlines() if not row.startswith(key + " "))
+    toml.write_text(kept.replace(table, f"{table}\n{line}", 1) + "\n")
+    with pytest.raises(TaskFormatError, match=rf"task\.toml: {re.escape(message)}"):
+        load_task(folder)
