@@ -34,6 +34,7 @@ import re
 import threading
 import time
 import uuid
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, Self
 
@@ -83,6 +84,7 @@ class DockerBackend:
     def __init__(self, *, output_cap: int = DEFAULT_OUTPUT_CAP) -> None:
         self.output_cap = output_cap
         self._tags: dict[str, str] = {}
+        self._cpus: float | None = None
         self._lock = threading.Lock()
 
     def image_tag(self, name: str) -> str:
@@ -94,6 +96,28 @@ class DockerBackend:
         with self._lock:
             self._tags[name] = tag
         return tag
+
+    def engine_cpus(self) -> float:
+        """How many CPUs the engine's host has (asked once).
+
+        Docker refuses a CPU quota above that count, but a quota is only a ceiling: on
+        a 2-core host, a task written for 4 CPUs gets the 2 there are instead of failing
+        as if the engine were down.
+        """
+        with self._lock:
+            cached = self._cpus
+        if cached is not None:
+            return cached
+        from docker.errors import DockerException
+        from requests.exceptions import RequestException
+
+        try:
+            cpus = float(thread_client().info()["NCPU"])
+        except (DockerException, RequestException, OSError, KeyError, TypeError) as exc:
+            raise unavailable("read the engine's CPU count", exc) from exc
+        with self._lock:
+            self._cpus = cpus
+        return cpus
 
     def open(self, spec: SandboxSpec) -> DockerSandbox:
         return DockerSandbox(self, spec)
@@ -114,6 +138,9 @@ class DockerSandbox:
     # -- lifecycle ---------------------------------------------------------------------
     def __enter__(self) -> Self:
         tag = self.backend.image_tag(self.spec.image)
+        host_cpus = self.backend.engine_cpus()
+        if self.spec.limits.cpus > host_cpus:
+            self.spec = replace(self.spec, limits=replace(self.spec.limits, cpus=host_cpus))
         try:
             self.container_id = start_container(thread_client(), tag, self.spec, self.name)
         except BaseException:
