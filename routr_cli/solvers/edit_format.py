@@ -27,9 +27,11 @@ fence can wrap content that itself contains fences). The file gets exactly that 
 Deletion: a line ``DELETE: path``.
 
 Strictness. A path must be relative and stay inside the repository (no absolute paths,
-no ``..``, no backslashes, no empty parts); a bad path, a block without a path, a missing
-``=======`` or ``>>>>>>> REPLACE`` marker, an unclosed fence or an answer with no edit at
-all is a :class:`MalformedEdit`. A new file where a folder is (or under a path that is a file) is unappliable too.
+no ``..``, no backslashes, no empty parts) and be a bare path, not prose (no backtick
+inside it, no trailing colon: ``In `a.py`:`` or ``a.py:`` is refused, never guessed at);
+a bad path, a block without a path, a missing ``=======`` or ``>>>>>>> REPLACE`` marker,
+an unclosed fence or an answer with no edit at all is a :class:`MalformedEdit`. A new
+file where a folder is (or under a path that is a file) is unappliable too.
 A SEARCH text must occur exactly once in the file:
 if it does not occur verbatim, one documented fallback is tried -- the same lines compared
 with trailing whitespace removed, which again must match exactly once. Anything else
@@ -103,10 +105,14 @@ Edit = SearchReplace | WholeFile | DeleteFile
 
 def check_path(raw: str, index: int) -> str:
     """A repository-relative POSIX path, or ``MalformedEdit`` naming the problem."""
-    path = raw.strip().strip("`").strip("*").strip()
+    path = raw.strip().strip("`*").strip()  # `a.py`, **a.py**, **`a.py`**
     where = f"edit {index}"
     if not path:
         raise MalformedEdit(f"{where}: empty file path")
+    if "`" in path or path.endswith(":"):
+        raise MalformedEdit(
+            f"{where} ({path}): a sentence, not a file path; put the bare path on its own line"
+        )
     if "\\" in path or "\0" in path:
         raise MalformedEdit(f"{where} ({path}): use '/' separators in file paths")
     if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
@@ -174,7 +180,7 @@ def parse_edits(answer: str) -> list[Edit]:
     while i < len(lines):
         stripped = lines[i].strip()
         index = len(edits) + 1
-        if stripped.startswith(SEARCH_MARK) and stripped == SEARCH_MARK:
+        if stripped == SEARCH_MARK:
             path = _path_before(lines, i, index, last_block_path)
             search, replace, i = _read_search_replace(lines, i + 1, index, path)
             edits.append(SearchReplace(path, search, replace, index))

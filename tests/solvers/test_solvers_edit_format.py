@@ -37,8 +37,9 @@ def test_search_replace_block_applies_to_the_named_file() -> None:
 
 
 def test_unfenced_block_and_backticked_path_parse_the_same() -> None:
-    edits = parse_edits(block("`pkg/core.py`", "x\n", "y\n", fence=False))
-    assert edits == [SearchReplace("pkg/core.py", "x\n", "y\n", 1)]
+    for marked_up in ("`pkg/core.py`", "**pkg/core.py**", "**`pkg/core.py`**"):
+        edits = parse_edits(block(marked_up, "x\n", "y\n", fence=False))
+        assert edits == [SearchReplace("pkg/core.py", "x\n", "y\n", 1)]
 
 
 def test_blocks_apply_in_order_to_the_evolving_file() -> None:
@@ -91,9 +92,13 @@ def test_empty_search_creates_a_new_file_but_not_over_an_existing_one() -> None:
         ("/etc/passwd", "absolute path"),
         ("C:/x.py", "absolute path"),
         ("pkg\\core.py", "use '/' separators"),
+        ("In `pkg/core.py`:", "not a file path"),
+        ("pkg/core.py:", "not a file path"),
     ],
 )
-def test_paths_outside_the_repository_are_malformed(path: str, problem: str) -> None:
+def test_paths_outside_the_repository_or_written_as_prose_are_malformed(
+    path: str, problem: str
+) -> None:
     with pytest.raises(MalformedEdit, match=problem):
         apply_answer(FILES, block(path, "", "x\n"))
     with pytest.raises(MalformedEdit, match=problem):
