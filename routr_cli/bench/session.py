@@ -9,6 +9,7 @@ part skipped, and the runner does the rest.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -164,6 +165,18 @@ def check_model_names(
             note(f"no price known for {name}: its cost is recorded as unknown{limit}")
 
 
+def effective_solver_params(solver: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """The solver's parameters with its defaults filled in: what the attempt key hashes.
+
+    Keying on only the parameters a user typed would make every default-configured run
+    hash ``{}``, so a routr release that changes a solver default (the edit format, the
+    answer budget) would resume onto attempts made under the old one.
+    """
+    bound = inspect.signature(type(solver)).bind(**given)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
 def check_images(backend: Any, tasks: list[Task]) -> None:
     """Resolve every image the tasks need now: Docker down or an image missing is one line."""
     for image in sorted({t.image for t in tasks}):
@@ -186,6 +199,7 @@ def run_bench(
     options.check()
     tasks = select_tasks(options, note)
     solver = get_solver(options.solver, **options.solver_params)
+    solver_params = effective_solver_params(solver, options.solver_params)
     models = list(dict.fromkeys(options.models))  # repeated -m: once
     interrupted = False
     with contextlib.ExitStack() as stack:
@@ -202,7 +216,7 @@ def run_bench(
         resolved = {name: resolve_model(name, client) for name in models}
         check_model_names(models, note, options.max_cost_usd)  # known names: warn on prices
         store = stack.enter_context(Store.open(options.db))
-        items = plan_work(tasks, models, options.epochs, options.solver, options.solver_params)
+        items = plan_work(tasks, models, options.epochs, options.solver, solver_params)
         selection = select_work(
             items,
             options.shard,
@@ -232,7 +246,7 @@ def run_bench(
             models=resolved,
             provider_names={n: m.provider_name for n, m in resolved.items()},
             solver=solver,
-            solver_params=options.solver_params,
+            solver_params=solver_params,
             grade=_grader(tracking),
             cost=_cost,
             cache=ResponseCache(

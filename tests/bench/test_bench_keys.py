@@ -117,3 +117,20 @@ def test_sample_spreads_over_categories_and_is_seeded() -> None:
     seeds = {tuple(t.id for t in sample_tasks(tasks, 5, seed=s)) for s in range(10)}
     assert len(seeds) > 1
     assert len(sample_tasks(tasks, 50, seed=0)) == len(tasks)
+
+
+def test_the_key_hashes_the_solver_defaults_not_only_what_was_typed() -> None:
+    from routr_cli.bench.session import effective_solver_params
+    from routr_cli.solvers import get_solver
+
+    defaults = effective_solver_params(get_solver("edit"), {})
+    assert defaults["edit_format"] == "search-replace" and "answer_tokens" in defaults
+    whole = effective_solver_params(
+        get_solver("edit", edit_format="whole"), {"edit_format": "whole"}
+    )
+    assert whole == {**defaults, "edit_format": "whole"}
+    # Typing the default explicitly is the same attempt; another default is not.
+    explicit = {"edit_format": "search-replace"}
+    assert effective_solver_params(get_solver("edit", **explicit), explicit) == defaults
+    key = attempt_key("abc", "m/x", "edit", defaults, 0)
+    assert key != attempt_key("abc", "m/x", "edit", whole, 0)
