@@ -7,8 +7,8 @@ not). Each finished attempt goes on a queue; the main thread -- the store's only
 attempt key (the primary key, skipped on resume) rules out duplicates.
 
 Stopping: ``--max-cost`` stops scheduling once this run's paid spend reaches it. Ctrl-C
-sets a flag every worker checks before its next model call or grading, removes this
-run's containers (``on_cancel``), records what had finished and raises
+sets a flag every worker checks before its next model call or grading, records what
+had finished, removes this run's containers (``on_cancel``) and raises
 ``BenchInterrupted`` without waiting for calls in flight: the workers are daemon
 threads, so the process exits at once. A sandbox failure (``sandbox_error``) is the
 infrastructure, not the model: it is not recorded and stops the run with one line.
@@ -199,9 +199,12 @@ class BenchRunner:
                     pending.clear()
         except KeyboardInterrupt:
             self.workers.stop.set()
-            self.on_cancel()
-            with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: stop recording
+            # Finished attempts first (milliseconds of writes), then the containers
+            # (seconds of Docker calls); a second Ctrl-C skips the rest, and the session
+            # prunes this run's containers again on its way out.
+            with contextlib.suppress(KeyboardInterrupt):
                 self._record_finished(totals)
+                self.on_cancel()
             raise BenchInterrupted(
                 f"interrupted: {totals.done} attempts recorded, the rest not started or "
                 "cancelled: resume with the same command"

@@ -101,8 +101,10 @@ def bench(
     )
     try:
         report = run_bench(options, make_progress, lambda line: err.print(line, markup=False))
-    except KeyboardInterrupt:  # before the runner started: nothing was attempted
-        raise BenchInterrupted("interrupted before any attempt: run the command again") from None
+    except KeyboardInterrupt:  # outside the runner's own handler (planning, a second Ctrl-C)
+        raise BenchInterrupted(
+            "interrupted: recorded attempts are kept; resume with the same command"
+        ) from None
     outcome = report.outcome
     if outcome.message:
         err.print(outcome.message, markup=False)
