@@ -12,11 +12,21 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
+from routr_cli.errors import SandboxUnavailable
 from routr_cli.tasks.model import Limits
 
 WORKDIR = "/work"
 DEFAULT_OUTPUT_CAP = 64 * 1024
 TRUNCATION_MARK = "\n[... output truncated by routr ...]\n"
+
+
+class UnknownSandboxImage(SandboxUnavailable):
+    """A task or command names an image that has no recipe (``sandboxes/<name>/``).
+
+    It stays a ``SandboxUnavailable`` so grading records it as a sandbox error and a
+    bench run goes on; ``routr tasks validate`` tells it apart because it is one task's
+    mistake, not the infrastructure failing for every task.
+    """
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from typing import Any
 
 from routr_cli.errors import SandboxUnavailable
 from routr_cli.paths import sandboxes_dir
+from routr_cli.sandbox.base import UnknownSandboxImage
 from routr_cli.sandbox.engine import (
     IMAGE_LABEL,
     KIND_LABEL,
@@ -98,7 +99,7 @@ def recipe_folder(name: str, root: Path | None = None) -> Path:
     folder = root / name
     if not NAME_RE.match(name) or not (folder / "Dockerfile").is_file():
         known = ", ".join(recipe_names(root)) or "none"
-        raise SandboxUnavailable(
+        raise UnknownSandboxImage(
             f"unknown sandbox image {name!r}: no {folder}/Dockerfile (known images: {known})"
         )
     return folder

@@ -25,7 +25,7 @@ from typing import Any
 
 from routr_cli.errors import ConfigError, TaskFormatError
 from routr_cli.grading.model import Grade
-from routr_cli.sandbox.base import SandboxFactory
+from routr_cli.sandbox.base import SandboxFactory, UnknownSandboxImage
 from routr_cli.tasks.leak import describe_leak, task_leaks
 from routr_cli.tasks.load import load_task, select_task_folders
 from routr_cli.tasks.model import Task
@@ -236,14 +236,18 @@ def validate_task(
     """Run the reference ``runs`` times and ``repo/`` once, then check every rule.
 
     Raises ``SandboxUnavailable`` when the sandbox infrastructure is down, and
-    ``Stopped`` when ``stop`` is set before a sandbox run; every other failure is a
-    problem in the result.
+    ``Stopped`` when ``stop`` is set before a sandbox run; every other failure, an
+    image with no recipe included, is a problem in the result.
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.monotonic()
     problems = [describe_leak(leak) for leak in task_leaks(task)]
-    evidence = _gather(task, backend, runs, stop or threading.Event())
+    try:
+        evidence = _gather(task, backend, runs, stop or threading.Event())
+    except UnknownSandboxImage as exc:
+        problems.append(f"task.toml: image: {exc}")
+        return TaskValidation(task.id, tuple(problems), duration_s=time.monotonic() - started)
     problems.extend(evidence.problems)
     written = False
     fail, keep = evidence.computed_lists()

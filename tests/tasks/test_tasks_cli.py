@@ -50,7 +50,7 @@ def test_list_table_shows_one_row_per_task() -> None:
 def test_list_with_malformed_tasks_prints_good_ones_and_one_line_per_bad_one() -> None:
     result = routr("tasks", "list", "--tasks", BROKEN, "--json")
     assert result.returncode == 1
-    assert len(json.loads(result.stdout)) == 4  # the well-formed (but invalid) ones
+    assert len(json.loads(result.stdout)) == 5  # the well-formed (but invalid) ones
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 14
     assert all(line.startswith("malformed: ") and str(BROKEN) in line for line in errors)

@@ -32,7 +32,13 @@ CASES = {
     "empty-tests": ("empty-tests/tests", "empty tests/"),
 }
 # Well-formed but invalid: they load; only `routr tasks validate` (Docker) rejects them.
-WELL_FORMED = {"already-solved", "prompt-leaks-test", "reference-fails-test", "unknown-test-id"}
+WELL_FORMED = {
+    "already-solved",
+    "prompt-leaks-test",
+    "reference-fails-test",
+    "unknown-image",
+    "unknown-test-id",
+}
 
 
 @pytest.mark.parametrize("folder", sorted(CASES))

@@ -64,6 +64,7 @@ EXPECTED_BROKEN = {
     "bad-difficulty": "bad-difficulty/task.toml: difficulty: 'trivial' must be one of",
     "delete-missing-path": "delete-missing-path/task.toml: solution.delete: 'old_greet.py' does not exist",
     "empty-tests": "empty-tests/tests: empty tests/",
+    "unknown-image": "task.toml: image: unknown sandbox image 'cobol'",
 }
 
 
