@@ -420,3 +420,50 @@ def test_retry_errors_replaces_provider_errors_once_the_provider_is_back(
     assert "2 new attempts" in retried.stderr
     rows = _rows(db, "SELECT status, input_tokens FROM attempts")
     assert rows == [("malformed_edit", 50)] * 2
+
+
+SECRET_KEY = "sk-routr-test-0123456789abcdefSECRET"
+
+
+class _EchoingAuth(BaseHTTPRequestHandler):
+    """A vendor that rejects the key and quotes it back in full (some do, partly)."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        sent = self.headers.get("Authorization", "")
+        body = json.dumps({"error": {"message": f"Incorrect API key provided: {sent}"}})
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_an_api_key_never_reaches_the_database_or_the_output(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    report = tmp_path / "b.json"
+    junit = tmp_path / f"{SECRET_KEY}.xml"  # the key in argv too: the stored argv drops it
+    with _serve(_EchoingAuth) as url:
+        env = _env(tmp_path, ROUTR_OPENAI_BASE_URL=url, OPENAI_API_KEY=SECRET_KEY)
+        result = _bench(
+            tmp_path, "-m", "openai/gpt-4.1-mini", "--tasks", str(FIXTURES), "--db", str(db),
+            "--json", str(report), "--junit", str(junit), env=env,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    statuses = _rows(db, "SELECT status, error_message FROM attempts")
+    assert [s for s, _m in statuses] == ["provider_error"] * 2
+    assert all("401" in m or "key" in m.lower() for _s, m in statuses)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        dumps = [
+            str(con.execute(f"SELECT * FROM {table}").fetchall())
+            for table in ("runs", "attempts", "attempt_tests", "response_cache", "task_snapshots")
+        ]
+    finally:
+        con.close()
+    assert "[redacted]" in dumps[0]  # runs.argv
+    for text in [*dumps, result.stdout, result.stderr, report.read_text(), junit.read_text()]:
+        assert SECRET_KEY not in text
+        assert "0123456789abcdefSECRET" not in text
