@@ -17,12 +17,16 @@ Role = Literal["system", "user", "assistant"]
 
 @dataclass(frozen=True)
 class Message:
+    """One chat turn. Plain text only: coding tasks need no images or tool calls."""
+
     role: Role
     content: str
 
 
 @dataclass(frozen=True)
 class ChatRequest:
+    """One call, vendor-neutral; each adapter translates it into its own wire format."""
+
     model: str  # the vendor's model id (the part after ``provider/``)
     messages: tuple[Message, ...]
     max_tokens: int | None = None
@@ -33,6 +37,14 @@ class ChatRequest:
 
 @dataclass(frozen=True)
 class Usage:
+    """Token counts in the OpenAI convention, whatever the vendor reports.
+
+    ``input_tokens`` *includes* cached reads and cache writes (Anthropic reports them apart;
+    its adapter adds them back) and ``output_tokens`` *includes* reasoning tokens (Gemini
+    reports thoughts apart). One convention is what lets ``pricing.cost_from_price`` price
+    every vendor with one formula; the detail fields say how much of each total was what.
+    """
+
     input_tokens: int = 0
     output_tokens: int = 0
     cached_input_tokens: int = 0
@@ -42,6 +54,8 @@ class Usage:
 
 @dataclass(frozen=True)
 class ChatResponse:
+    """A complete answer: never a stream that was cut short (that is an error instead)."""
+
     text: str
     usage: Usage = Usage()
     model: str = ""
@@ -55,6 +69,10 @@ class ChatResponse:
 class Provider(Protocol):
     name: str  # the configured provider name, e.g. "openai", "sim"
 
-    def complete(self, request: ChatRequest) -> ChatResponse: ...
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        """The whole answer at once, after any retries; raises ``ProviderError``."""
+        ...
 
-    def stream(self, request: ChatRequest) -> Generator[str, None, ChatResponse]: ...
+    def stream(self, request: ChatRequest) -> Generator[str, None, ChatResponse]:
+        """Text deltas as they arrive, then (as the return value) the whole answer."""
+        ...

@@ -74,6 +74,7 @@ class Solver(Protocol):
 
 
 def add_usage(a: Usage, b: Usage) -> Usage:
+    """Field-wise sum: an attempt's usage is every turn's together."""
     return Usage(
         input_tokens=a.input_tokens + b.input_tokens,
         output_tokens=a.output_tokens + b.output_tokens,
@@ -84,6 +85,7 @@ def add_usage(a: Usage, b: Usage) -> Usage:
 
 
 def usage_dict(usage: Usage) -> dict[str, int]:
+    """The usage as the transcript stores it (JSON)."""
     return {
         "input_tokens": usage.input_tokens,
         "output_tokens": usage.output_tokens,
@@ -102,6 +104,8 @@ def model_is_simulated(model: ResolvedModelLike) -> bool:
 
 
 def status_of_grade(grade: Grade) -> Status:
+    """The attempt status a grade means: a broken sandbox or a change the grader could not
+    apply is not a wrong answer, so each keeps its own status for the ranking to tell apart."""
     if grade.solved:
         return "solved"
     if grade.reason == "sandbox_error":
@@ -163,6 +167,7 @@ class Conversation:
         }
 
     def ask(self) -> str | None:
+        """One model call with the messages so far; usage, latency and cost are summed."""
         self.turns += 1
         request = ChatRequest(
             model=self.model.model_id,
