@@ -133,6 +133,12 @@ def read_catalog_file(path: Path, origin: str | None = None) -> dict[str, Price]
     models = data.get("models") if isinstance(data, dict) else None
     if not isinstance(models, dict):
         raise ConfigError(f'pricing catalog {path} needs a top-level "models" object')
+    version = data.get("format", CATALOG_FORMAT)  # absent: a hand-written format-1 file
+    if version != CATALOG_FORMAT or isinstance(version, bool):
+        raise ConfigError(
+            f"pricing catalog {path} is format {version!r}; this Routr reads format "
+            f"{CATALOG_FORMAT}: upgrade Routr or write the file again in format {CATALOG_FORMAT}"
+        )
     return {name: price_from_entry(name, entry, origin) for name, entry in models.items()}
 
 

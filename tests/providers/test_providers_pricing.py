@@ -133,6 +133,20 @@ def test_bad_user_catalog_is_a_config_error(clean_env: Path, models: object) -> 
         load_catalog()
 
 
+@pytest.mark.parametrize("version", [2, "1", True])
+def test_a_catalog_in_another_format_is_refused_not_misread(
+    clean_env: Path, version: object
+) -> None:
+    catalog = clean_env / "routr-pricing.json"
+    entry = {"input": 1.0, "output": 2.0}
+    catalog.write_text(json.dumps({"format": version, "models": {"openai/x": entry}}))
+    with pytest.raises(ConfigError, match=r"this Routr reads format 1: upgrade Routr") as err:
+        load_catalog()
+    assert "\n" not in str(err.value)
+    catalog.write_text(json.dumps({"models": {"openai/x": entry}}))  # no field: format 1
+    assert load_catalog()["openai/x"].input_per_mtok == 1.0
+
+
 def test_refresh_rejects_a_file_that_is_not_a_models_list(tmp_path: Path) -> None:
     bad = tmp_path / "x.json"
     bad.write_text('{"models": []}')
