@@ -206,12 +206,15 @@ def test_a_failing_provider_is_recorded_and_the_run_completes(
     assert ok.returncode == 0, ok.stderr  # resumed: same scope, rate equals the threshold
 
 
-def _start_and_wait(tmp_path: Path, db: Path, lines_before_signal: int) -> subprocess.Popen[str]:
+def _start_and_wait(
+    tmp_path: Path, db: Path, lines_before_signal: int, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "routr_cli", "bench", "-m", "sim/swift", "-m", "sim/budget",
          "--tasks", str(FIXTURES), "--db", str(db), "--epochs", "3", "--jobs", "1",
          "--sim-latency", "0.3"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=_env(tmp_path),
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        env=env or _env(tmp_path),
     )  # fmt: skip
     assert proc.stderr is not None
     seen = 0
@@ -249,11 +252,26 @@ def test_a_killed_bench_resumes_with_only_the_missing_attempts(tmp_path: Path) -
     )
 
 
-def test_ctrl_c_keeps_finished_attempts_and_exits_130(tmp_path: Path) -> None:
+def test_ctrl_c_keeps_finished_attempts_removes_containers_and_exits_130(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "r.duckdb"
-    proc = _start_and_wait(tmp_path, db, lines_before_signal=2)
-    proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=120)
+    proxy = DockerSocketProxy(tmp_path / "docker.sock")
+    try:
+        env = _env(tmp_path, DOCKER_HOST=f"unix://{proxy.path}")
+        proc = _start_and_wait(tmp_path, db, lines_before_signal=2, env=env)
+        # Interrupt while a grading container of the third attempt exists.
+        before = len(proxy.created)
+        deadline = time.monotonic() + 60
+        while len(proxy.created) == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(proxy.created) > before, "no grading started after the second attempt"
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=120)
+        assert proxy.created and not proxy.existing(), "containers left behind after Ctrl-C"
+    finally:
+        proxy.kill()
+        proxy.remove_created()
     assert proc.returncode == 130, err
     assert "resume with the same command" in err
     assert "Traceback" not in err
@@ -363,6 +381,14 @@ class DockerSocketProxy:
             for sock in self._conns:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+    def existing(self) -> set[str]:
+        """The containers created through this proxy that still exist."""
+        import docker
+
+        client = docker.DockerClient(base_url=f"unix://{self.target}")
+        alive = {c.name for c in client.containers.list(all=True)}
+        return self.created & alive
 
     def remove_created(self) -> None:
         import docker
