@@ -25,6 +25,10 @@ ApiFormat = Literal["openai", "anthropic", "gemini"]
 API_FORMATS: tuple[ApiFormat, ...] = ("openai", "anthropic", "gemini")
 BUILTIN_PROVIDERS_FILE = DATA_DIR / "providers.toml"
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# What a key variable's name looks like. Checked so that a key pasted into ``key_env`` by
+# mistake is refused -- without being echoed -- instead of being shown by `routr models
+# providers` and quoted in "set ... in the environment" messages.
+_ENV_NAME_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,11 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
     if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: [providers.{name}] base_url must be an http(s) URL")
     key_env = raw.get("key_env", base.key_env if base else "")
-    if not isinstance(key_env, str):
-        raise ConfigError(f"{where}: [providers.{name}] key_env must be a variable name string")
+    if not isinstance(key_env, str) or (key_env and not _ENV_NAME_RE.match(key_env)):
+        raise ConfigError(
+            f"{where}: [providers.{name}] key_env must name an environment variable "
+            "(A-Z, 0-9, _; e.g. MYLAB_API_KEY), never hold the key itself"
+        )
     key_required = raw.get("key_required", base.key_required if base else bool(key_env))
     simulated = raw.get("simulated", base.simulated if base else False)
     if not isinstance(key_required, bool) or not isinstance(simulated, bool):

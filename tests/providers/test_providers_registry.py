@@ -141,6 +141,14 @@ def test_routr_config_env_points_at_another_file(
         ),
         ('[providers.X]\nformat = "openai"\nbase_url = "http://a"\n', "lowercase"),
         ("[providers\n", "not valid TOML"),
+        (
+            f'[providers.x]\nformat = "openai"\nbase_url = "http://a"\nkey_env = "{FAKE_KEY}"\n',
+            "must name an environment variable",
+        ),
+        (
+            '[providers.x]\nformat = "openai"\nbase_url = "http://a"\nkey_env = "abc123def456"\n',
+            "never hold the key itself",
+        ),
     ],
 )
 def test_bad_routr_toml_is_a_one_line_config_error(
@@ -150,6 +158,7 @@ def test_bad_routr_toml_is_a_one_line_config_error(
     with pytest.raises(ConfigError, match=complaint) as info:
         known_providers()
     assert "\n" not in str(info.value)
+    assert FAKE_KEY not in str(info.value) and "abc123def456" not in str(info.value)
 
 
 def test_the_key_is_read_at_call_time_and_never_stored(
