@@ -99,12 +99,11 @@ def show_task(
 ) -> None:
     """Show one task: metadata, limits, grading, prompt and repo files (never the hidden ones)."""
     from routr_cli.tasks.load import load_tasks
-    from routr_cli.tasks.model import read_tree
     from routr_cli.tasks.stats import count_lines, count_tests
 
     (task,) = load_tasks(_tasks_dir(tasks), [task_id])
     repo = task.repo_files()
-    tests = read_tree(task.path / "tests")
+    tests = task.test_files()
     solution = task.solution_change()
     data: dict[str, Any] = {
         "id": task.id,

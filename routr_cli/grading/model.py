@@ -25,6 +25,12 @@ class TestOutcome:
 
 @dataclass(frozen=True)
 class Grade:
+    """The verdict on one change: stored with every attempt and fed to repair turns.
+
+    ``reason`` says why it is not solved (``None`` exactly when solved), so a ranking
+    can tell a model's wrong answer from a timeout or from the sandbox failing.
+    """
+
     solved: bool
     score: float  # fraction of the graded tests that pass, 0..1
     tests: tuple[TestOutcome, ...] = ()

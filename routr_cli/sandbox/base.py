@@ -25,12 +25,21 @@ class UnknownSandboxImage(SandboxUnavailable):
 
     It stays a ``SandboxUnavailable`` so grading records it as a sandbox error and a
     bench run goes on; ``routr tasks validate`` tells it apart because it is one task's
-    mistake, not the infrastructure failing for every task.
+    mistake, not the infrastructure failing for every task. The CLI exits 2 (bad
+    configuration), as for any other name nobody knows.
     """
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
 class ExecResult:
+    """What one command did: a value even when it failed, so hostile code is just data.
+
+    ``truncated`` says the output was cut (``TRUNCATION_MARK`` shows where), so a reader
+    never mistakes a capped log for the whole story.
+    """
+
     exit_code: int | None  # None when killed at the timeout
     stdout: str
     stderr: str

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from routr_cli.tasks.model import Task, read_tree
+from routr_cli.tasks.model import Task
 
 _PY_TEST = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test_", re.MULTILINE)
 _JS_TEST = re.compile(r"(?<![\w.$])(?:test|it)(?:\.(?:only|skip|todo))?[ \t]*\(")
@@ -94,7 +94,7 @@ def task_facts(task: Task) -> TaskFacts:
         hash=task.content_hash,
         files=len(repo),
         lines=sum(count_lines(text) for text in repo.values()),
-        tests=count_tests(read_tree(task.path / "tests")),
+        tests=count_tests(task.test_files()),
     )
 
 
