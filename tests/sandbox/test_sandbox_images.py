@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from routr_cli.errors import SandboxUnavailable
+from routr_cli.sandbox.base import UnknownSandboxImage
 from routr_cli.sandbox.engine import IMAGE_LABEL, MANAGED_LABEL, new_client
 from routr_cli.sandbox.images import (
     build_images,
@@ -86,8 +89,17 @@ def test_build_reuses_unchanged_recipes_and_rebuilds_changed_ones(
 
 @pytest.mark.docker
 def test_unknown_recipe_names_the_known_ones() -> None:
-    with pytest.raises(SandboxUnavailable, match=r"unknown sandbox image 'nope'.*python"):
+    with pytest.raises(UnknownSandboxImage, match=r"unknown sandbox image 'nope'.*python"):
         resolve_image("nope")
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "routr"), "sandbox", "build", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert build.returncode == 2  # a name nobody knows is bad input, not Docker failing
+    assert build.stderr.startswith("error: unknown sandbox image 'nope'")
+    assert build.stderr.count("\n") == 1
 
 
 def test_a_dead_engine_is_one_line_naming_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
