@@ -112,18 +112,23 @@ class Workers:
         return grade
 
     def _attempt(self, item: WorkItem) -> None:
+        """Run one attempt and always put exactly one ``Finished`` on ``results``: the main
+        thread counts attempts in flight, so a worker that died without reporting (a bug
+        while wrapping the provider as much as inside the solver) would hang the run."""
         started = time.perf_counter()
-        base = self.models[item.model]
-        provider = CachingProvider(
-            base.provider, item.model, item.epoch, self.cache, should_stop=self.stop.is_set
-        )
-        model = CachedModel(
-            base.name, base.model_id, provider, getattr(base, "context_window", None)
-        )
+        stats = CacheStats()
         try:
+            base = self.models[item.model]
+            provider = CachingProvider(
+                base.provider, item.model, item.epoch, self.cache, should_stop=self.stop.is_set
+            )
+            stats = provider.stats
+            model = CachedModel(
+                base.name, base.model_id, provider, getattr(base, "context_window", None)
+            )
             result = self.solver.solve(item.task, model, self._grader(item.task), epoch=item.epoch)
-        except BaseException as exc:  # a solver bug must not leave the main thread waiting
-            self.results.put(Finished(item, None, provider.stats, self.stop.is_set(), exc))
+        except BaseException as exc:
+            self.results.put(Finished(item, None, stats, self.stop.is_set(), exc))
             return
         wall = time.perf_counter() - started
         self.results.put(Finished(item, result, provider.stats, self.stop.is_set(), None, wall))

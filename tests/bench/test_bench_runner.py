@@ -250,3 +250,28 @@ def test_gradings_never_exceed_the_slots(tmp_path: Path, tasks: list[Task]) -> N
         _runner(store, models, grade=slow, jobs=6, grading_slots=2).run(work)
         assert table_counts(store)["attempts"] == len(work)
     assert peak == 2
+
+
+def test_a_worker_bug_outside_the_solver_fails_the_run_instead_of_hanging_it(
+    tmp_path: Path, tasks: list[Task]
+) -> None:
+    class Nameless:  # breaks while the worker wraps it, before the solver is called
+        def __getattr__(self, attribute: str) -> Any:
+            raise AttributeError(f"broken provider has no {attribute}")
+
+    models = {"m/a": FakeModel("m/a", Nameless())}  # type: ignore[arg-type]
+    work = plan_work(tasks, ["m/a"], 1, "fake", {})
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with Store.open(tmp_path / "r.duckdb") as store:
+            try:
+                _runner(store, models, jobs=1).run(work)
+            except BaseException as exc:
+                errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "the run hung waiting for a worker that had died"
+    assert len(errors) == 1 and "broken provider has no name" in str(errors[0])
