@@ -7,6 +7,7 @@ problems go to stderr.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,15 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, sort_keys=False))
 
 
+def _exit_if_malformed(errors: Sequence[Exception]) -> None:
+    """After the data: one stderr line per malformed task folder, then exit 1 if any."""
+    err = _stderr()
+    for error in errors:
+        err.print(f"malformed: {error}", markup=False)
+    if errors:
+        raise typer.Exit(1)
+
+
 @app.command("list")
 def list_tasks(
     tasks: Path | None = typer.Option(None, "--tasks", help=TASKS_HELP),
@@ -84,11 +94,7 @@ def list_tasks(
                 f.id, f.title, f.category, f.language, f.difficulty, str(f.files), str(f.lines)
             )
         _stdout().print(table)
-    err = _stderr()
-    for error in errors:
-        err.print(f"malformed: {error}", markup=False)
-    if errors:
-        raise typer.Exit(1)
+    _exit_if_malformed(errors)
 
 
 @app.command("show")
@@ -217,11 +223,7 @@ def stats(
             s = summary[key]
             spread.add_row(key, f"{s['min']:g}", f"{s['median']:g}", f"{s['max']:g}")
         out.print(spread)
-    err = _stderr()
-    for error in errors:
-        err.print(f"malformed: {error}", markup=False)
-    if errors:
-        raise typer.Exit(1)
+    _exit_if_malformed(errors)
 
 
 @app.command("validate")

@@ -79,13 +79,7 @@ def grade_change(
     files = grading_files(task, normalized) if problem is None else {}
     problem = problem or path_conflict(files)
     if problem is not None:
-        return Grade(
-            solved=False,
-            score=0.0,
-            duration_s=time.monotonic() - start,
-            reason="unappliable",
-            output=f"the change cannot be applied: {problem}",
-        )
+        return _ungraded("unappliable", f"the change cannot be applied: {problem}", start)
     try:
         with backend.open(SandboxSpec(task.image, task.limits)) as sandbox:
             sandbox.write_files(dict(files))
@@ -99,14 +93,19 @@ def grade_change(
     except SandboxUnavailable as exc:
         if raise_sandbox_errors:
             raise
-        return Grade(
-            solved=False,
-            score=0.0,
-            duration_s=time.monotonic() - start,
-            reason="sandbox_error",
-            output=f"sandbox error: {exc}",
-        )
+        return _ungraded("sandbox_error", f"sandbox error: {exc}", start)
     return decide(task.grade, run, parse_junit(report), time.monotonic() - start)
+
+
+def _ungraded(reason: Reason, output: str, start: float) -> Grade:
+    """A grade for a change whose tests never ran: not solved, no score."""
+    return Grade(
+        solved=False,
+        score=0.0,
+        duration_s=time.monotonic() - start,
+        reason=reason,
+        output=output,
+    )
 
 
 def grade_reference(task: Task, backend: SandboxFactory, **kwargs: bool) -> Grade:
