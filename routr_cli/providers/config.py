@@ -16,7 +16,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeGuard, cast
+from urllib.parse import urlsplit
 
 from routr_cli.errors import ConfigError, MissingKeyError
 from routr_cli.paths import DATA_DIR
@@ -84,6 +85,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path} ({exc.strerror}): check the path") from exc
 
 
+def _is_plain_http_url(url: object) -> TypeGuard[str]:
+    """An http(s) URL with a host and neither credentials nor a query string.
+
+    ``base_url`` is shown by `routr models providers` and in reprs, so it must not carry a
+    secret (``https://user:key@host``, ``?key=...``); keys belong in ``key_env``.
+    """
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return False
+    parts = urlsplit(url)
+    return bool(parts.hostname) and "@" not in parts.netloc and not parts.query
+
+
 def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> ProviderConfig:
     """Build one entry; an override in routr.toml may give only the fields it changes."""
     if not _NAME_RE.match(name):
@@ -105,8 +118,11 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
             f"{where}: [providers.{name}] format must be one of {', '.join(API_FORMATS)}"
         )
     base_url = raw.get("base_url", base.base_url if base else None)
-    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: [providers.{name}] base_url must be an http(s) URL")
+    if not _is_plain_http_url(base_url):
+        raise ConfigError(
+            f"{where}: [providers.{name}] base_url must be an http(s) URL without credentials "
+            "or query (keys go in key_env)"
+        )
     key_env = raw.get("key_env", base.key_env if base else "")
     if not isinstance(key_env, str) or (key_env and not _ENV_NAME_RE.match(key_env)):
         raise ConfigError(
@@ -138,8 +154,10 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
 def _env_base_url(name: str) -> str | None:
     var = f"ROUTR_{name.upper().replace('-', '_')}_BASE_URL"
     value = os.environ.get(var, "").strip()
-    if value and not value.startswith(("http://", "https://")):
-        raise ConfigError(f"{var}={value!r} is not an http(s) URL: fix or unset it")
+    if value and not _is_plain_http_url(value):  # the value is not echoed: it may hold a key
+        raise ConfigError(
+            f"{var} is not an http(s) URL without credentials or query: fix or unset it"
+        )
     return value.rstrip("/") or None
 
 

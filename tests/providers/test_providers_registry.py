@@ -99,6 +99,11 @@ def test_env_overrides_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROUTR_SIM_BASE_URL", "localhost:9999")
     with pytest.raises(ConfigError, match="ROUTR_SIM_BASE_URL"):
         known_providers()
+    for leaky in (f"https://user:{FAKE_KEY}@proxy.example/v1", f"https://a/v1?key={FAKE_KEY}"):
+        monkeypatch.setenv("ROUTR_SIM_BASE_URL", leaky)
+        with pytest.raises(ConfigError, match="without credentials or query") as info:
+            known_providers()
+        assert FAKE_KEY not in str(info.value)
 
 
 def test_routr_toml_adds_and_overrides_providers(clean_env: Path) -> None:
@@ -135,6 +140,14 @@ def test_routr_config_env_points_at_another_file(
     [
         ('[providers.x]\nformat = "soap"\nbase_url = "http://a/v1"\n', "format must be one of"),
         ('[providers.x]\nformat = "openai"\nbase_url = "ftp://a"\n', "base_url must be"),
+        (
+            f'[providers.x]\nformat = "openai"\nbase_url = "https://u:{FAKE_KEY}@a/v1"\n',
+            "without credentials or query",
+        ),
+        (
+            f'[providers.x]\nformat = "gemini"\nbase_url = "https://a/v1?key={FAKE_KEY}"\n',
+            "keys go in key_env",
+        ),
         (
             '[providers.x]\nformat = "openai"\nbase_url = "http://a"\napi_key = "k"\n',
             "unknown field",
