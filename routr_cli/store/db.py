@@ -77,7 +77,10 @@ def connect(path: Path, *, read_only: bool) -> Any:
                 f"{path} is in use by another routr process ({holder}): "
                 "wait for it or use --db OTHER"
             ) from exc
-        raise StoreError(f"cannot open {path}: {text.splitlines()[0]}") from exc
+        raise StoreError(
+            f"cannot open {path} ({text.splitlines()[0]}): check the path and its "
+            "permissions, or pass --db"
+        ) from exc
     except duckdb.Error as exc:
         raise StoreError(
             f"cannot open {path} as a DuckDB database ({str(exc).splitlines()[0]}): "

@@ -203,3 +203,14 @@ def test_ranking_reads_only_the_newest_version_of_each_task(
             "sim/new",
             "sim/old",
         ]
+
+
+def test_a_path_that_cannot_be_opened_is_one_line_naming_the_fix(tmp_path: Path) -> None:
+    folder = tmp_path / "results.duckdb"
+    folder.mkdir()  # e.g. --db pointed at a directory
+    for read_only in (False, True):
+        with pytest.raises(StoreError) as info:
+            Store.open(folder, read_only=read_only)
+        message = str(info.value)
+        assert "\n" not in message and str(folder) in message
+        assert "pass --db" in message
