@@ -213,6 +213,11 @@ def find_task_folders(root: Path) -> list[Path]:
     root = Path(root)
     if not root.is_dir():
         raise TaskFormatError(f"{root}: no such tasks folder (pass --tasks DIR)")
+    if (root / "task.toml").is_file():  # a common slip: one task where a suite is expected
+        raise TaskFormatError(
+            f"{root}: this is one task, not a folder of tasks "
+            f"(pass --tasks {root.parent} and the id {root.name})"
+        )
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 

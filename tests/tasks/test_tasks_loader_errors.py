@@ -122,3 +122,10 @@ def test_limits_past_what_a_kernel_accepts_are_named(
     toml.write_text(kept.replace(table, f"{table}\n{line}", 1) + "\n")
     with pytest.raises(TaskFormatError, match=rf"task\.toml: {re.escape(message)}"):
         load_task(folder)
+
+
+def test_one_task_folder_given_as_the_suite_names_the_parent() -> None:
+    one = Path(__file__).resolve().parents[1] / "fixtures" / "good_tasks" / "good-py-median"
+    with pytest.raises(TaskFormatError, match="this is one task, not a folder of tasks") as info:
+        load_tasks_lenient(one)
+    assert str(info.value).endswith(f"(pass --tasks {one.parent} and the id good-py-median)")
