@@ -152,7 +152,7 @@ def sim_server(options: BenchOptions) -> Iterator[str | None]:
         handle.close()
 
 
-def check_model_names(
+def warn_unpriced_models(
     models: list[str], note: Callable[[str], None], max_cost_usd: float | None
 ) -> None:
     """Warn about models without a price (names are already resolved, so they exist)."""
@@ -214,7 +214,7 @@ def run_bench(
 
         stack.callback(close_client)
         resolved = {name: resolve_model(name, client) for name in models}
-        check_model_names(models, note, options.max_cost_usd)  # known names: warn on prices
+        warn_unpriced_models(models, note, options.max_cost_usd)  # after names resolved
         store = stack.enter_context(Store.open(options.db))
         items = plan_work(tasks, models, options.epochs, options.solver, solver_params)
         selection = select_work(
