@@ -164,3 +164,18 @@ def test_close_frees_the_port() -> None:
     handle.close()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/models", timeout=2)
+
+
+def test_a_bad_content_length_is_a_400_not_a_dropped_connection(server: SimServerHandle) -> None:
+    import socket
+
+    with socket.create_connection((server.host, server.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: twelve\r\n\r\n{}"
+        )
+        reply = b""
+        while chunk := sock.recv(4096):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 400 ")
+    assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["error"]["code"] == "invalid_body"

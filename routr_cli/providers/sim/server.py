@@ -76,7 +76,8 @@ class SimRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send_json(404, _error_body(f"no route POST {self.path}", "not_found"))
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        raw_length = self.headers.get("Content-Length") or "0"
+        length = int(raw_length) if raw_length.isdigit() else 0
         if length <= 0 or length > MAX_BODY_BYTES:
             self.close_connection = True  # the unread body must not be taken for a request
             self._send_json(400, _error_body("a JSON body is required", "invalid_body"))
