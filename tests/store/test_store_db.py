@@ -14,7 +14,13 @@ from routr_cli.errors import StoreError, StoreLockedError
 from routr_cli.store import Store, latest_version, migrations
 from routr_cli.store.read import cached_responses, rank_rows, recorded_keys, table_counts
 from routr_cli.store.records import AttemptRecord, RunRecord, TaskSnapshot
-from routr_cli.store.write import begin_run, finish_run, record_attempt, save_snapshots
+from routr_cli.store.write import (
+    ATTEMPT_COLUMNS,
+    begin_run,
+    finish_run,
+    record_attempt,
+    save_snapshots,
+)
 
 EXPECTED_COLUMNS = {
     "runs": {"id", "started_at", "finished_at", "argv", "routr_version", "config", "status"},
@@ -49,13 +55,28 @@ def test_migrating_an_empty_database_creates_the_schema(tmp_path: Path) -> None:
     columns = _columns(path)
     for table, expected in EXPECTED_COLUMNS.items():
         assert columns[table] == expected, table
+    # Every column the writer fills, and nothing it would leave to a default.
+    assert columns["attempts"] == set(ATTEMPT_COLUMNS)
     assert {"attempt_key", "model", "transcript", "cost_usd", "cached_responses"} <= columns[
         "attempts"
     ]
     con = duckdb.connect(str(path), read_only=True)
     recorded = con.execute("SELECT version, name FROM schema_migrations").fetchall()
+    # The natural keys resume and merge rely on are enforced by the schema itself.
+    keys = con.execute(
+        "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+        "WHERE constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
     con.close()
     assert recorded == [(m.version, m.name) for m in migrations()]
+    assert {(t, tuple(c)) for t, c in keys} >= {
+        ("attempts", ("attempt_key",)),
+        ("attempt_tests", ("attempt_key", "test_id")),
+        ("task_snapshots", ("task_hash",)),
+        ("response_cache", ("cache_key",)),
+        ("runs", ("id",)),
+        ("schema_migrations", ("version",)),
+    }
 
 
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
