@@ -144,7 +144,8 @@ class Conversation:
         self.usage = Usage()
         self.latency_s = 0.0
         self.grade_duration_s = 0.0
-        self.cost_usd: float | None = None
+        self.cost_usd: float | None = None  # the vendor's own figure, summed over turns
+        self._cost_known = True  # False once a turn answered without a cost: no partial sum
         self.turns = 0
         self.error = ""
         self.last_finish_reason: str | None = None
@@ -192,7 +193,9 @@ class Conversation:
         latency = response.latency_s if response.latency_s > 0 else wall
         self.latency_s += latency
         self.usage = add_usage(self.usage, response.usage)
-        if response.provider_cost_usd is not None:
+        if response.provider_cost_usd is None:
+            self._cost_known, self.cost_usd = False, None  # half a bill would understate it
+        elif self._cost_known:
             self.cost_usd = (self.cost_usd or 0.0) + response.provider_cost_usd
         self.last_finish_reason = response.finish_reason
         self.messages.append(Message("assistant", response.text))

@@ -164,11 +164,13 @@ class RecordingProvider:
 
     name: str = "openai"
     requests: list[ChatRequest] = field(default_factory=list)
+    costs: tuple[float | None, ...] = (0.001, 0.001)  # what the vendor reports, per turn
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         self.requests.append(request)
+        cost = self.costs[len(self.requests) - 1]
         return ChatResponse(
-            text="I would rather not.", usage=Usage(10, 5), latency_s=0.25, provider_cost_usd=0.001
+            text="I would rather not.", usage=Usage(10, 5), latency_s=0.25, provider_cost_usd=cost
         )
 
     def stream(self, request: ChatRequest) -> Generator[str, None, ChatResponse]:
@@ -182,6 +184,15 @@ class RealModel:
     model_id: str = "gpt-test"
     name: str = "openai/gpt-test"
     context_window: int = 1_050
+
+
+@pytest.mark.parametrize("costs", [(0.001, None), (None, 0.001)])
+def test_a_vendor_cost_missing_for_one_turn_is_unknown_not_half_the_bill(
+    costs: tuple[float | None, ...],
+) -> None:
+    model = RealModel(RecordingProvider(costs=costs))
+    result = get_solver("repair").solve(TASK, model, reference_grader(TASK))
+    assert result.turns == 2 and result.provider_cost_usd is None
 
 
 def test_real_models_never_receive_routr_metadata_and_small_windows_trim_the_repo() -> None:
