@@ -9,7 +9,9 @@ written, so a rewrite can never change anything else.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import tomllib
 from collections.abc import Sequence
@@ -144,12 +146,26 @@ def _check_same_except_lists(
 def write_test_lists(
     toml_path: Path, fail_to_pass: Sequence[str], pass_to_pass: Sequence[str]
 ) -> bool:
-    """Write both lists into ``toml_path``; True when the file changed."""
+    """Write both lists into ``toml_path``; True when the file changed.
+
+    The new text goes to a temporary file beside it, then replaces it in one rename, so
+    an interrupted run (Ctrl-C, a full disk) never leaves a half-written task.toml.
+    """
     text = toml_path.read_text(encoding="utf-8")
     new_text = rewrite_test_lists(
         text, {"fail_to_pass": fail_to_pass, "pass_to_pass": pass_to_pass}, toml_path
     )
     if new_text == text:
         return False
-    toml_path.write_text(new_text, encoding="utf-8")
+    temporary = toml_path.with_name(f".{toml_path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(new_text, encoding="utf-8")
+        os.replace(temporary, toml_path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise TaskFormatError(
+            f"{toml_path}: cannot write the test lists ({exc.strerror}): "
+            "make the task folder writable, or fill grade.fail_to_pass/pass_to_pass by hand"
+        ) from exc
     return True

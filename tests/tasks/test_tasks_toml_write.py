@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -74,3 +75,14 @@ def test_write_test_lists_is_idempotent(tmp_path: Path) -> None:
     assert write_test_lists(path, ["a", "b"], ["c"]) is False
     assert path.read_text() == first
     assert first.startswith("# Task header comment\n") and "# a comment after the lists" in first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["task.toml"]  # no temporary left
+
+
+def test_a_write_that_fails_leaves_the_file_whole_and_names_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "task.toml"
+    path.write_text(ORIGINAL)
+    # Where the new text would go first is taken by a folder: the write fails midway.
+    (tmp_path / f".task.toml.{os.getpid()}.tmp").mkdir()
+    with pytest.raises(TaskFormatError, match=r"cannot write the test lists \(Is a directory\)"):
+        write_test_lists(path, ["a"], ["c"])
+    assert path.read_text() == ORIGINAL
