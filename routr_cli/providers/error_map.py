@@ -33,6 +33,8 @@ _CONTEXT_PATTERNS = re.compile(
     r"|input token count|exceeds the maximum number of tokens|reduce the length",
     re.IGNORECASE,
 )
+# Gemini answers a bad key with 400 INVALID_ARGUMENT, not 401: only the text says so.
+_AUTH_PATTERNS = re.compile(r"api key not valid|api_key_invalid|invalid api key", re.IGNORECASE)
 _CONTEXT_CODES = {"context_length_exceeded", "string_above_max_length", "request_too_large"}
 _AUTH_CODES = {
     "authentication_error",
@@ -137,7 +139,12 @@ def error_for_vendor_failure(
         detail += f", {excerpt(code, secrets)}"
     quoted = f": {said}" if said else ""
     lowered_code = code.lower()
-    if status in (401, 403) or lowered_code in _AUTH_CODES:
+    client_side = status is None or 400 <= status < 500
+    if (
+        status in (401, 403)
+        or lowered_code in _AUTH_CODES
+        or (client_side and _AUTH_PATTERNS.search(message))
+    ):
         fix = f"check {key_env}" if key_env else "check the provider's key configuration"
         return AuthenticationError(
             f"{provider}: authentication failed ({detail}){quoted} -- {fix}", status=status
@@ -154,7 +161,6 @@ def error_for_vendor_failure(
             status=status,
             retry_after=retry_after,
         )
-    client_side = status is None or 400 <= status < 500
     if (
         status == 413
         or lowered_code in _CONTEXT_CODES

@@ -58,6 +58,17 @@ def body(error: dict[str, object]) -> str:
         (408, "", ProviderUnavailableError),
         (404, body({"message": "model not found"}), ProviderError),
         (422, "<html>Unprocessable</html>", ProviderError),
+        (  # Gemini's answer to a bad key: 400, not 401
+            400,
+            body(
+                {
+                    "code": 400,
+                    "message": "API key not valid. Please pass a valid API key.",
+                    "status": "INVALID_ARGUMENT",
+                }
+            ),
+            AuthenticationError,
+        ),
         # mid-stream (no HTTP status): a numeric error.code stands in for it
         (
             None,
