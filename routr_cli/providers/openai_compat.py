@@ -8,7 +8,7 @@ One class serves them all; the vendor is configuration (``providers.toml``). Str
 Usage is normalised the OpenAI way: ``input_tokens`` includes cached tokens
 (``prompt_tokens_details.cached_tokens``, or DeepSeek's ``prompt_cache_hit_tokens``) and
 ``output_tokens`` includes reasoning tokens. OpenRouter's ``usage.cost`` (USD) becomes
-``provider_cost_usd``.
+``provider_cost_usd``. Groq streams carry their usage in ``x_groq.usage`` instead.
 """
 
 from __future__ import annotations
@@ -81,8 +81,12 @@ class _OpenAIStreamReader(StreamReader):
             raise malformed(self.provider, "stream chunk is not JSON") from None
         _raise_embedded_error(self.provider, chunk, self.key_env)
         self.model = str(chunk.get("model") or self.model)
-        if chunk.get("usage") is not None:
-            self.usage, self.cost = _usage(chunk["usage"], self.provider)
+        raw_usage = chunk.get("usage")
+        if raw_usage is None:  # Groq reports a stream's usage under its own "x_groq" key
+            extension = chunk.get("x_groq")
+            raw_usage = extension.get("usage") if isinstance(extension, dict) else None
+        if raw_usage is not None:
+            self.usage, self.cost = _usage(raw_usage, self.provider)
         deltas: list[str] = []
         for raw_choice in as_list(chunk.get("choices") or [], self.provider, "choices"):
             choice = as_dict(raw_choice, self.provider, "choice")

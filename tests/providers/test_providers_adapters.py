@@ -7,6 +7,7 @@ from collections.abc import Callable, Generator
 
 import pytest
 from fake_vendor_server import FakeUsage, FakeVendor, Reply
+from provider_test_settings import FAKE_KEY
 
 from routr_cli.errors import MalformedResponseError
 from routr_cli.providers.base import ChatRequest, ChatResponse, Message, Usage
@@ -214,6 +215,31 @@ def test_deepseek_cache_hit_tokens_count_as_cached(resolve: Resolve, vendor: Fak
     vendor.script(Reply.status_error(200, answer))
     response = resolve("openrouter/deepseek/deepseek-chat").provider.complete(request("x"))
     assert response.usage == Usage(input_tokens=100, output_tokens=2, cached_input_tokens=64)
+
+
+def test_groq_stream_usage_under_x_groq_is_read(
+    resolve: Resolve, vendor: FakeVendor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROUTR_GROQ_BASE_URL", vendor.url + "/v1")
+    monkeypatch.setenv("GROQ_API_KEY", FAKE_KEY)
+
+    def event(payload: dict[str, object]) -> str:
+        return f"data: {json.dumps({'id': 'x', 'model': 'llama-3.3-70b', **payload})}\n\n"
+
+    delta = {"index": 0, "delta": {"content": "ok"}, "finish_reason": None}
+    usage = {"queue_time": 0.01, "prompt_tokens": 12, "completion_tokens": 1, "total_tokens": 13}
+    vendor.script(
+        Reply(
+            events=(
+                event({"choices": [delta]}),
+                event({"choices": [{**delta, "delta": {}, "finish_reason": "stop"}],
+                       "x_groq": {"id": "req_1", "usage": usage}}),
+                "data: [DONE]\n\n",
+            )
+        )
+    )  # fmt: skip
+    deltas, response = drain(resolve("groq/llama-3.3-70b").provider.stream(request("x")))
+    assert deltas == ["ok"] and response.usage == Usage(input_tokens=12, output_tokens=1)
 
 
 @pytest.mark.parametrize(
