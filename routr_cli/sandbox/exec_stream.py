@@ -99,15 +99,20 @@ def send_stdin(sock: socket.socket, data: bytes, timeout: float) -> None:
 
 
 def pump(sock: socket.socket, demux: Demuxer, deadline: float) -> bool:
-    """Read frames until the stream ends (True) or ``deadline`` passes (False)."""
+    """Read frames until the stream ends (True) or ``deadline`` passes (False).
+
+    ``poll`` rather than ``select``: a bench process with many threads, each holding
+    engine connections, can own descriptors past ``select``'s limit of 1024.
+    """
     sock.setblocking(False)
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
     try:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
-            readable, _, _ = select.select([sock], [], [], min(remaining, 1.0))
-            if not readable:
+            if not poller.poll(max(1, int(min(remaining, 1.0) * 1000))):
                 continue
             try:
                 chunk = sock.recv(65536)
