@@ -143,30 +143,28 @@ class EditSolver:
         reason = "" if grade.solved else f"{grade.reason or 'failed'} (score {grade.score:.2f})"
         return TurnOutcome(status, new_state, grade, reason)
 
-    def first_turn(
-        self, task: Task, model: ResolvedModelLike, grader: Grader, epoch: int
-    ) -> tuple[Conversation, dict[str, str], TurnOutcome | SolveResult]:
-        """Turn 1, shared by every solver: the conversation, the original files, and the
-        outcome -- or, when the provider failed, the finished ``provider_error`` result."""
-        original = task.repo_files()
-        conversation = self.start(task, model, epoch, original)
-        outcome = self.turn(conversation, original, original, grader)
-        if outcome is None:
-            return (
-                conversation,
-                original,
-                conversation.result(
-                    "provider_error", error=conversation.error, first_turn_status="provider_error"
-                ),
-            )
-        return conversation, original, outcome
-
     def solve(
         self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
     ) -> SolveResult:
-        conversation, original, first = self.first_turn(task, model, grader, epoch)
-        if isinstance(first, SolveResult):
-            return first
+        original = task.repo_files()
+        conversation = self.start(task, model, epoch, original)
+        first = self.turn(conversation, original, original, grader)
+        if first is None:
+            return conversation.result(
+                "provider_error", error=conversation.error, first_turn_status="provider_error"
+            )
+        return self.follow_up(task, conversation, original, first, grader)
+
+    def follow_up(
+        self,
+        task: Task,
+        conversation: Conversation,
+        original: dict[str, str],
+        first: TurnOutcome,
+        grader: Grader,
+    ) -> SolveResult:
+        """What follows a turn 1 the provider answered: for ``edit``, nothing -- turn 1 is
+        the result. Solvers with more turns (``repair``) override only this."""
         return self.finish(conversation, original, first, first=first)
 
     def finish(

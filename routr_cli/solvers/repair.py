@@ -17,8 +17,8 @@ change is the cumulative difference between the original repository and the last
 
 from __future__ import annotations
 
-from routr_cli.solvers.base import Grader, ResolvedModelLike, SolveResult
-from routr_cli.solvers.edit import EditSolver
+from routr_cli.solvers.base import Conversation, Grader, SolveResult
+from routr_cli.solvers.edit import EditSolver, TurnOutcome
 from routr_cli.solvers.edit_format import diff_states
 from routr_cli.solvers.feedback import repair_feedback
 from routr_cli.solvers.prompts import edit_error_message, test_failure_message
@@ -33,12 +33,14 @@ class RepairSolver(EditSolver):
     name = "repair"
     max_turns = 2
 
-    def solve(
-        self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
+    def follow_up(
+        self,
+        task: Task,
+        conversation: Conversation,
+        original: dict[str, str],
+        first: TurnOutcome,
+        grader: Grader,
     ) -> SolveResult:
-        conversation, original, first = self.first_turn(task, model, grader, epoch)
-        if isinstance(first, SolveResult):
-            return first
         if first.status not in REPAIRABLE:
             return self.finish(conversation, original, first, first)
 
