@@ -177,7 +177,7 @@ class DockerSandbox:
         )
         if result.exit_code != 0:
             raise SandboxUnavailable(
-                f"writing {len(files)} files into the sandbox failed: {result.stderr.strip()[:200]}"
+                f"writing {len(files)} files into the sandbox failed: {_one_line(result.stderr)}"
             )
 
     def remove(self, paths: list[str], root: str = WORKDIR) -> None:
@@ -186,7 +186,9 @@ class DockerSandbox:
         targets = [posixpath.join(root, check_relative(p)) for p in paths]
         result = self._run(["rm", "-rf", "--", *targets], limit=OP_TIMEOUT_S)
         if result.exit_code != 0:
-            raise SandboxUnavailable(f"removing files in the sandbox failed: {result.stderr[:200]}")
+            raise SandboxUnavailable(
+                f"removing files in the sandbox failed: {_one_line(result.stderr)}"
+            )
 
     def read_file(self, path: str) -> str | None:
         if not path.startswith("/"):
@@ -405,3 +407,8 @@ class DockerSandbox:
         """Does the engine answer and say the container is no longer running?"""
         state = self._state()
         return state is not None and not state.get("Running", True)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """Command output folded into one short line, for an error message that must be one."""
+    return " ".join(text.split())[:limit] or "no output"

@@ -1,4 +1,4 @@
-"""The Docker backend hands the task's limits to the engine, as the engine records them.
+"""The Docker backend hands the task's limits to the engine, and reports its own failures.
 
 The conformance suite proves the effects it can observe from inside (a fork bomb meets
 the pids limit, a memory hog is killed); this checks the numbers themselves, including
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from routr_cli.errors import SandboxUnavailable
 from routr_cli.sandbox.base import SandboxSpec
 from routr_cli.sandbox.docker_backend import DockerBackend
 from routr_cli.sandbox.engine import new_client
@@ -42,3 +43,12 @@ def test_a_cpu_quota_above_the_host_is_capped_not_an_engine_failure() -> None:
     host_cpus = int(new_client().info()["NCPU"])
     config = _host_config(SandboxSpec("python", Limits(cpus=host_cpus + 6.0)))
     assert config["NanoCpus"] == host_cpus * 1_000_000_000
+
+
+def test_a_failed_write_is_one_line_even_when_tar_complains_per_file() -> None:
+    sandbox = DockerBackend().open(SandboxSpec("python", Limits()))
+    with sandbox, pytest.raises(SandboxUnavailable) as caught:
+        sandbox.write_files({"a.txt": "x", "b/c.txt": "y"}, root="/usr")  # read-only root
+    message = str(caught.value)
+    assert message.startswith("writing 2 files into the sandbox failed: tar: ")
+    assert "Read-only file system" in message and "\n" not in message
