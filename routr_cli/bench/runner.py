@@ -210,6 +210,10 @@ class BenchRunner:
                 "cancelled: resume with the same command"
             ) from None
         finally:
+            # Nothing is in flight after a normal end; after an error, workers still in an
+            # attempt stop at their next model call or grading instead of paying for
+            # answers nobody will record.
+            self.workers.stop.set()
             self.workers.close()
         if stop_reason == "sandbox":
             raise SandboxUnavailable(

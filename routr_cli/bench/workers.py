@@ -79,6 +79,7 @@ class Workers:
         self._grading = threading.BoundedSemaphore(max(1, grading_slots))
 
     def start(self) -> None:
+        self.stop.clear()  # a runner that stopped once may run again
         for number in range(self.jobs):
             threading.Thread(target=self._loop, name=f"routr-bench-{number}", daemon=True).start()
 

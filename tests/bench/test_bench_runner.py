@@ -275,3 +275,40 @@ def test_a_worker_bug_outside_the_solver_fails_the_run_instead_of_hanging_it(
     thread.join(timeout=20)
     assert not thread.is_alive(), "the run hung waiting for a worker that had died"
     assert len(errors) == 1 and "broken provider has no name" in str(errors[0])
+
+
+def test_after_a_solver_bug_attempts_in_flight_stop_at_their_next_checkpoint(
+    tmp_path: Path, tasks: list[Task]
+) -> None:
+    buggy, blocked = sorted(t.id for t in tasks)
+    release = threading.Event()
+    graded: list[str] = []
+
+    class GatedProvider(FakeProvider):
+        def complete(self, request: ChatRequest) -> ChatResponse:
+            if request.messages[0].content == blocked:
+                release.wait(timeout=10)  # a slow model call, in flight when the bug hits
+            return super().complete(request)
+
+    class BuggySolver(FakeSolver):
+        def solve(
+            self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
+        ) -> SolveResult:
+            if task.id == buggy:
+                time.sleep(0.1)  # let the other worker enter its model call first
+                raise RuntimeError("solver bug")
+            return super().solve(task, model, grader, epoch=epoch)
+
+    def grade(task: Task, change: Change) -> Grade:
+        graded.append(task.id)
+        return _grade(task, change)
+
+    models = {"m/a": FakeModel("m/a", GatedProvider())}
+    work = plan_work(tasks, ["m/a"], 1, "fake", {})
+    with Store.open(tmp_path / "r.duckdb") as store:
+        runner = _runner(store, models, solver=BuggySolver(), grade=grade, jobs=2)
+        with pytest.raises(RuntimeError, match="solver bug"):
+            runner.run(work)
+        release.set()  # the slow call returns after the run has failed
+        time.sleep(0.5)
+    assert graded == []  # the orphaned attempt did not go on to grade (and pay) for nothing
