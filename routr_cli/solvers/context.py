@@ -43,8 +43,12 @@ class RepoContext:
 
 
 def mentioned_in(prompt: str, path: str) -> bool:
-    """True when ``prompt`` names ``path`` in full, or its file name as a whole word."""
-    if path in prompt:
+    """True when ``prompt`` names ``path`` in full, or its file name as a whole word.
+
+    Both are whole-word matches: ``a.py`` is not mentioned by ``data.py``, nor ``core.py``
+    by ``core.pyc``. A full path may follow a ``/`` (``./pkg/core.py`` names ``pkg/core.py``).
+    """
+    if re.search(rf"(?<![\w.-]){re.escape(path)}(?![\w-])", prompt):
         return True
     name = path.rsplit("/", 1)[-1]
     return bool(re.search(rf"(?<![\w./-]){re.escape(name)}(?![\w-])", prompt))

@@ -69,6 +69,9 @@ def test_mentioned_files_by_path_or_whole_word_name() -> None:
     assert mentioned_in(prompt, "pkg/util/io.py")
     assert not mentioned_in(prompt, "pkg/io.py.bak")
     assert not mentioned_in(prompt, "pkg/score.py")
+    assert not mentioned_in("Fix data.py and tools/pkg/mod.pyc.", "a.py")
+    assert not mentioned_in("Fix tools/pkg/mod.pyc.", "pkg/mod.py")
+    assert mentioned_in("Open ./pkg/mod.py first.", "pkg/mod.py")
 
 
 def test_everything_is_shown_when_it_fits() -> None:
