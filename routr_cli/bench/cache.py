@@ -27,6 +27,7 @@ from typing import Any
 from routr_cli.bench.keys import canonical_json
 from routr_cli.errors import ProviderError
 from routr_cli.providers.base import ChatRequest, ChatResponse, Provider, Usage
+from routr_cli.solvers.base import add_usage
 from routr_cli.store.records import CacheEntry
 
 
@@ -74,12 +75,6 @@ class CacheStats:
     new_entries: list[CacheEntry] = field(default_factory=list)
 
 
-def _add(a: Usage, b: Usage) -> Usage:
-    return Usage(
-        *(x + y for x, y in zip(dataclasses.astuple(a), dataclasses.astuple(b), strict=True))
-    )
-
-
 class CachingProvider:
     """A Provider for one attempt: replays cached answers, records fresh ones."""
 
@@ -110,7 +105,7 @@ class CachingProvider:
         response = self.inner.complete(request)
         data = response_to_json(response)
         self.cache.put(key, data)
-        self.stats.paid_usage = _add(self.stats.paid_usage, response.usage)
+        self.stats.paid_usage = add_usage(self.stats.paid_usage, response.usage)
         self.stats.new_entries.append(CacheEntry(key, self.model, data))
         return response
 
@@ -119,7 +114,7 @@ class CachingProvider:
         if self.should_stop():
             raise RunCancelled("the run is stopping")
         response = yield from self.inner.stream(request)
-        self.stats.paid_usage = _add(self.stats.paid_usage, response.usage)
+        self.stats.paid_usage = add_usage(self.stats.paid_usage, response.usage)
         return response
 
 
