@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,7 @@ def test_jsonl_check_with_loops_falls_back_to_one_test() -> None:
         ({"entry_point": "triple"}, "prompt: no `def triple(` (entry_point)"),
         ({"test": "def verify(c):\n    pass\n"}, "test: defines no check(candidate) function"),
         ({"canonical_solution": "  return (\n"}, "prompt + canonical_solution is not valid Python"),
+        ({"task_id": "!!"}, "line 1 (!!): task_id: cannot make a task id from '!!'"),
     ],
 )
 def test_jsonl_bad_records_name_line_and_field(change: dict[str, object], message: str) -> None:
@@ -77,6 +79,7 @@ def test_jsonl_bad_records_name_line_and_field(change: dict[str, object], messag
     with pytest.raises(ImportProblem) as info:
         record_to_draft(record, "line 1", "feature")
     assert message in str(info.value)
+    assert str(info.value).startswith("line 1")  # every problem names the record
 
 
 def test_import_jsonl_fixture_converts_good_and_reports_bad(tmp_path: Path) -> None:
@@ -219,3 +222,13 @@ def test_out_that_is_a_file_stops_the_import_with_one_line(tmp_path: Path) -> No
         import_jsonl(jsonl, not_a_folder)
     with pytest.raises(ConfigError, match=r"cannot write \(Not a directory\): pass a writable"):
         import_exercism(EXERCISM, not_a_folder)
+
+
+def test_an_exercise_whose_folder_name_makes_no_id_is_named(tmp_path: Path) -> None:
+    exercise = tmp_path / "__"
+    shutil.copytree(EXERCISM / "python" / "exercises" / "practice" / "run-length", exercise)
+    report = import_exercism(exercise, tmp_path / "out")
+    assert report.written == []
+    assert report.problems == [
+        f"{exercise}: folder name: cannot make a task id from '__' (it has no letters or digits)"
+    ]

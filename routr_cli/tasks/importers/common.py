@@ -59,6 +59,8 @@ class ImportReport:
 def slugify_id(raw: str, prefix: str = "") -> str:
     """A task id from foreign text: lower-case, runs of other characters become '-'."""
     slug = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+    if not slug:
+        raise ImportProblem(f"cannot make a task id from {raw!r} (it has no letters or digits)")
     task_id = f"{prefix}-{slug}" if prefix else slug
     if not ID_RE.match(task_id):
         raise ImportProblem(

@@ -211,7 +211,10 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
             f"{where}: .meta/config.json: files.example has {len(example_files)} file(s) "
             f"but files.solution has {len(solution_files)} (cannot pair them)"
         )
-    task_id = slugify_id(folder.name, f"exercism-{language}")
+    try:
+        task_id = slugify_id(folder.name, f"exercism-{language}")
+    except ImportProblem as exc:
+        raise ImportProblem(f"{where}: folder name: {exc}") from exc
 
     listed_tests = set(test_files)
     for rel in test_files:

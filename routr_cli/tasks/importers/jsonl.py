@@ -34,12 +34,12 @@ REQUIRED_FIELDS = ("task_id", "prompt", "canonical_solution", "test", "entry_poi
 MODULE = "solution"
 
 
-def _stub(prompt: str, entry_point: str) -> str:
+def _stub(prompt: str, entry_point: str, where: str) -> str:
     """The prompt with a body that raises, indented like the entry point's body."""
     matches = list(re.finditer(rf"(?m)^([ \t]*)def[ \t]+{re.escape(entry_point)}[ \t]*\(", prompt))
     match = matches[-1] if matches else None
     if match is None:
-        raise ImportProblem(f"prompt: no `def {entry_point}(` (entry_point) in the prompt")
+        raise ImportProblem(f"{where}: prompt: no `def {entry_point}(` (entry_point) in the prompt")
     indent = match.group(1) + "    "
     return prompt.rstrip() + f"\n{indent}raise NotImplementedError\n"
 
@@ -117,8 +117,11 @@ def record_to_draft(record: Any, where: str, category: str) -> TaskDraft:
     entry = record["entry_point"]
     if not entry.isidentifier():
         raise ImportProblem(f"{where}: entry_point {entry!r} is not a Python identifier")
-    task_id = slugify_id(record["task_id"])
-    stub = _stub(record["prompt"], entry)
+    try:
+        task_id = slugify_id(record["task_id"])
+    except ImportProblem as exc:
+        raise ImportProblem(f"{where}: task_id: {exc}") from exc
+    stub = _stub(record["prompt"], entry, where)
     reference = record["prompt"] + record["canonical_solution"]
     try:
         ast.parse(reference)
