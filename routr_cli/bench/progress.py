@@ -21,6 +21,13 @@ def _eta(seconds: float | None) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
+def _model(record: AttemptRecord) -> str:
+    """The model as people see it: simulated ones always carry their label."""
+    from routr_cli.providers.sim.catalog import display_name
+
+    return display_name(record.model, record.simulated)
+
+
 def summary_line(totals: RunTotals) -> str:
     rate = totals.pass_rate
     rate_text = "-" if rate is None else f"{rate:.0%}"
@@ -38,7 +45,7 @@ class PlainProgress:
 
     def attempt_done(self, record: AttemptRecord, totals: RunTotals) -> None:
         self.stream.write(
-            f"[{totals.done}/{totals.total}] {record.task_id} e{record.epoch} {record.model}: "
+            f"[{totals.done}/{totals.total}] {record.task_id} e{record.epoch} {_model(record)}: "
             f"{record.status} | {summary_line(totals)}\n"
         )
         self.stream.flush()
@@ -80,7 +87,7 @@ class RichProgress:
     def attempt_done(self, record: AttemptRecord, totals: RunTotals) -> None:
         mark = "[green]solved[/]" if record.solved else f"[red]{record.status}[/]"
         self.progress.console.print(
-            f"{record.task_id} e{record.epoch} {record.model}: {mark}", highlight=False
+            f"{record.task_id} e{record.epoch} {_model(record)}: {mark}", highlight=False
         )
         rate = totals.pass_rate
         status = (

@@ -23,7 +23,9 @@ def _money(value: float | None) -> str:
 
 
 def _label(standing: Standing) -> str:
-    return f"{standing.model} (simulated)" if standing.simulated else standing.model
+    from routr_cli.providers.sim.catalog import display_name
+
+    return display_name(standing.model, standing.simulated)
 
 
 def _render(board: Leaderboard, categories: list[str]) -> None:

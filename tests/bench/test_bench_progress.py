@@ -44,6 +44,8 @@ def test_plain_progress_writes_one_greppable_line_per_attempt() -> None:
     progress.attempt_done(_record("malformed_edit"), totals)
     progress.note("a note")
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("[1/2] py-task e1 sim/frontier: malformed_edit | 1/2 done, 1 left")
+    assert lines[0].startswith(
+        "[1/2] py-task e1 sim/frontier (simulated): malformed_edit | 1/2 done, 1 left"
+    )
     assert "pass 0%" in lines[0] and "\x1b" not in out.getvalue()
     assert lines[1] == "a note"
