@@ -235,3 +235,13 @@ def test_a_path_that_cannot_be_opened_is_one_line_naming_the_fix(tmp_path: Path)
         message = str(info.value)
         assert "\n" not in message and str(folder) in message
         assert "pass --db" in message
+
+
+def test_a_reader_of_an_unmigrated_database_is_told_to_migrate_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    duckdb.connect(str(path)).close()  # a database no routr has migrated yet
+    with pytest.raises(StoreError, match=r"schema version 0 .*routr db migrate --db"):
+        Store.open(path, read_only=True)
+    Store.open(path).close()  # the writer migrates it on open
+    with Store.open(path, read_only=True) as store:
+        assert store.schema_version() == latest_version()
