@@ -59,15 +59,6 @@ def thread_client(timeout: float = API_TIMEOUT_S) -> Any:
     return client
 
 
-def drop_thread_client(timeout: float = API_TIMEOUT_S) -> None:
-    """Forget this thread's client (after the engine went away, so the next call reconnects)."""
-    clients: dict[float, Any] | None = getattr(_local, "clients", None)
-    if clients is not None:
-        client = clients.pop(timeout, None)
-        if client is not None:
-            client.close()
-
-
 def unavailable(action: str, exc: BaseException) -> SandboxUnavailable:
     """Map a foreign Docker failure to one line naming what failed and the fix."""
     from docker.errors import APIError

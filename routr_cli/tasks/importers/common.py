@@ -51,10 +51,6 @@ class ImportReport:
     written: list[Task] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 def slugify_id(raw: str, prefix: str = "") -> str:
     """A task id from foreign text: lower-case, runs of other characters become '-'."""
