@@ -15,7 +15,12 @@ from typing import Any
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts, pass rate and cost, overall and per model."""
+    """Counts, pass rate and cost, overall and per model.
+
+    Unlike ``routr rank``, ``pass_rate`` here counts provider errors as unsolved: it is
+    what ``--fail-under`` gates on, and a CI check must not pass because the vendor was
+    down. ``cost_usd`` sums the known costs only (an unpriced model adds nothing).
+    """
 
     def block(items: list[dict[str, Any]]) -> dict[str, Any]:
         solved = sum(1 for r in items if r["solved"])
