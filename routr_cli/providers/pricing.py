@@ -149,7 +149,9 @@ def read_sim_prices(path: Path = SIM_MODELS_FILE) -> dict[str, Price]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the simulated models ({exc})") from exc
+        raise ConfigError(
+            f"{path}: cannot read the simulated models ({exc}): fix the file"
+        ) from exc
     prices: dict[str, Price] = {}
     models = data.get("models", {})
     for name, table in models.items() if isinstance(models, dict) else ():

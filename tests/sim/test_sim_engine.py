@@ -87,8 +87,9 @@ def test_success_probability_follows_skill_difficulty_and_repair_bonus() -> None
 def test_bad_models_file_is_a_config_error(tmp_path: Path) -> None:
     bad = tmp_path / "models.toml"
     bad.write_text('[models."frontier"]\n')
-    with pytest.raises(ConfigError, match="must start with 'sim/'"):
+    with pytest.raises(ConfigError, match="must start with 'sim/'") as info:
         load_sim_models(bad)
+    assert str(info.value).startswith(f"{bad}: ")  # the file that was read, not the bundled one
 
 
 def test_same_seed_same_answers_and_different_seeds_differ() -> None:

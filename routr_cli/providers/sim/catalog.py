@@ -72,6 +72,7 @@ class SimModel:
 
 
 def _num(where: str, table: dict[str, Any], key: str, lo: float, hi: float | None) -> float:
+    """A number in [lo, hi]; ``where`` starts with the file and the table it is in."""
     value = table.get(key)
     if (
         not isinstance(value, (int, float))
@@ -80,31 +81,30 @@ def _num(where: str, table: dict[str, Any], key: str, lo: float, hi: float | Non
         or (hi is not None and value > hi)
     ):
         bound = f"{lo}..{hi}" if hi is not None else f">= {lo}"
-        raise ConfigError(f"{MODELS_FILE}: {where}.{key} must be a number {bound}")
+        raise ConfigError(f"{where}.{key} must be a number {bound}: fix the value")
     return float(value)
 
 
 def _table(where: str, data: dict[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key)
     if not isinstance(value, dict):
-        raise ConfigError(f"{MODELS_FILE}: {where}.{key} must be a table")
+        raise ConfigError(f"{where}.{key} must be a table: add it")
     return value
 
 
-def _parse_model(name: str, data: dict[str, Any]) -> SimModel:
-    where = f"models.{name!r}"
+def _parse_model(name: str, data: dict[str, Any], path: Path) -> SimModel:
+    where = f"{path}: models.{name!r}"
     if not is_simulated(name):
-        raise ConfigError(f"{MODELS_FILE}: {where}: simulated model names must start with 'sim/'")
+        raise ConfigError(f"{where}: simulated model names must start with 'sim/'")
     price, errors = _table(where, data, "price"), _table(where, data, "errors")
     skill_t, diff_t = _table(where, data, "skill"), _table(where, data, "difficulty")
     mistakes_t = _table(where, data, "mistakes")
     if "default" not in skill_t:
-        raise ConfigError(f"{MODELS_FILE}: {where}.skill needs a 'default' entry")
+        raise ConfigError(f"{where}.skill needs a 'default' entry")
     unknown = sorted(set(mistakes_t) - set(MISTAKE_KINDS))
     if unknown:
         raise ConfigError(
-            f"{MODELS_FILE}: {where}.mistakes.{unknown[0]}: unknown kind "
-            f"(known: {', '.join(MISTAKE_KINDS)})"
+            f"{where}.mistakes.{unknown[0]}: unknown kind (known: {', '.join(MISTAKE_KINDS)})"
         )
     return SimModel(
         name=name,
@@ -131,11 +131,13 @@ def load_sim_models(path: Path = MODELS_FILE) -> dict[str, SimModel]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the simulated models ({exc})") from exc
+        raise ConfigError(
+            f"{path}: cannot read the simulated models ({exc}): fix the file"
+        ) from exc
     models = data.get("models")
     if not isinstance(models, dict) or not models:
         raise ConfigError(f'{path}: needs at least one [models."sim/..."] table')
-    return {name: _parse_model(name, table) for name, table in models.items()}
+    return {name: _parse_model(name, table, path) for name, table in models.items()}
 
 
 def get_sim_model(name: str) -> SimModel:
