@@ -249,6 +249,16 @@ def test_grading_reports_timeouts_and_unappliable_changes(
         assert graded.reason == "unappliable" and not graded.solved, bad
 
 
+def test_grading_reports_a_memory_hog_as_out_of_memory(
+    harness: BackendHarness, tiny_task: Task
+) -> None:
+    task = dataclasses.replace(tiny_task, limits=SMALL.limits)
+    hog = {"calc/__init__.py": "blocks = [bytearray(64 * 1024 * 1024) for _ in range(64)]\n"}
+    graded = grade_change(task, hog, harness.factory, raise_sandbox_errors=True)
+    assert graded.reason == "out_of_memory" and not graded.solved and not graded.timed_out
+    assert graded.score == 0.0
+
+
 def test_one_backend_grades_from_many_threads(harness: BackendHarness, tiny_task: Task) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         grades = list(pool.map(lambda _: grade_reference(tiny_task, harness.factory), range(6)))
