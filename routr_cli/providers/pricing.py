@@ -22,7 +22,6 @@ import json
 import math
 import os
 import threading
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,24 +142,27 @@ def read_catalog_file(path: Path, origin: str | None = None) -> dict[str, Price]
 
 
 def read_sim_prices(path: Path = SIM_MODELS_FILE) -> dict[str, Price]:
-    """Prices of the simulated models from the sim data file; {} when it does not exist."""
+    """Prices of the simulated models, from the sim catalog's own (validated) reading of its
+    data file -- one parser for one file; {} when the file does not exist."""
     if not path.is_file():
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(
-            f"{path}: cannot read the simulated models ({exc}): fix the file"
-        ) from exc
-    prices: dict[str, Price] = {}
-    models = data.get("models", {})
-    for name, table in models.items() if isinstance(models, dict) else ():
-        if not isinstance(table, dict) or not isinstance(table.get("price"), dict):
-            continue
-        entry = dict(table["price"], context_window=table.get("context_window"))
-        entry.update(as_of="", source=SIM_SOURCE, note=str(table.get("description", "")))
-        prices[name] = price_from_entry(name, entry, "sim")
-    return prices
+    from routr_cli.providers.sim.catalog import load_sim_models
+
+    return {
+        name: price_from_entry(
+            name,
+            {
+                "input": model.input_usd_per_mtok,
+                "output": model.output_usd_per_mtok,
+                "cached_input": model.cached_input_usd_per_mtok,
+                "context_window": model.context_window,
+                "source": SIM_SOURCE,
+                "note": model.description,
+            },
+            "sim",
+        )
+        for name, model in load_sim_models(path).items()
+    }
 
 
 _cache_lock = threading.Lock()

@@ -68,19 +68,6 @@ def provider_config(provider_name: str) -> ProviderConfig:
     return config
 
 
-def _check_simulated_model(name: str) -> None:
-    """Simulated models are a closed list (the sim data file): catch typos before any call."""
-    from routr_cli.providers.pricing import read_sim_prices
-
-    known = list(read_sim_prices())
-    if known and name not in known:
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        raise UnknownModelError(
-            f"unknown simulated model '{name}': {hint}known: {', '.join(known)}"
-        )
-
-
 def adapter_class(config: ProviderConfig) -> type[HttpChatProvider]:
     """The adapter for an API format (imported lazily: only the one in use is loaded)."""
     if config.format == "anthropic":
@@ -111,8 +98,10 @@ def resolve_model(
     """
     provider_name, model_id = split_model_name(model_name)
     config = provider_config(provider_name)
-    if config.simulated:
-        _check_simulated_model(f"{provider_name}/{model_id}")
+    if config.simulated:  # a closed list (the sim data file): catch typos before any call
+        from routr_cli.providers.sim.catalog import get_sim_model
+
+        get_sim_model(model_id)
     config.api_key()  # raises MissingKeyError now rather than at the first call
     provider = adapter_class(config)(config, client, timeouts=timeouts, retry=retry)
     return ResolvedModel(

@@ -81,7 +81,10 @@ def test_sim_file_format_is_read(tmp_path: Path) -> None:
     models = tmp_path / "models.toml"
     models.write_text(
         '[models."sim/demo"]\ncontext_window = 64000\ndescription = "demo"\n'
-        "price = { input = 1.5, output = 6.0, cached_input = 0.15 }\n",
+        "ttft_s = 0.1\ntokens_per_second = 50.0\nrepair_bonus = 0.1\n"
+        "price = { input = 1.5, output = 6.0, cached_input = 0.15 }\n"
+        "errors = { rate_limited = 0.0, retry_after_s = 1.0, server_error = 0.0 }\n"
+        "difficulty = { easy = 1.0 }\nskill = { default = 0.5 }\nmistakes = { partial = 1 }\n",
         encoding="utf-8",
     )
     price = read_sim_prices(models)["sim/demo"]
