@@ -93,6 +93,19 @@ def test_a_misspelt_simulated_model_fails_before_any_call() -> None:
     assert "did you mean 'sim/frontier'?" in str(info.value)
 
 
+def test_a_routr_toml_provider_marked_simulated_is_checked_and_labelled(clean_env: Path) -> None:
+    (clean_env / "routr.toml").write_text(
+        '[providers.labsim]\nformat = "openai"\nbase_url = "http://127.0.0.1:9/v1"\n'
+        "simulated = true\n",
+        encoding="utf-8",
+    )
+    with httpx.Client() as client:
+        resolved = resolve_model("labsim/frontier", client)
+        assert resolved.simulated and resolved.label == "labsim/frontier (simulated)"
+        with pytest.raises(UnknownModelError, match="did you mean 'sim/frontier'"):
+            resolve_model("labsim/fronteir", client)
+
+
 def test_env_overrides_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROUTR_SIM_BASE_URL", "http://127.0.0.1:9999/v1/")
     assert known_providers()["sim"].base_url == "http://127.0.0.1:9999/v1"
