@@ -24,7 +24,7 @@ from routr_cli.bench.reports import summarize
 from routr_cli.bench.runner import BenchInterrupted, BenchRunner, RunOutcome, RunTotals
 from routr_cli.bench.sandboxes import TrackingBackend
 from routr_cli.bench.workers import GradeFn
-from routr_cli.errors import ConfigError
+from routr_cli.errors import ConfigError, StoreError
 from routr_cli.grading.model import Grade
 from routr_cli.providers.base import Usage
 from routr_cli.store.db import Store, utc_now
@@ -271,7 +271,13 @@ def run_bench(
             status = "interrupted" if interrupted else "failed"
             raise
         finally:
-            write.finish_run(store, run_id, status)
+            # After a failure the run's status is best effort: the original error (a
+            # full disk, say) is the one to show, not a second one from this update.
+            try:
+                write.finish_run(store, run_id, status)
+            except StoreError:
+                if status not in ("failed", "interrupted"):  # no other error to show
+                    raise
             if status != "completed":
                 pruned = tracking.prune()
         rows = read.attempts_for_keys(store, selection.keys)

@@ -95,7 +95,9 @@ def transaction(con: Any) -> Iterator[None]:
     DuckDB answers Ctrl-C during a statement with its own "interrupted" error; that is
     turned back into ``KeyboardInterrupt`` so callers see one kind of interruption. A
     rollback after an interrupted COMMIT finds no transaction, which is fine: the
-    transaction either committed whole or not at all.
+    transaction either committed whole or not at all. A failed write to the file (a
+    full disk, a vanished mount) becomes a one-line ``StoreError``: whatever committed
+    before it is intact, so the fix is to make room and run the command again.
     """
     import duckdb
 
@@ -111,6 +113,11 @@ def transaction(con: Any) -> Iterator[None]:
         )
         if interrupted:
             raise KeyboardInterrupt from exc
+        if isinstance(exc, duckdb.IOException):
+            raise StoreError(
+                f"writing the results database failed ({str(exc).splitlines()[0]}): "
+                "free disk space, then run the same command again (committed work is kept)"
+            ) from exc
         raise
 
 

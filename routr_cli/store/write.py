@@ -44,9 +44,11 @@ def begin_run(store: Store, run: RunRecord) -> None:
 
 def finish_run(store: Store, run_id: str, status: str) -> None:
     _writable(store)
-    store.con.execute(
-        "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", [utc_now(), status, run_id]
-    )
+    with transaction(store.con):
+        store.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?",
+            [utc_now(), status, run_id],
+        )
 
 
 def save_snapshots(store: Store, snapshots: Iterable[TaskSnapshot]) -> None:

@@ -245,3 +245,27 @@ def test_a_reader_of_an_unmigrated_database_is_told_to_migrate_it(tmp_path: Path
     Store.open(path).close()  # the writer migrates it on open
     with Store.open(path, read_only=True) as store:
         assert store.schema_version() == latest_version()
+
+
+class _FailingCommit:
+    """A connection whose COMMIT hits a full disk (DuckDB raises IOException then)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, *args: object) -> None:
+        self.statements.append(sql)
+        if sql == "COMMIT":
+            raise duckdb.IOException('Could not write file "r.duckdb": No space left on device')
+
+
+def test_a_failed_write_to_the_file_is_one_line_naming_the_fix() -> None:
+    from routr_cli.store.db import transaction
+
+    con = _FailingCommit()
+    with pytest.raises(StoreError) as info, transaction(con):
+        con.execute("INSERT INTO attempts VALUES (1)")
+    message = str(info.value)
+    assert "\n" not in message and "No space left on device" in message
+    assert "free disk space" in message
+    assert con.statements[-1] == "ROLLBACK"
