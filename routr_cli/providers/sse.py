@@ -21,7 +21,9 @@ class SSEDecoder:
     """Turns byte chunks into ``SSEEvent`` values; keeps partial lines between chunks."""
 
     def __init__(self) -> None:
-        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        # "utf-8-sig" drops one leading byte-order mark, as the event-stream rules require
+        # (a BOM left in would make the first field "\ufeffdata" and lose the first event).
+        self._text = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
         self._buffer = ""
         self._event = ""
         self._data: list[str] = []

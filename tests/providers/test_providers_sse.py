@@ -45,3 +45,10 @@ def test_lone_cr_line_endings() -> None:
 
 def test_last_event_without_blank_line_is_flushed_on_close() -> None:
     assert decode([b"data: [DONE]"]) == [SSEEvent("", "[DONE]")]
+
+
+def test_a_leading_byte_order_mark_is_dropped_even_split_across_chunks() -> None:
+    stream = b"\xef\xbb\xbfdata: first\n\ndata: \xef\xbb\xbfkept\n\n"
+    expected = [SSEEvent("", "first"), SSEEvent("", "\ufeffkept")]
+    assert decode([stream]) == expected
+    assert decode([bytes([b]) for b in stream]) == expected
