@@ -88,6 +88,14 @@ def test_bench_records_attempts_and_a_rerun_adds_nothing(tmp_path: Path) -> None
             assert grading > 0
     assert any(r[2] in {"solved", "failed"} for r in rows)
     assert _rows(db, "SELECT count(*) FROM task_snapshots")[0][0] >= 2
+    # Every attempt names the exact task version it graded, and that version is on record.
+    by_id = {t.id: t.content_hash for t in python}
+    graded = _rows(
+        db,
+        "SELECT a.task_id, a.task_hash, s.task_id FROM attempts a "
+        "LEFT JOIN task_snapshots s USING (task_hash)",
+    )
+    assert graded and all(h == by_id[t] and s == t for t, h, s in graded)
     assert _rows(db, "SELECT count(*) FROM attempt_tests")[0][0] > 0
     report = json.loads((tmp_path / "run.json").read_text())
     assert report["summary"]["attempts"] == 4 and len(report["attempts"]) == 4
