@@ -341,10 +341,23 @@ def prune(names: list[str] | None = None, *, log: Log = _stderr_log) -> PruneRes
     wanted = set(names) if names else None
     removed_containers: list[str] = []
     removed_images: list[str] = []
+    managed = {"label": f"{MANAGED_LABEL}=true"}
     try:
-        for container in client.containers.list(
-            all=True, filters={"label": f"{MANAGED_LABEL}=true"}
-        ):
+        containers = client.containers.list(all=True, filters=managed)
+        images = client.images.list(filters=managed)
+        if wanted is not None:
+            # A typo must not look like "nothing to prune": a name is fine when it is a
+            # recipe, or when something Routr made still carries it (a removed recipe).
+            labelled = {c.labels.get(IMAGE_LABEL) for c in containers}
+            labelled |= {(i.labels or {}).get(IMAGE_LABEL) for i in images}
+            unknown = sorted(wanted - labelled - set(recipe_names()))
+            if unknown:
+                known = ", ".join(recipe_names()) or "none"
+                raise UnknownSandboxImage(
+                    f"unknown sandbox image {unknown[0]!r}: nothing Routr made carries it "
+                    f"(known images: {known})"
+                )
+        for container in containers:
             if wanted is not None and container.labels.get(IMAGE_LABEL) not in wanted:
                 continue
             try:
@@ -354,7 +367,7 @@ def prune(names: list[str] | None = None, *, log: Log = _stderr_log) -> PruneRes
             removed_containers.append(str(container.name))
             log(f"removed container {container.name}")
         keep = set(current_tags(client).values())
-        for image in client.images.list(filters={"label": f"{MANAGED_LABEL}=true"}):
+        for image in images:
             tags = [t for t in image.tags if t.startswith(IMAGE_PREFIX)]
             name = (image.labels or {}).get(IMAGE_LABEL)
             if not tags or keep & set(tags) or (wanted is not None and name not in wanted):

@@ -91,6 +91,9 @@ def test_build_reuses_unchanged_recipes_and_rebuilds_changed_ones(
 def test_unknown_recipe_names_the_known_ones() -> None:
     with pytest.raises(UnknownSandboxImage, match=r"unknown sandbox image 'nope'.*python"):
         resolve_image("nope")
+    # prune of a name nobody knows says so, instead of "pruned 0 containers and 0 images"
+    with pytest.raises(UnknownSandboxImage, match=r"'nope': nothing Routr made carries it"):
+        prune(["nope"], log=lambda _line: None)
     build = subprocess.run(
         [str(Path(sys.executable).parent / "routr"), "sandbox", "build", "nope"],
         capture_output=True,
