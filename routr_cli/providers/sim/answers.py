@@ -23,7 +23,13 @@ from dataclasses import dataclass
 
 from routr_cli.providers.sim.catalog import MISTAKE_KINDS
 from routr_cli.solvers.edit_format import DIVIDER_MARK, EditFormat
-from routr_cli.solvers.edit_render import Hunk, change_hunks, file_hunks, render_hunks
+from routr_cli.solvers.edit_render import (
+    Hunk,
+    change_hunks,
+    file_hunks,
+    render_change,
+    render_hunks,
+)
 
 _SLASH_COMMENT = (".js", ".mjs", ".cjs", ".ts", ".go", ".java", ".c", ".h", ".rs", ".cpp")
 _OPENERS = (
@@ -150,7 +156,7 @@ def reference_answer(
     state: dict[str, str], target: dict[str, str], fmt: EditFormat, u: float
 ) -> str:
     """The answer that turns ``state`` into ``target``."""
-    return _opener(u) + "\n\n" + render_hunks(change_hunks(state, target), state, fmt)
+    return _opener(u) + "\n\n" + render_change(state, target, fmt)
 
 
 def wrong_answer(
