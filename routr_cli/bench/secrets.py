@@ -2,14 +2,16 @@
 
 A value is dropped when its flag's name says it is secret (``--api-key``, ``--token``,
 ``--password``...), when it looks like a vendor key (``sk-...``, ``AIza...``), or when it
-equals the value of any ``*_KEY``/``*_TOKEN``/``*_SECRET`` variable in the environment.
+contains the value of any ``*_KEY``/``*_TOKEN``/``*_SECRET`` variable in the environment
+-- or of a variable named in ``secret_vars``: a provider in ``routr.toml`` may keep its
+key under any name (``key_env = "ACME_CREDENTIAL"``).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 REDACTED = "[redacted]"
 _SECRET_FLAG = re.compile(r"^--?[\w-]*(key|token|secret|password|passwd|auth)[\w-]*$", re.I)
@@ -21,13 +23,22 @@ _KEY_SHAPE = re.compile(
 _SECRET_ENV = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)$", re.I)
 
 
-def _env_secrets(environ: Mapping[str, str]) -> set[str]:
-    return {v for k, v in environ.items() if _SECRET_ENV.search(k) and len(v) >= 8}
+def _env_secrets(environ: Mapping[str, str], secret_vars: Iterable[str]) -> set[str]:
+    named = set(secret_vars)
+    return {  # stripped: providers strip the key they send, so that is the form to find
+        v.strip()
+        for k, v in environ.items()
+        if (k in named or _SECRET_ENV.search(k)) and len(v.strip()) >= 8
+    }
 
 
-def scrub_argv(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> list[str]:
+def scrub_argv(
+    argv: Sequence[str],
+    environ: Mapping[str, str] | None = None,
+    secret_vars: Iterable[str] = (),
+) -> list[str]:
     """``argv`` with every key-looking value replaced by ``[redacted]``."""
-    secrets = _env_secrets(os.environ if environ is None else environ)
+    secrets = _env_secrets(os.environ if environ is None else environ, secret_vars)
     out: list[str] = []
     redact_next = False
     for arg in argv:

@@ -77,6 +77,7 @@ def bench(
     from routr_cli.bench.session import BenchOptions, run_bench
     from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db, default_tasks_dir
+    from routr_cli.providers.config import load_provider_configs
 
     if fail_under is not None and not 0.0 <= fail_under <= 1.0:
         raise ConfigError(f"--fail-under {fail_under}: give a pass rate between 0 and 1, e.g. 0.6")
@@ -97,7 +98,10 @@ def bench(
         sample=sample,
         retry_errors=retry_errors,
         sim_latency_scale=sim_latency,
-        argv=scrub_argv(["routr", *sys.argv[1:]]),
+        argv=scrub_argv(
+            ["routr", *sys.argv[1:]],
+            secret_vars=[c.key_env for c in load_provider_configs().values() if c.key_env],
+        ),
     )
     try:
         report = run_bench(options, make_progress, lambda line: err.print(line, markup=False))

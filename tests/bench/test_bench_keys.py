@@ -84,6 +84,14 @@ def test_argv_is_scrubbed_of_key_looking_values() -> None:
     assert scrubbed[-2:] == ["--db", "/root/r.duckdb"]
 
 
+def test_argv_drops_the_value_of_a_custom_key_variable_named_by_the_config() -> None:
+    env = {"ACME_CREDENTIAL": "acme-0123456789\n", "HOME": "/root"}  # pasted with a newline
+    argv = ["routr", "bench", "--tasks", "/tmp/acme-0123456789/tasks"]
+    assert scrub_argv(argv, env) == argv  # the name alone does not say it is a key
+    scrubbed = scrub_argv(argv, env, secret_vars=["ACME_CREDENTIAL", "UNSET_VAR"])
+    assert scrubbed == ["routr", "bench", "--tasks", f"/tmp/{REDACTED}/tasks"]
+
+
 def test_cache_keys_separate_models_epochs_and_requests_and_responses_round_trip() -> None:
     from routr_cli.bench.cache import cache_key, response_from_json, response_to_json
     from routr_cli.providers.base import ChatRequest, ChatResponse, Message, Usage
