@@ -63,6 +63,12 @@ class SandboxSpec:
 
 
 class Sandbox(Protocol):
+    """One isolated environment, alive inside ``with``; backends differ, graders do not.
+
+    Grading, validation and solvers speak only this protocol, so a second backend
+    (a VM, a remote runner) passes the same conformance suite and changes nothing else.
+    """
+
     def __enter__(self) -> Self: ...
 
     def __exit__(

@@ -88,6 +88,7 @@ class DockerBackend:
         self._lock = threading.Lock()
 
     def image_tag(self, name: str) -> str:
+        """The built tag for recipe ``name``; raises when it is unknown or not built."""
         with self._lock:
             cached = self._tags.get(name)
         if cached is not None:

@@ -78,6 +78,8 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class PruneResult:
+    """What ``routr sandbox prune`` removed: container names and image tags."""
+
     containers: tuple[str, ...]
     images: tuple[str, ...]
 
@@ -95,6 +97,7 @@ def recipe_names(root: Path | None = None) -> list[str]:
 
 
 def recipe_folder(name: str, root: Path | None = None) -> Path:
+    """The recipe folder of ``name``; ``UnknownSandboxImage`` naming the known ones if none."""
     root = root or sandboxes_dir()
     folder = root / name
     if not NAME_RE.match(name) or not (folder / "Dockerfile").is_file():
@@ -117,10 +120,12 @@ def recipe_hash(folder: Path, base_id: str) -> str:
 
 
 def image_tag(name: str, recipe: str) -> str:
+    """``routr-sandbox-<name>:<recipe hash>``: a changed recipe gets a new tag, never reuse."""
     return f"{IMAGE_PREFIX}{name}:{recipe}"
 
 
 def local_base_tag() -> str:
+    """The debootstrapped base's tag, hashed from how it is made, so a new recipe rebuilds."""
     return f"{BASE_REPOSITORY}:{BASE_SUITE}-{hashlib.sha256(BASE_RECIPE.encode()).hexdigest()[:12]}"
 
 

@@ -32,6 +32,8 @@ Change = dict[str, str | None]
 
 @dataclass(frozen=True)
 class GradeSpec:
+    """task.toml's ``[grade]``: how to run the hidden tests and which ones decide."""
+
     command: str
     timeout_s: int = 120
     fail_to_pass: tuple[str, ...] = ()
@@ -40,6 +42,8 @@ class GradeSpec:
 
 @dataclass(frozen=True)
 class Limits:
+    """task.toml's ``[limits]``: what one grading may use; the defaults suit a small repo."""
+
     cpus: float = 1.0
     memory_mb: int = 1024
     pids: int = 256
@@ -47,6 +51,10 @@ class Limits:
 
 @dataclass(frozen=True)
 class Task:
+    """A loaded task folder. File trees are read on demand, not kept: a suite of 40
+    tasks stays cheap to list, and hidden files are only read where they are needed.
+    """
+
     id: str
     title: str
     category: str
@@ -84,6 +92,7 @@ class Task:
 
     @cached_property
     def content_hash(self) -> str:
+        """Which version of the task a result graded (see ``hashing.task_hash``)."""
         from routr_cli.tasks.hashing import task_hash
 
         return task_hash(self.path)

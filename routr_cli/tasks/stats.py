@@ -83,6 +83,7 @@ def count_lines(text: str) -> int:
 
 
 def task_facts(task: Task) -> TaskFacts:
+    """Size of ``repo/`` (what a model reads) and a static count of the hidden tests."""
     repo = task.repo_files()
     return TaskFacts(
         id=task.id,

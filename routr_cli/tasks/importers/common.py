@@ -71,6 +71,7 @@ def _toml_str(value: str) -> str:
 
 
 def render_task_toml(draft: TaskDraft) -> str:
+    """task.toml for a draft, with empty test lists for ``routr tasks validate --write``."""
     tags = ", ".join(_toml_str(t) for t in draft.tags)
     lines = [
         f"# {draft.comment}" if draft.comment else None,
