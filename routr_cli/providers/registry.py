@@ -42,11 +42,27 @@ def split_model_name(model_name: str) -> tuple[str, str]:
     """``"openrouter/a/b"`` -> ``("openrouter", "a/b")``; a bad shape is an ``UnknownModelError``."""
     provider, sep, model_id = model_name.strip().partition("/")
     if not sep or not provider or not model_id:
+        hint = _priced_names_for(model_name.strip()) if not sep else []
+        mean = f"did you mean {' or '.join(hint)}? " if hint else ""
         raise UnknownModelError(
             f"model '{model_name}' must be written provider/model, e.g. openai/gpt-4.1 "
-            "or sim/frontier (see `routr models list`)"
+            f"or sim/frontier: {mean}(see `routr models list`)"
         )
     return provider, model_id
+
+
+def _priced_names_for(model_id: str) -> list[str]:
+    """Catalog names whose vendor id is ``model_id`` ("gpt-4.1" -> "openai/gpt-4.1")."""
+    from routr_cli.errors import RoutrError
+    from routr_cli.providers.pricing import load_catalog
+
+    if not model_id:
+        return []
+    try:
+        names = load_catalog()
+    except RoutrError:  # a broken catalog is reported by `routr models list`, not here
+        return []
+    return [name for name in names if name.partition("/")[2] == model_id][:3]
 
 
 def known_providers() -> dict[str, ProviderConfig]:

@@ -37,6 +37,14 @@ def test_a_name_without_provider_and_model_shows_the_form(bad: str) -> None:
         split_model_name(bad)
 
 
+def test_a_bare_vendor_id_suggests_the_priced_full_names() -> None:
+    with pytest.raises(UnknownModelError, match=r"did you mean openai/gpt-4\.1\?") as info:
+        split_model_name("gpt-4.1")
+    assert "\n" not in str(info.value)
+    with pytest.raises(UnknownModelError, match=r"did you mean sim/frontier\?"):
+        split_model_name("frontier")
+
+
 def test_builtin_providers() -> None:
     providers = known_providers()
     for name in OPENAI_COMPATIBLE:
