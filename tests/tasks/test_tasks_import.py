@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from routr_cli.errors import ConfigError
 from routr_cli.tasks.hashing import task_hash
-from routr_cli.tasks.importers.common import ImportProblem, slugify_id
+from routr_cli.tasks.importers.common import ImportProblem, slugify_id, write_task
 from routr_cli.tasks.importers.exercism import (
     exercise_to_draft,
     find_exercises,
@@ -232,3 +233,22 @@ def test_an_exercise_whose_folder_name_makes_no_id_is_named(tmp_path: Path) -> N
     assert report.problems == [
         f"{exercise}: folder name: cannot make a task id from '__' (it has no letters or digits)"
     ]
+
+
+def test_a_draft_that_does_not_load_leaves_nothing_in_out(tmp_path: Path) -> None:
+    draft = replace(record_to_draft(RECORD, "line 1", "feature"), tests={})
+    with pytest.raises(ImportProblem, match=r"does not load: .*empty tests/"):
+        write_task(draft, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_blank_category_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    jsonl = tmp_path / "records.jsonl"
+    jsonl.write_text(json.dumps(RECORD) + "\n")
+    for run in (
+        lambda: import_jsonl(jsonl, tmp_path / "out", " "),
+        lambda: import_exercism(EXERCISM, tmp_path / "out", ""),
+    ):
+        with pytest.raises(ConfigError, match="--category must be a non-empty label"):
+            run()
+    assert not (tmp_path / "out").exists()

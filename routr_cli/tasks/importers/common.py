@@ -126,7 +126,15 @@ def write_task(draft: TaskDraft, out_dir: Path) -> Task:
     try:
         return load_task(folder)
     except TaskFormatError as exc:
+        shutil.rmtree(folder, ignore_errors=True)  # never leave a malformed task in --out
         raise ImportProblem(f"the converted task does not load: {exc}") from exc
+
+
+def check_category(category: str) -> str:
+    """``--category`` as given, refused up front when blank (every task would fail to load)."""
+    if not category.strip():
+        raise ConfigError("--category must be a non-empty label (for example feature)")
+    return category
 
 
 def write_drafts(drafts: list[TaskDraft | ImportProblem], out_dir: Path) -> ImportReport:

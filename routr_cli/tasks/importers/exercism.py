@@ -37,6 +37,7 @@ from routr_cli.tasks.importers.common import (
     ImportProblem,
     ImportReport,
     TaskDraft,
+    check_category,
     slugify_id,
     write_drafts,
 )
@@ -298,6 +299,7 @@ def import_exercism(
     With ``languages``, exercises whose solution files are clearly in another language
     are passed over silently (a polyglot tree holds many); broken ones are still reported.
     """
+    check_category(category)
     if languages:
         unknown = sorted(set(languages) - set(LANGUAGES.values()))
         if unknown:

@@ -26,6 +26,7 @@ from routr_cli.tasks.importers.common import (
     ImportProblem,
     ImportReport,
     TaskDraft,
+    check_category,
     slugify_id,
     write_drafts,
 )
@@ -179,4 +180,4 @@ def read_drafts(path: Path, category: str = "feature") -> list[TaskDraft | Impor
 
 def import_jsonl(path: Path, out_dir: Path, category: str = "feature") -> ImportReport:
     """Convert every record of ``path`` into ``out_dir/<id>/``; bad records are reported."""
-    return write_drafts(read_drafts(path, category), out_dir)
+    return write_drafts(read_drafts(path, check_category(category)), out_dir)
