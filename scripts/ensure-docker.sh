@@ -39,7 +39,13 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+# pgrep is missing from minimal images; dockerd's pid file answers there.
+dockerd_running() {
+  pgrep -x dockerd >/dev/null 2>&1 && return 0
+  [ -f /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null
+}
+
+if ! dockerd_running; then
   echo "routr: starting dockerd in the background (log: $log_dir/dockerd.log)" >&2
   nohup dockerd >"$log_dir/dockerd.log" 2>&1 </dev/null &
 fi
