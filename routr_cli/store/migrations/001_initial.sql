@@ -68,7 +68,7 @@ CREATE TABLE attempt_tests (
 );
 
 CREATE TABLE response_cache (
-    cache_key   VARCHAR PRIMARY KEY,          -- sha256(model, sample, request body)
+    cache_key   VARCHAR PRIMARY KEY,          -- sha256(model, epoch, request body)
     model       VARCHAR NOT NULL,
     response    JSON NOT NULL,
     created_at  TIMESTAMP NOT NULL
