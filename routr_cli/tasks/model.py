@@ -99,13 +99,21 @@ class Task:
 
 
 def iter_files(root: Path) -> list[Path]:
-    """Every file under ``root``, sorted, skipping caches, VCS folders and ``.gitkeep``."""
+    """Every file under ``root``, sorted, skipping caches, VCS folders and ``.gitkeep``.
+
+    A symbolic link that leads outside ``root`` is skipped: task folders and imported
+    exercise trees come from others, and a link to ``~/.ssh/id_rsa`` would otherwise be
+    copied into a task and sent to a model provider with the repository.
+    """
     if not root.is_dir():
         return []
+    inside = root.resolve()
     out = []
     for p in sorted(root.rglob("*")):
         if p.is_file() and not (IGNORED_NAMES & set(p.relative_to(root).parts)):
             if p.suffix == ".pyc" or p.name in PLACEHOLDER_FILES:
+                continue
+            if inside not in p.resolve().parents:
                 continue
             out.append(p)
     return out
