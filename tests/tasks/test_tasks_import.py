@@ -252,3 +252,19 @@ def test_a_blank_category_is_refused_before_anything_is_written(tmp_path: Path) 
         with pytest.raises(ConfigError, match="--category must be a non-empty label"):
             run()
     assert not (tmp_path / "out").exists()
+
+
+def test_listed_files_that_lead_outside_the_exercise_are_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "id_rsa"
+    secret.write_text("PRIVATE KEY\n")
+    exercise = tmp_path / "run-length"
+    shutil.copytree(EXERCISM / "python" / "exercises" / "practice" / "run-length", exercise)
+    config = json.loads((exercise / ".meta" / "config.json").read_text())
+    (stub,) = config["files"]["solution"]
+    (exercise / stub).unlink()
+    (exercise / stub).symlink_to(secret)
+    report = import_exercism(exercise, tmp_path / "out")
+    assert report.written == []
+    assert report.problems == [
+        f"{exercise}: files.solution: {stub} leads outside the exercise folder"
+    ]

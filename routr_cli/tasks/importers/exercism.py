@@ -102,9 +102,12 @@ def _text(path: Path, where: str, field: str) -> str:
 
 
 def _read(folder: Path, rel: str, where: str, field: str) -> str:
+    """A file the exercise's config lists; it must be inside the exercise (links included)."""
     path = folder / rel
     if not path.is_file():
         raise ImportProblem(f"{where}: {field}: {rel} does not exist")
+    if folder.resolve() not in path.resolve().parents:
+        raise ImportProblem(f"{where}: {field}: {rel} leads outside the exercise folder")
     return _text(path, where, f"{field}: {rel}")
 
 
