@@ -174,6 +174,17 @@ def test_uniform_is_stable_across_runs() -> None:
     assert 0.0 <= uniform("x") < 1.0
 
 
+def test_content_parts_are_read_and_a_non_text_part_is_a_400() -> None:
+    from routr_cli.providers.sim.engine import _messages
+
+    parts = [{"type": "text", "text": "a"}, {"type": "image_url", "image_url": {}}]
+    assert _messages({"messages": [{"role": "user", "content": parts}]}) == [("user", "a")]
+    bad = [*parts, {"type": "text", "text": 5}]
+    with pytest.raises(SimRequestError) as info:
+        _messages({"messages": [{"role": "user", "content": bad}]})
+    assert info.value.status == 400 and info.value.body["error"]["code"] == "invalid_messages"
+
+
 def test_requests_without_task_metadata_get_a_plain_labelled_reply() -> None:
     engine = no_errors_engine(0)
     for _ in range(10):

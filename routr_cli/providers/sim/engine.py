@@ -107,7 +107,12 @@ def _messages(body: dict[str, Any]) -> list[tuple[str, str]]:
             raise SimRequestError(400, f"messages[{i}] needs a 'role'", code="invalid_messages")
         content = m.get("content", "")
         if isinstance(content, list):  # content parts: keep the text ones
-            content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+            texts = [p.get("text", "") for p in content if isinstance(p, dict)]
+            if not all(isinstance(t, str) for t in texts):
+                raise SimRequestError(
+                    400, f"messages[{i}].content parts need text strings", code="invalid_messages"
+                )
+            content = "".join(texts)
         if not isinstance(content, str):
             raise SimRequestError(
                 400, f"messages[{i}].content must be text", code="invalid_messages"
