@@ -86,6 +86,20 @@ def _number(
     return value
 
 
+def _check_text(path: Path) -> None:
+    """Task files travel as text (a change maps paths to text): refuse other bytes loudly.
+
+    Read leniently, a binary test fixture would reach the sandbox silently corrupted and
+    fail the reference with a baffling error; this names the file instead.
+    """
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(
+            path, None, f"not UTF-8 text (byte {exc.start}): task files must be text in format 1"
+        ) from exc
+
+
 def load_task(folder: Path) -> Task:
     """Load and check one task folder; raise ``TaskFormatError`` on the first problem."""
     folder = Path(folder)
@@ -184,14 +198,17 @@ def load_task(folder: Path) -> Task:
         raise _fail(folder / "prompt.md", None, "not UTF-8 text") from exc
     if not prompt.strip():
         raise _fail(folder / "prompt.md", None, "empty prompt")
-    if not iter_files(folder / "repo"):
+    trees = {part: iter_files(folder / part) for part in ("repo", "tests", "solution")}
+    if not trees["repo"]:
         raise _fail(folder / "repo", None, "empty repo/ (the starting repository needs files)")
-    if not iter_files(folder / "tests"):
+    if not trees["tests"]:
         raise _fail(folder / "tests", None, "empty tests/ (hidden tests are required to grade)")
-    if not iter_files(folder / "solution") and not delete:
+    if not trees["solution"] and not delete:
         raise _fail(
             folder / "solution", None, "empty reference change (add files or [solution].delete)"
         )
+    for path in (p for files in trees.values() for p in files):
+        _check_text(path)
 
     return Task(
         id=task_id,

@@ -129,3 +129,14 @@ def test_one_task_folder_given_as_the_suite_names_the_parent() -> None:
     with pytest.raises(TaskFormatError, match="this is one task, not a folder of tasks") as info:
         load_tasks_lenient(one)
     assert str(info.value).endswith(f"(pass --tasks {one.parent} and the id good-py-median)")
+
+
+def test_a_binary_task_file_is_named_not_silently_mangled(tmp_path: Path) -> None:
+    folder = _copy_good(tmp_path)
+    fixture = folder / "tests" / "data.bin"
+    fixture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(TaskFormatError) as info:
+        load_task(folder)
+    assert str(info.value) == (
+        f"{fixture}: not UTF-8 text (byte 0): task files must be text in format 1"
+    )
