@@ -268,3 +268,12 @@ def test_listed_files_that_lead_outside_the_exercise_are_refused(tmp_path: Path)
     assert report.problems == [
         f"{exercise}: files.solution: {stub} leads outside the exercise folder"
     ]
+
+
+def test_an_exercise_file_that_is_not_text_is_named(tmp_path: Path) -> None:
+    exercise = tmp_path / "run-length"
+    shutil.copytree(EXERCISM / "python" / "exercises" / "practice" / "run-length", exercise)
+    (exercise / "logo.png").write_bytes(b"\x89PNG\r\n")
+    report = import_exercism(exercise, tmp_path / "out")
+    assert report.written == []
+    assert report.problems == [f"{exercise}: logo.png: not UTF-8 text (byte 0)"]

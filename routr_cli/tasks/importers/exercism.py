@@ -229,7 +229,7 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
         rel = path.relative_to(folder).as_posix()
         if rel.split("/")[0].startswith("."):
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = _text(path, where, rel)
         if _is_test_file(rel, language, listed_tests):
             if language == "javascript":
                 tests[node_test_name(posixpath.basename(rel))] = _js_test(text, rel)
