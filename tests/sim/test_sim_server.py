@@ -179,3 +179,16 @@ def test_a_bad_content_length_is_a_400_not_a_dropped_connection(server: SimServe
             reply += chunk
     assert reply.startswith(b"HTTP/1.1 400 ")
     assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["error"]["code"] == "invalid_body"
+
+
+def test_a_bug_in_the_engine_is_a_500_answer_not_a_dropped_connection(
+    server: SimServerHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(body: object) -> object:
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(server._server.engine, "handle", broken)
+    body = {"model": "sim/swift", "messages": MESSAGES}
+    resp = httpx.post(f"{server.base_url}/chat/completions", json=body, timeout=10)
+    assert resp.status_code == 500
+    assert resp.json()["error"]["type"] == "server_error"

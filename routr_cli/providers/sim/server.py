@@ -94,6 +94,13 @@ class SimRequestHandler(BaseHTTPRequestHandler):
         except SimRequestError as exc:
             self._send_json(exc.status, exc.body, exc.headers)
             return
+        except Exception:  # a bug here: the client gets a real 500, stderr the traceback
+            self.close_connection = True
+            self._send_json(
+                500,
+                _error_body("internal error in the sim server", "internal_error", "server_error"),
+            )
+            raise
         completion_id = f"chatcmpl-sim-{uuid.uuid4().hex[:20]}"
         if body.get("stream"):
             options = body.get("stream_options") or {}
@@ -146,10 +153,8 @@ class SimRequestHandler(BaseHTTPRequestHandler):
             return  # the client went away mid-stream; nothing to tell it
 
 
-def _error_body(message: str, code: str) -> dict[str, Any]:
-    return {
-        "error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}
-    }
+def _error_body(message: str, code: str, kind: str = "invalid_request_error") -> dict[str, Any]:
+    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
 
 
 def _completion(completion_id: str, reply: SimReply) -> dict[str, Any]:
