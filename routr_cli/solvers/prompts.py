@@ -37,6 +37,8 @@ Rules:
   fenced block with the complete new content.
 - To delete a file, write `DELETE: path/to/file` on its own line.
 - Paths are relative to the repository root.
+- If a file's content has lines that start with ```, fence it with more backticks
+  than any such line (for example ````), and close it with the same fence.
 """
 
 _WHOLE = """
@@ -53,6 +55,8 @@ Rules:
 - Always write the complete file; anything you leave out is removed from the file.
 - To delete a file, write `DELETE: path/to/file` on its own line.
 - Paths are relative to the repository root. Files you do not mention stay as they are.
+- If a file's content has lines that start with ```, fence it with more backticks
+  than any such line (for example ````), and close it with the same fence.
 """
 
 

@@ -180,3 +180,16 @@ def test_a_new_file_cannot_clash_with_a_folder_or_sit_under_a_file() -> None:
         apply_answer(FILES, block("README.md/x.py", "", "x\n"))
     with pytest.raises(UnappliableEdit, match=r"edit 1 \(pkg\): is a folder"):
         apply_answer(FILES, "FILE: pkg\n```\nx\n```\n")
+
+
+@pytest.mark.parametrize("fmt", ["search-replace", "whole"])
+def test_every_format_tells_the_model_how_to_fence_content_with_fences(fmt: str) -> None:
+    from routr_cli.solvers.prompts import system_prompt
+
+    assert "more backticks" in system_prompt(fmt)  # type: ignore[arg-type]
+
+
+def test_a_longer_fence_keeps_inner_fences_in_a_whole_file() -> None:
+    readme = "# pkg\n\n```sh\npkg --help\n```\n"
+    answer = f"FILE: README.md\n````markdown\n{readme}````\n"
+    assert parse_edits(answer) == [WholeFile("README.md", readme, 1)]
