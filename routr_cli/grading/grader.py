@@ -6,6 +6,9 @@
    change put under ``tests/`` is dropped and the hidden ``tests/`` is written instead,
    so a model cannot grade itself by editing the tests. (Sandboxes are fresh, so doing
    this in the file map before one write equals "remove /work/tests, then copy".)
+   Test-harness files (``HARNESS_FILES`` and the task's ``[grade].protected``: a root
+   ``conftest.py``, ``pytest.ini``, a Go ``*_test.go``...) are restored to ``repo/``'s
+   state for the same reason, and the grade says which were (``Grade.restored``).
 3. ``[grade].command`` runs in ``/work`` under ``sh -c`` with ``ROUTR_JUNIT`` set, the
    task's limits and timeout and no network.
 4. :func:`decide` turns the run and the JUnit report into a ``Grade``.
@@ -17,6 +20,7 @@ check that reason or pass ``raise_sandbox_errors=True`` to get ``SandboxUnavaila
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from routr_cli.errors import SandboxUnavailable
@@ -30,7 +34,7 @@ from routr_cli.sandbox.base import (
     cap_output,
     check_relative,
 )
-from routr_cli.tasks.model import Change, GradeSpec, Task, apply_change
+from routr_cli.tasks.model import HARNESS_FILES, Change, GradeSpec, Task, apply_change, is_protected
 
 JUNIT_PATH = "/tmp/routr-junit.xml"
 TESTS_DIR = "tests"
@@ -47,16 +51,31 @@ def normalize_change(change: Change) -> tuple[Change, str | None]:
     return normalized, None
 
 
-def grading_files(task: Task, change: Change) -> dict[str, str]:
-    """``repo/`` + ``change``, with ``tests/`` replaced by the task's hidden tests."""
-    files = apply_change(task.repo_files(), change)
+def grading_files(task: Task, change: Change) -> tuple[dict[str, str], tuple[str, ...]]:
+    """``repo/`` + ``change``, with ``tests/`` replaced by the task's hidden tests and the
+    test-harness files restored; also the harness paths the change had touched."""
+    repo = task.repo_files()
+    files = apply_change(repo, change)
     kept = {
         path: text
         for path, text in files.items()
         if path != TESTS_DIR and not path.startswith(TESTS_DIR + "/")
     }
+    harness = (*HARNESS_FILES, *task.grade.protected)
+    restored = tuple(
+        path
+        for path in sorted(set(kept) | set(repo))
+        if kept.get(path) != repo.get(path)
+        and not path.startswith(TESTS_DIR + "/")
+        and is_protected(path, harness)
+    )
+    for path in restored:
+        if path in repo:
+            kept[path] = repo[path]
+        else:
+            del kept[path]
     kept.update({f"{TESTS_DIR}/{rel}": text for rel, text in task.test_files().items()})
-    return kept
+    return kept, restored
 
 
 def path_conflict(files: dict[str, str]) -> str | None:
@@ -76,7 +95,7 @@ def grade_change(
     """Apply ``change`` to ``task``'s repo, run the hidden tests in a fresh sandbox, grade it."""
     start = time.monotonic()
     normalized, problem = normalize_change(change)
-    files = grading_files(task, normalized) if problem is None else {}
+    files, restored = grading_files(task, normalized) if problem is None else ({}, ())
     problem = problem or path_conflict(files)
     if problem is not None:
         return _ungraded("unappliable", f"the change cannot be applied: {problem}", start)
@@ -94,7 +113,11 @@ def grade_change(
         if raise_sandbox_errors:
             raise
         return _ungraded("sandbox_error", f"sandbox error: {exc}", start)
-    return decide(task.grade, run, parse_junit(report), time.monotonic() - start)
+    grade = decide(task.grade, run, parse_junit(report), time.monotonic() - start)
+    if not restored:
+        return grade
+    note = "routr: restored test-harness files the change touched: " + ", ".join(restored)
+    return dataclasses.replace(grade, restored=restored, output=note + "\n" + grade.output)
 
 
 def _ungraded(reason: Reason, output: str, start: float) -> Grade:

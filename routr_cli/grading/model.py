@@ -39,3 +39,4 @@ class Grade:
     reason: Reason | None = None  # None when solved
     exit_code: int | None = None
     output: str = field(default="", repr=False)  # capped test-run output, for repair turns
+    restored: tuple[str, ...] = ()  # harness files the change touched, put back before the run

@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from routr_cli.errors import TaskFormatError
-from routr_cli.tasks.model import DEFAULT_IMAGE, DIFFICULTIES, GradeSpec, Limits, Task, iter_files
+from routr_cli.tasks.model import (
+    DEFAULT_IMAGE,
+    DIFFICULTIES,
+    HARNESS_FILES,
+    GradeSpec,
+    Limits,
+    Task,
+    is_protected,
+    iter_files,
+)
 
 ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")
 TOP_FIELDS = {
@@ -30,7 +39,7 @@ TOP_FIELDS = {
     "limits",
 }
 REQUIRED_TOP = ("format", "id", "title", "category", "language", "difficulty", "grade")
-GRADE_FIELDS = {"command", "timeout_s", "fail_to_pass", "pass_to_pass"}
+GRADE_FIELDS = {"command", "timeout_s", "fail_to_pass", "pass_to_pass", "protected"}
 SOLUTION_FIELDS = {"delete"}
 LIMIT_FIELDS = {"cpus", "memory_mb", "pids"}
 PARTS = ("task.toml", "prompt.md", "repo", "tests", "solution")
@@ -166,7 +175,13 @@ def load_task(folder: Path) -> Task:
         timeout_s=_number(toml_path, grade_table, "timeout_s", int, 120, "grade."),
         fail_to_pass=_str_list(toml_path, grade_table, "fail_to_pass", "grade."),
         pass_to_pass=_str_list(toml_path, grade_table, "pass_to_pass", "grade."),
+        protected=_str_list(toml_path, grade_table, "protected", "grade."),
     )
+    for pattern in grade.protected:
+        if not pattern.strip() or pattern.startswith("/") or ".." in Path(pattern).parts:
+            raise _fail(
+                toml_path, "grade.protected", f"{pattern!r} must be a relative path or glob"
+            )
 
     solution_table = data.get("solution", {})
     if not isinstance(solution_table, dict):
@@ -209,6 +224,17 @@ def load_task(folder: Path) -> Task:
         )
     for path in (p for files in trees.values() for p in files):
         _check_text(path)
+    harness = (*HARNESS_FILES, *grade.protected)
+    for path in [*trees["solution"], *(folder / "repo" / rel for rel in delete)]:
+        base = folder / ("solution" if path.is_relative_to(folder / "solution") else "repo")
+        rel = path.relative_to(base).as_posix()
+        if is_protected(rel, harness):
+            raise _fail(
+                path,
+                None,
+                "the reference changes a protected test-harness file, which grading restores"
+                " to repo/'s state (move the change elsewhere)",
+            )
 
     return Task(
         id=task_id,

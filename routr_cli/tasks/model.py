@@ -29,6 +29,29 @@ PLACEHOLDER_FILES = frozenset({".gitkeep"})
 
 Change = dict[str, str | None]
 
+# Files whose only job is to configure or hook the test run: a change that adds or edits
+# one could make the hidden tests report a pass (a root conftest.py that rewrites
+# outcomes, a Go TestMain that exits 0). Grading restores them to repo/'s state, the
+# way it replaces tests/. A task adds its own with ``[grade].protected``.
+HARNESS_FILES = (
+    "conftest.py",
+    "pytest.ini",
+    "tox.ini",
+    "sitecustomize.py",
+    "usercustomize.py",
+    "*.pth",
+    "*_test.go",
+)
+
+
+def is_protected(path: str, patterns: tuple[str, ...]) -> bool:
+    """Does ``path`` (repo-relative, POSIX) match a harness pattern? Matched from the right,
+    as ``PurePosixPath.match`` does: ``conftest.py`` matches it in any folder."""
+    from pathlib import PurePosixPath
+
+    pure = PurePosixPath(path)
+    return any(pure.match(pattern) for pattern in patterns)
+
 
 @dataclass(frozen=True)
 class GradeSpec:
@@ -38,6 +61,7 @@ class GradeSpec:
     timeout_s: int = 120
     fail_to_pass: tuple[str, ...] = ()
     pass_to_pass: tuple[str, ...] = ()
+    protected: tuple[str, ...] = ()  # extra harness files; HARNESS_FILES always apply
 
 
 @dataclass(frozen=True)

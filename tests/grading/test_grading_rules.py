@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -152,10 +153,36 @@ def test_change_paths_are_checked() -> None:
 
 def test_hidden_tests_replace_the_changes_tests() -> None:
     task = load_task(FIXTURE)
-    files = grading_files(
+    files, restored = grading_files(
         task, {"tests/test_calc.py": "cheat", "tests/extra.py": "cheat", "calc/x.py": "new"}
     )
+    assert restored == ()
     assert files["tests/test_calc.py"] == task.test_files()["test_calc.py"]
     assert "tests/extra.py" not in files and files["calc/x.py"] == "new"
-    tests_file = grading_files(task, {"tests": "a file where the folder goes"})
+    tests_file, _ = grading_files(task, {"tests": "a file where the folder goes"})
     assert "tests" not in tests_file
+
+
+def test_test_harness_files_are_restored_before_grading() -> None:
+    task = load_task(FIXTURE)
+    forged = "def pytest_runtest_logreport(report):\n    report.outcome = 'passed'\n"
+    change = {
+        "conftest.py": forged,  # a new root hook: dropped
+        "calc/conftest.py": forged,  # at any depth
+        "calc/main_test.go": "func TestMain(m *testing.M) { os.Exit(0) }\n",
+        "pytest.ini": "[pytest]\naddopts = -p calc.forge\n",
+        "calc/x.py": "new",  # ordinary code is the model's to change
+    }
+    files, restored = grading_files(task, change)
+    assert restored == ("calc/conftest.py", "calc/main_test.go", "conftest.py", "pytest.ini")
+    assert not set(restored) & set(files)
+    assert files["calc/x.py"] == "new"
+
+    extra = dataclasses.replace(
+        task, grade=dataclasses.replace(task.grade, protected=("calc/*.py",))
+    )
+    files, restored = grading_files(extra, {"calc/x.py": "new"})
+    assert restored == ("calc/x.py",) and "calc/x.py" not in files
+    original = next(p for p in task.repo_files() if p.startswith("calc/"))
+    files, restored = grading_files(extra, {original: "edited"})
+    assert restored == (original,) and files[original] == task.repo_files()[original]

@@ -305,3 +305,31 @@ def test_code_that_kills_every_process_is_data(harness: BackendHarness, tiny_tas
     saboteur = {"calc/__init__.py": "import os\nos.kill(-1, 9)\n"}
     graded = grade_change(tiny_task, saboteur, harness.factory)
     assert not graded.solved and graded.reason in ("no_report", "tests_failed"), graded
+
+
+FORGING_CONFTEST = """\
+import pytest
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    outcome.get_result().outcome = "passed"
+"""
+
+
+def test_grading_restores_test_harness_files(
+    harness: BackendHarness, tiny_task: Task, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forged = grade_change(tiny_task, {"conftest.py": FORGING_CONFTEST}, harness.factory)
+    assert not forged.solved and forged.reason == "tests_failed"
+    assert forged.restored == ("conftest.py",)
+    assert "restored test-harness files" in forged.output
+
+    # The control: with no harness protection the very same change forges a pass, so the
+    # assertion above is about the protection, not about a hook that never worked.
+    import routr_cli.grading.grader as grader
+
+    monkeypatch.setattr(grader, "HARNESS_FILES", ())
+    unprotected = grade_change(tiny_task, {"conftest.py": FORGING_CONFTEST}, harness.factory)
+    assert unprotected.solved and unprotected.restored == ()

@@ -52,7 +52,7 @@ def test_list_with_malformed_tasks_prints_good_ones_and_one_line_per_bad_one() -
     assert result.returncode == 1
     assert len(json.loads(result.stdout)) == 5  # the well-formed (but invalid) ones
     errors = result.stderr.strip().splitlines()
-    assert len(errors) == 14
+    assert len(errors) == 15
     assert all(line.startswith("malformed: ") and str(BROKEN) in line for line in errors)
 
 

@@ -30,6 +30,10 @@ CASES = {
     "bad-difficulty": ("bad-difficulty/task.toml", "difficulty: 'trivial' must be one of"),
     "delete-missing-path": ("delete-missing-path/task.toml", "solution.delete: 'old_greet.py'"),
     "empty-tests": ("empty-tests/tests", "empty tests/"),
+    "reference-edits-harness": (
+        "reference-edits-harness/solution/conftest.py",
+        "protected test-harness file",
+    ),
 }
 # Well-formed but invalid: they load; only `routr tasks validate` (Docker) rejects them.
 WELL_FORMED = {
@@ -140,3 +144,28 @@ def test_a_binary_task_file_is_named_not_silently_mangled(tmp_path: Path) -> Non
     assert str(info.value) == (
         f"{fixture}: not UTF-8 text (byte 0): task files must be text in format 1"
     )
+
+
+@pytest.mark.parametrize("pattern", ["/abs/conftest.py", "../up.py", " "])
+def test_protected_patterns_must_be_relative(tmp_path: Path, pattern: str) -> None:
+    folder = tmp_path / "harness-glob"
+    shutil.copytree(BROKEN / "reference-edits-harness", folder)
+    (folder / "solution" / "conftest.py").unlink()
+    toml = folder / "task.toml"
+    text = toml.read_text().replace('id = "reference-edits-harness"', 'id = "harness-glob"')
+    toml.write_text(text.replace("[grade]\n", f"[grade]\nprotected = [{pattern!r}]\n"))
+    with pytest.raises(TaskFormatError, match=r"task\.toml: grade\.protected: "):
+        load_task(folder)
+
+
+def test_task_protected_patterns_extend_the_harness_files(tmp_path: Path) -> None:
+    folder = tmp_path / "harness-extra"
+    shutil.copytree(BROKEN / "reference-edits-harness", folder)
+    (folder / "solution" / "conftest.py").unlink()
+    toml = folder / "task.toml"
+    text = toml.read_text().replace('id = "reference-edits-harness"', 'id = "harness-extra"')
+    toml.write_text(text.replace("[grade]\n", '[grade]\nprotected = ["greet.py"]\n'))
+    with pytest.raises(TaskFormatError, match=r"greet\.py: the reference changes a protected"):
+        load_task(folder)  # solution/greet.py is now a harness file
+    toml.write_text(text.replace("[grade]\n", '[grade]\nprotected = ["setup.cfg"]\n'))
+    assert load_task(folder).grade.protected == ("setup.cfg",)

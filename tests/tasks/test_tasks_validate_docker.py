@@ -65,6 +65,7 @@ EXPECTED_BROKEN = {
     "delete-missing-path": "delete-missing-path/task.toml: solution.delete: 'old_greet.py' does not exist",
     "empty-tests": "empty-tests/tests: empty tests/",
     "unknown-image": "task.toml: image: unknown sandbox image 'cobol'",
+    "reference-edits-harness": "solution/conftest.py: the reference changes a protected test-harness file",
 }
 
 
