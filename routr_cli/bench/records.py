@@ -59,4 +59,5 @@ def build_attempt(
             AttemptTestRow(t.id, t.outcome, t.duration_s) for t in (grade.tests if grade else ())
         ),
         new_cache_entries=tuple(stats.new_entries),
+        restored_harness=list(grade.restored) if grade is not None else [],
     )

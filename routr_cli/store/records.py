@@ -81,6 +81,8 @@ class AttemptRecord:
     transcript: list[dict[str, Any]]
     created_at: datetime
     tests: tuple[AttemptTestRow, ...] = ()
+    # Test-harness files the change touched that grading restored (migration 002).
+    restored_harness: list[str] = field(default_factory=list)
     # Responses fetched (not replayed) during this attempt, persisted with it.
     new_cache_entries: tuple[CacheEntry, ...] = field(default=(), repr=False)
 

@@ -17,9 +17,9 @@ ATTEMPT_COLUMNS = (
     "error_message", "turns", "first_turn_solved", "input_tokens", "output_tokens",
     "cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd",
     "provider_cost_usd", "latency_s", "grade_duration_s", "timed_out", "cached_responses",
-    "transcript", "created_at",
+    "transcript", "created_at", "restored_harness",
 )  # fmt: skip
-_JSON_COLUMNS = frozenset({"solver_params", "transcript"})
+_JSON_COLUMNS = frozenset({"solver_params", "transcript", "restored_harness"})
 
 
 def _writable(store: Store) -> None:

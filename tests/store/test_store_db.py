@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -269,3 +270,36 @@ def test_a_failed_write_to_the_file_is_one_line_naming_the_fix() -> None:
     assert "\n" not in message and "No space left on device" in message
     assert "free disk space" in message
     assert con.statements[-1] == "ROLLBACK"
+
+
+def test_a_version_1_database_upgrades_and_keeps_its_attempts(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    from routr_cli.store.write import _attempt_values
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))  # what routr wrote before migration 002 existed
+    con.execute(migrations()[0].sql)
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL)"
+    )
+    con.execute("INSERT INTO schema_migrations VALUES (1, 'initial', now())")
+    v1_columns = [c for c in ATTEMPT_COLUMNS if c != "restored_harness"]
+    old = dict(zip(ATTEMPT_COLUMNS, _attempt_values(make_attempt("old")), strict=True))
+    con.execute(
+        f"INSERT INTO attempts ({', '.join(v1_columns)}) VALUES ({', '.join('?' * len(v1_columns))})",
+        [old[c] for c in v1_columns],
+    )
+    con.close()
+
+    with Store.open(path) as store:
+        assert store.schema_version() == latest_version() >= 2
+        record_attempt(store, make_attempt("new", restored_harness=["conftest.py"]))
+        rows = store.con.execute(
+            "SELECT attempt_key, restored_harness FROM attempts ORDER BY attempt_key"
+        ).fetchall()
+    assert [(key, json.loads(value)) for key, value in rows] == [
+        ("new", ["conftest.py"]),
+        ("old", []),
+    ]
