@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
+
+from routr_cli_runner import run_routr
 
 from routr_cli.store import AttemptRecord, Store
 from routr_cli.store.records import TaskSnapshot
@@ -25,15 +24,7 @@ def _attempt(key: str, model: str, category: str, solved: bool) -> AttemptRecord
     )  # fmt: skip
 
 
-def _routr(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTR_")}
-    return subprocess.run(
-        [sys.executable, "-m", "routr_cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+_routr = run_routr
 
 
 def _db(tmp_path: Path) -> Path:

@@ -1,23 +1,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from routr_cli_runner import run_routr
 
 from routr_cli.store import latest_version
 
-
-def _routr(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTR_")}
-    return subprocess.run(
-        [sys.executable, "-m", "routr_cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+_routr = run_routr
 
 
 def test_db_migrate_then_info(tmp_path: Path) -> None:

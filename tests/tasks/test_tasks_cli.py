@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from routr_cli_runner import run_routr
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOOD = FIXTURES / "good_tasks"
 BROKEN = FIXTURES / "broken_tasks"
-ROUTR = Path(sys.executable).parent / "routr"
 
 
-def routr(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ROUTR), *map(str, args)], capture_output=True, text=True, timeout=60, cwd=cwd
-    )
+routr = run_routr
 
 
 def test_list_json_has_the_documented_fields() -> None:

@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from routr_cli_runner import run_routr
 
 pytestmark = pytest.mark.docker
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOOD = FIXTURES / "good_tasks"
 BROKEN = FIXTURES / "broken_tasks"
-ROUTR = Path(sys.executable).parent / "routr"
 
 
 def routr(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ROUTR), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **(env or {})},
-    )
+    return run_routr(*args, env=env, timeout=600)
 
 
 def test_good_fixtures_are_valid() -> None:
