@@ -1,8 +1,11 @@
-"""Constants shared by the provider tests (a uniquely named module: every test folder has
+"""Constants and helpers shared by the provider tests (a uniquely named module: every test folder has
 its own ``conftest``, so ``from conftest import ...`` would be ambiguous across the repo)."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
+from routr_cli.providers.base import ChatResponse
 from routr_cli.providers.http_provider import Timeouts
 from routr_cli.providers.retry import RetryPolicy
 
@@ -10,3 +13,13 @@ FAKE_KEY = "sk-routr-TEST-1f2e3d4c5b6a-do-not-leak"
 KEY_VARS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY")
 FAST_TIMEOUTS = Timeouts(connect_s=1.0, read_s=0.5, complete_read_s=0.5, write_s=1.0, pool_s=1.0)
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, deadline_s=10.0)
+
+
+def drain(stream: Generator[str, None, ChatResponse]) -> tuple[list[str], ChatResponse]:
+    """Every text delta of a provider stream, and the ChatResponse it returns at the end."""
+    deltas: list[str] = []
+    while True:
+        try:
+            deltas.append(next(stream))
+        except StopIteration as stop:
+            return deltas, stop.value

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 
 import pytest
 from fake_vendor_server import FakeUsage, FakeVendor, Reply
-from provider_test_settings import FAKE_KEY
+from provider_test_settings import FAKE_KEY, drain
 
 from routr_cli.errors import MalformedResponseError
-from routr_cli.providers.base import ChatRequest, ChatResponse, Message, Usage
+from routr_cli.providers.base import ChatRequest, Message, Usage
 from routr_cli.providers.registry import ResolvedModel
 
 Resolve = Callable[..., ResolvedModel]
@@ -25,15 +25,6 @@ EXPECTED_USAGE = Usage(
     reasoning_tokens=8,
 )  # fmt: skip
 MODELS = ["openai/gpt-4.1", "anthropic/claude-haiku-4-5", "gemini/gemini-2.5-flash"]
-
-
-def drain(stream: Generator[str, None, ChatResponse]) -> tuple[list[str], ChatResponse]:
-    deltas: list[str] = []
-    while True:
-        try:
-            deltas.append(next(stream))
-        except StopIteration as stop:
-            return deltas, stop.value
 
 
 def request(model_id: str, **extra: object) -> ChatRequest:

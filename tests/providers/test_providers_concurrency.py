@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from fake_vendor_server import FakeVendor, Reply
+from provider_test_settings import drain
 
 from routr_cli.providers.base import ChatRequest, ChatResponse, Message
 from routr_cli.providers.http_provider import Timeouts
@@ -39,12 +40,7 @@ def test_threads_share_one_client_and_one_resolved_sim_model(
             )
             if i % 2:
                 return resolved.provider.complete(request)
-            stream = resolved.provider.stream(request)
-            while True:
-                try:
-                    next(stream)
-                except StopIteration as stop:
-                    return stop.value
+            return drain(resolved.provider.stream(request))[1]
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             responses = list(pool.map(one, range(calls)))

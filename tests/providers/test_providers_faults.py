@@ -6,12 +6,12 @@ import itertools
 import json
 import socket
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 
 import httpx
 import pytest
 from fake_vendor_server import FakeVendor, Reply
-from provider_test_settings import FAKE_KEY, FAST_RETRY
+from provider_test_settings import FAKE_KEY, FAST_RETRY, drain
 
 from routr_cli.errors import (
     AuthenticationError,
@@ -66,15 +66,11 @@ def ask(resolved: ResolvedModel) -> ChatResponse:
 
 
 def ask_stream(resolved: ResolvedModel) -> tuple[list[str], ChatResponse]:
-    stream: Generator[str, None, ChatResponse] = resolved.provider.stream(
-        ChatRequest(model=resolved.model_id, messages=(Message("user", "hi"),))
+    return drain(
+        resolved.provider.stream(
+            ChatRequest(model=resolved.model_id, messages=(Message("user", "hi"),))
+        )
     )
-    deltas: list[str] = []
-    while True:
-        try:
-            deltas.append(next(stream))
-        except StopIteration as stop:
-            return deltas, stop.value
 
 
 def gaps(vendor: FakeVendor) -> list[float]:
