@@ -225,9 +225,9 @@ def load_task(folder: Path) -> Task:
     for path in (p for files in trees.values() for p in files):
         _check_text(path)
     harness = (*HARNESS_FILES, *grade.protected)
-    for path in [*trees["solution"], *(folder / "repo" / rel for rel in delete)]:
-        base = folder / ("solution" if path.is_relative_to(folder / "solution") else "repo")
-        rel = path.relative_to(base).as_posix()
+    touched = [(p, p.relative_to(folder / "solution").as_posix()) for p in trees["solution"]]
+    touched += [(folder / "repo" / rel, rel) for rel in delete]
+    for path, rel in touched:
         if is_protected(rel, harness):
             raise _fail(
                 path,

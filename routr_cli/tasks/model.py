@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 CATEGORIES = (
     "bugfix",
@@ -47,8 +47,6 @@ HARNESS_FILES = (
 def is_protected(path: str, patterns: tuple[str, ...]) -> bool:
     """Does ``path`` (repo-relative, POSIX) match a harness pattern? Matched from the right,
     as ``PurePosixPath.match`` does: ``conftest.py`` matches it in any folder."""
-    from pathlib import PurePosixPath
-
     pure = PurePosixPath(path)
     return any(pure.match(pattern) for pattern in patterns)
 
