@@ -3,7 +3,10 @@ Fireworks, xAI, Ollama, vLLM, LM Studio and the simulated models all speak it.
 
 One class serves them all; the vendor is configuration (``providers.toml``). Streams ask for
 ``stream_options: {include_usage: true}`` so the last chunk carries the usage, and end with
-``data: [DONE]`` -- a stream without it was cut short and is an error.
+``data: [DONE]``. A stream is complete once its finish chunk arrived: servers that omit
+``[DONE]`` (some local ones) are finished promptly -- at the usage chunk that follows the
+finish chunk, or when the connection closes -- instead of waiting for a terminator that
+never comes. A stream that ends before any finish chunk was cut short and is an error.
 
 Usage is normalised the OpenAI way: ``input_tokens`` includes cached tokens
 (``prompt_tokens_details.cached_tokens``, or DeepSeek's ``prompt_cache_hit_tokens``) and
@@ -87,6 +90,8 @@ class _OpenAIStreamReader(StreamReader):
             raw_usage = extension.get("usage") if isinstance(extension, dict) else None
         if raw_usage is not None:
             self.usage, self.cost = _usage(raw_usage, self.provider)
+            if self.finish_reason is not None and not chunk.get("choices"):
+                self.done = True  # the usage chunk comes last: no need to wait for [DONE]
         deltas: list[str] = []
         for raw_choice in as_list(chunk.get("choices") or [], self.provider, "choices"):
             choice = as_dict(raw_choice, self.provider, "choice")
@@ -102,8 +107,8 @@ class _OpenAIStreamReader(StreamReader):
         return deltas
 
     def finish(self) -> Parsed:
-        if not self.done:
-            raise malformed(self.provider, "stream ended without data: [DONE]")
+        if not self.done and self.finish_reason is None:
+            raise malformed(self.provider, "stream ended without a finish chunk or data: [DONE]")
         return self.parsed(self.usage, self.cost)
 
 

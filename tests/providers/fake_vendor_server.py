@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
+import struct
 import sys
 import threading
 import time
@@ -44,7 +46,8 @@ class FakeUsage:
 
 @dataclass(frozen=True)
 class Reply:
-    """One scripted reply. ``kind``: ok, status, hang, stall, cut, abort, malformed."""
+    """One scripted reply. ``kind``: ok, status, hang, stall, cut, abort, malformed, reset
+    (the connection is reset before any header is sent)."""
 
     kind: str = "ok"
     status: int = 200
@@ -270,6 +273,11 @@ class FakeVendor:
         with self._lock:
             self._replies.extend(replies)
 
+    def clear_script(self) -> None:
+        """Drop replies still queued (a test that scripted more than a call used)."""
+        with self._lock:
+            self._replies.clear()
+
     def next_reply(self) -> Reply:
         with self._lock:
             return self._replies.popleft() if self._replies else Reply()
@@ -317,6 +325,12 @@ def _make_handler(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
         def _answer(self, reply: Reply, body: dict[str, Any]) -> None:
             if reply.delay_s:
                 vendor.release.wait(reply.delay_s)
+            if reply.kind == "reset":  # RST instead of a response: SO_LINGER 0, then close
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.close_connection = True
+                return
             if reply.kind == "hang":
                 vendor.release.wait(30)
                 self.close_connection = True

@@ -4,8 +4,8 @@ its own ``conftest``, so ``from conftest import ...`` would be ambiguous across 
 from __future__ import annotations
 
 from collections.abc import Generator
+from typing import TypeVar
 
-from routr_cli.providers.base import ChatResponse
 from routr_cli.providers.http_provider import Timeouts
 from routr_cli.providers.retry import RetryPolicy
 
@@ -15,8 +15,12 @@ FAST_TIMEOUTS = Timeouts(connect_s=1.0, read_s=0.5, complete_read_s=0.5, write_s
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, deadline_s=10.0)
 
 
-def drain(stream: Generator[str, None, ChatResponse]) -> tuple[list[str], ChatResponse]:
-    """Every text delta of a provider stream, and the ChatResponse it returns at the end."""
+R = TypeVar("R")
+
+
+def drain(stream: Generator[str, None, R]) -> tuple[list[str], R]:
+    """Every text delta of a stream, and what it returns at the end (a provider's
+    ``ChatResponse``, the router executor's ``CallResult``)."""
     deltas: list[str] = []
     while True:
         try:

@@ -10,7 +10,7 @@ from routr_cli.errors import ConfigError, UnknownModelError
 from routr_cli.providers.sim import display_name, get_sim_model, is_simulated, load_sim_models
 from routr_cli.providers.sim.answers import uniform, wrong_answer
 from routr_cli.providers.sim.catalog import MISTAKE_KINDS
-from routr_cli.providers.sim.engine import PLAIN_REPLY, SimEngine, SimRequestError
+from routr_cli.providers.sim.engine import SimEngine, SimReply, SimRequestError
 from routr_cli.solvers.edit_format import EditError, apply_answer
 from routr_cli.solvers.edit_render import render_file
 from routr_cli.tasks.load import load_task
@@ -185,18 +185,31 @@ def test_content_parts_are_read_and_a_non_text_part_is_a_400() -> None:
     assert info.value.status == 400 and info.value.body["error"]["code"] == "invalid_messages"
 
 
-def test_requests_without_task_metadata_get_a_plain_labelled_reply() -> None:
-    engine = no_errors_engine(0)
+def _chat(engine: SimEngine, model: str, text: str) -> SimReply:
     for _ in range(10):
         try:
-            reply = engine.handle(
-                {"model": "swift", "messages": [{"role": "user", "content": "hi"}]}
-            )
+            return engine.handle({"model": model, "messages": [{"role": "user", "content": text}]})
         except SimRequestError:
             continue
-        assert reply.text == PLAIN_REPLY and reply.model == "sim/swift"
-        return
     raise AssertionError("ten injected errors in a row")
+
+
+def test_any_chat_gets_a_deterministic_reply_naming_the_model() -> None:
+    engine = no_errors_engine(0)
+    reply = _chat(engine, "swift", "hi there")
+    assert reply.model == "sim/swift" and reply.answer_kind == "plain"
+    assert reply.text.startswith("sim/swift (simulated)")
+    assert _chat(no_errors_engine(5), "swift", "hi there").text == reply.text  # any seed
+    assert _chat(engine, "swift", "something else").text != reply.text
+    other = _chat(engine, "frontier", "hi there")
+    assert other.text.startswith("sim/frontier (simulated)") and other.text != reply.text
+    # it takes the model's latency: first token, then its tokens at its speed
+    model = get_sim_model("sim/swift")
+    reply = _chat(SimEngine(FIXTURES, seed=0, latency_scale=1.0), "swift", "hi there")
+    assert reply.ttft_s == model.ttft_s
+    assert reply.total_s == pytest.approx(
+        model.ttft_s + reply.completion_tokens / model.tokens_per_second
+    )
 
 
 def test_task_mismatch_unknown_task_and_context_overflow_are_400s() -> None:

@@ -16,7 +16,9 @@ repeated exactly:
   the repair solver does. A model cannot fix what it was not shown: when a file the
   reference change edits is neither in the prompt nor already edited by the model (the
   solver left it out to fit the context window), the answer is wrong whatever the draw.
-- A request without that metadata (a router call, a chat) gets a short fixed reply.
+- A request without that metadata (a router call, a chat) gets ``chat_reply``: a short
+  reply that names the model and is a pure function of the model and the conversation,
+  so `routr call` shows end to end which model served, with no key and no real model.
 - Usage: input ``ceil(chars / 4)`` per message plus 4, output ``ceil(chars / 4)``; the
   conversation before the last user message counts as cached input once it is at least
   1024 tokens (in steps of 128, as OpenAI's prompt cache does).
@@ -44,10 +46,6 @@ from routr_cli.providers.sim.answers import (
 from routr_cli.providers.sim.catalog import SimModel, load_sim_models
 from routr_cli.tasks.model import Task, apply_change
 
-PLAIN_REPLY = (
-    "This is a simulated model (Routr's sim provider). It only answers Routr benchmark "
-    "tasks; no real model was called."
-)
 CACHE_MIN_TOKENS = 1024
 CACHE_STEP = 128
 
@@ -119,6 +117,24 @@ def _messages(body: dict[str, Any]) -> list[tuple[str, str]]:
             )
         out.append((m["role"], content))
     return out
+
+
+def chat_reply(model: SimModel, messages: list[tuple[str, str]]) -> str:
+    """The deterministic answer to any chat that is not a benchmark task.
+
+    It names the model (and says it is simulated) so a routed call shows who served it;
+    the digest of the last user message makes different prompts visibly different
+    answers while the same prompt always gets the same one.
+    """
+    asked = next((c for r, c in reversed(messages) if r == "user"), "")
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:8]
+    words = len(asked.split())
+    return (
+        f"{model.name} (simulated) answering. This is Routr's simulated model "
+        f"'{model.model_id}' ({model.description}); no real model was called. "
+        f"Your message had {words} words (digest {digest}). "
+        "A real model would answer it here."
+    )
 
 
 @dataclass(frozen=True)
@@ -269,7 +285,7 @@ class SimEngine:
         if isinstance(meta, dict) and meta.get("routr_task"):
             answer = self._answer(model, meta, messages)
         else:
-            answer = SimAnswer(PLAIN_REPLY, False, "plain")
+            answer = SimAnswer(chat_reply(model, messages), False, "plain")
         text, finish = answer.text, "stop"
         limit = body.get("max_completion_tokens") or body.get("max_tokens")
         if isinstance(limit, int) and limit > 0 and tokens(text) > limit:
