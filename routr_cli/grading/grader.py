@@ -31,6 +31,7 @@ from routr_cli.sandbox.base import (
     ExecResult,
     SandboxFactory,
     SandboxSpec,
+    WriteRejected,
     cap_output,
     check_relative,
 )
@@ -109,6 +110,8 @@ def grade_change(
                 workdir=WORKDIR,
             )
             report = sandbox.read_file(JUNIT_PATH)
+    except WriteRejected as exc:  # the change's files, not the sandbox: this attempt fails
+        return _ungraded("unappliable", f"the change cannot be applied: {exc}", start)
     except SandboxUnavailable as exc:
         if raise_sandbox_errors:
             raise

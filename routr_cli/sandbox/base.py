@@ -8,6 +8,7 @@ non-zero exit, a timeout or an out-of-memory kill is an ``ExecResult``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
@@ -115,11 +116,58 @@ def cap_output(text: str, cap: int = DEFAULT_OUTPUT_CAP) -> tuple[str, bool]:
     return text[:half] + TRUNCATION_MARK + text[-half:], True
 
 
-def check_relative(path: str) -> str:
-    """``path`` normalised, or ValueError when it is absolute or climbs out with ``..``."""
-    if not path or path.startswith("/") or "\\" in path or "\0" in path:
-        raise ValueError(f"sandbox paths must be relative POSIX paths, got {path!r}")
+# Linux limits for a name part (NAME_MAX) and a whole path (PATH_MAX, counting the
+# NUL and the /work/ prefix every sandbox path gets): past them tar cannot create the file.
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4096 - len(WORKDIR) - 2
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class WriteRejected(ValueError):
+    """The files could not be written because of what they are, not because the sandbox
+    failed: a name the filesystem refuses, a file where a folder must be, a full ``/work``.
+
+    A change from a model is hostile data: grading turns this into that attempt's
+    failure (``unappliable``), never a ``SandboxUnavailable`` that would stop a whole run.
+    """
+
+
+def path_problem(path: str) -> str | None:
+    """Why ``path`` cannot be a file relative to ``/work`` in a sandbox, or None.
+
+    One rule set for every layer that handles a model's paths (the edit parser, grading,
+    the tar writer), so what the parser accepts is exactly what the sandbox can write:
+    relative POSIX, no ``..``, valid UTF-8 without control characters, each name part at
+    most 255 bytes and the whole path within PATH_MAX.
+    """
+    if not path or path.startswith("/") or "\\" in path:
+        return f"sandbox paths must be relative POSIX paths, got {shown_path(path)}"
+    if _CONTROL.search(path):
+        return f"control character in path {shown_path(path)}"
+    try:
+        encoded = path.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"path is not valid Unicode: {shown_path(path)}"
     parts = [p for p in path.split("/") if p not in ("", ".")]
     if not parts or ".." in parts:
-        raise ValueError(f"sandbox paths may not be empty or contain '..', got {path!r}")
-    return "/".join(parts)
+        return f"sandbox paths may not be empty or contain '..', got {shown_path(path)}"
+    longest = max(parts, key=lambda p: len(p.encode("utf-8")))
+    if len(longest.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"a file or folder name longer than {MAX_NAME_BYTES} bytes: {shown_path(longest)}"
+    if len(encoded) > MAX_PATH_BYTES:
+        return f"path longer than {MAX_PATH_BYTES} bytes: {shown_path(path)}"
+    return None
+
+
+def shown_path(text: str, limit: int = 80) -> str:
+    """``text`` for a one-line message: repr'd (control characters visible) and shortened."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else f"{shown[: limit - 20]}...({len(text)} chars)"
+
+
+def check_relative(path: str) -> str:
+    """``path`` normalised, or ValueError naming why a sandbox cannot hold it."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise ValueError(problem)
+    return "/".join(p for p in path.split("/") if p not in ("", "."))

@@ -44,6 +44,7 @@ from routr_cli.sandbox.base import (
     WORKDIR,
     ExecResult,
     SandboxSpec,
+    WriteRejected,
     check_relative,
 )
 from routr_cli.sandbox.docker_container import (
@@ -62,6 +63,7 @@ KILL_GRACE_S = 2.0  # host-side wait beyond the in-sandbox timeout before sweepi
 DRAIN_WAIT_S = 3.0  # after a sweep, wait this long for the stream to end, then kill all
 EXIT_STATUS_WAIT_S = 10.0  # the engine can record an exec's exit status late
 READ_LIMIT = 32 * 1024 * 1024
+TAR_REFUSED = (1, 2)  # GNU tar's exit codes for files it could not create
 OOM_COUNTER_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
 _OOM_KILL_RE = re.compile(r"^oom_kill (\d+)$", re.MULTILINE)
 
@@ -173,9 +175,17 @@ class DockerSandbox:
     def write_files(self, files: dict[str, str | bytes], root: str = WORKDIR) -> None:
         if not files:
             return
+        try:
+            archive = tar_bytes(files)
+        except ValueError as exc:  # a bad path, or text that is not valid Unicode
+            raise WriteRejected(f"the sandbox cannot hold these files: {exc}") from exc
         result = self._run(
-            ["tar", "-x", "-m", "-f", "-", "-C", root], stdin=tar_bytes(files), limit=OP_TIMEOUT_S
+            ["tar", "-x", "-m", "-f", "-", "-C", root], stdin=archive, limit=OP_TIMEOUT_S
         )
+        if result.exit_code in TAR_REFUSED:
+            # tar ran and refused the files themselves (a name too long, a full /work):
+            # the content's doing, so it fails that grading, not the whole run.
+            raise WriteRejected(f"the sandbox refused the files: {_one_line(result.stderr)}")
         if result.exit_code != 0:
             raise SandboxUnavailable(
                 f"writing {len(files)} files into the sandbox failed: {_one_line(result.stderr)}"

@@ -38,6 +38,12 @@ with trailing whitespace removed, which again must match exactly once. Anything 
 (no match, several matches, a missing file, deleting a file that is not there) is an
 :class:`UnappliableEdit`. Every message names the block number and the file.
 
+Bounds. An answer over ``answer_limit`` (1 MiB, or twice the repository for a large
+one), with more than ``MAX_EDITS`` edits, or that is not valid Unicode is refused up front
+as a :class:`MalformedEdit`; so is a path the sandbox could not write (a name part over
+255 bytes, a path over PATH_MAX, control characters: ``sandbox.base.path_problem``).
+Parsing and applying are linear in the answer's size for a given repository.
+
 This module is pure (no I/O) so the simulated models can speak the same format.
 """
 
@@ -48,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
 
+from routr_cli.sandbox.base import path_problem, shown_path
 from routr_cli.tasks.model import Change
 
 EditFormat = Literal["search-replace", "whole"]
@@ -58,6 +65,11 @@ DIVIDER_MARK = "======="
 REPLACE_MARK = ">>>>>>> REPLACE"
 FILE_PREFIX = "FILE:"
 DELETE_PREFIX = "DELETE:"
+# Bounds on what one answer may cost the host (issue 7: a 32 MiB answer was accepted and
+# quadratic steps took minutes). A real answer is a few KB and a few dozen edits.
+MAX_ANSWER_BYTES = 1024 * 1024
+ANSWER_REPO_FACTOR = 2
+MAX_EDITS = 5_000
 _FENCE_RE = re.compile(r"^(`{3,}|~{3,})[ \t]*[\w+.#-]*\s*$")
 
 
@@ -113,18 +125,21 @@ def check_path(raw: str, index: int) -> str:
         raise MalformedEdit(
             f"{where} ({path}): a sentence, not a file path; put the bare path on its own line"
         )
-    if "\\" in path or "\0" in path:
-        raise MalformedEdit(f"{where} ({path}): use '/' separators in file paths")
+    if "\\" in path:
+        raise MalformedEdit(f"{where} ({shown_path(path)}): use '/' separators in file paths")
     if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
         raise MalformedEdit(
-            f"{where} ({path}): absolute path; paths are relative to the repository"
+            f"{where} ({shown_path(path)}): absolute path; paths are relative to the repository"
         )
     parts = PurePosixPath(path).parts
     if ".." in parts:
-        raise MalformedEdit(f"{where} ({path}): '..' leaves the repository")
+        raise MalformedEdit(f"{where} ({shown_path(path)}): '..' leaves the repository")
     clean = [p for p in parts if p != "."]
     if not clean or any(not p.strip() for p in clean):
-        raise MalformedEdit(f"{where} ({path}): not a file path")
+        raise MalformedEdit(f"{where} ({shown_path(path)}): not a file path")
+    problem = path_problem("/".join(clean))  # what the sandbox could not write
+    if problem is not None:
+        raise MalformedEdit(f"{where}: {problem}")
     return "/".join(clean)
 
 
@@ -234,25 +249,34 @@ def _join(lines: list[str]) -> str:
 
 
 def _find_line_anchored(text: str, needle: str) -> list[int]:
-    """Offsets where ``needle`` occurs starting at a line start, stopping after two."""
+    """Offsets where ``needle`` occurs starting at a line start, stopping after two.
+
+    Searching ``"\\n" + needle`` in ``"\\n" + text`` finds only line-anchored matches,
+    so the cost is one linear scan per hit (never a rescan per unanchored hit).
+    """
     found: list[int] = []
-    at = text.find(needle)
+    haystack, probe = "\n" + text, "\n" + needle
+    at = haystack.find(probe)
     while at != -1 and len(found) < 2:
-        if at == 0 or text[at - 1] == "\n":
-            found.append(at)
-        at = text.find(needle, at + 1)
+        found.append(at)
+        at = haystack.find(probe, at + 1)
     return found
 
 
 def _replace_lines_rstripped(text: str, search: str, replace: str) -> str | None:
-    """The documented fallback: match whole lines ignoring trailing whitespace, once."""
+    """The documented fallback: match whole lines ignoring trailing whitespace, once.
+
+    Linear in the file's size: the right-stripped lines are joined into one string and
+    searched with ``str.find`` (line-anchored), instead of comparing a window of lines
+    at every line of the file.
+    """
     lines = text.splitlines(keepends=True)
     want = [s.rstrip() for s in search.splitlines()]
-    have = [s.rstrip() for s in lines]
-    hits = [i for i in range(len(have) - len(want) + 1) if have[i : i + len(want)] == want]
+    have = "\n".join(s.rstrip() for s in lines) + "\n"
+    hits = _find_line_anchored(have, "\n".join(want) + "\n")
     if len(hits) != 1:
         return None
-    i = hits[0]
+    i = have.count("\n", 0, hits[0])  # the line where the match starts
     return "".join(lines[:i]) + replace + "".join(lines[i + len(want) :])
 
 
@@ -289,38 +313,70 @@ def _apply_search_replace(current: str | None, edit: SearchReplace) -> str:
     return out
 
 
-def _check_no_folder_clash(state: dict[str, str], edit: Edit) -> None:
-    """A new file must not sit where a folder is, nor under a path that is a file."""
-    if edit.path in state:
-        return
-    parts = edit.path.split("/")
-    for depth in range(1, len(parts)):
-        prefix = "/".join(parts[:depth])
-        if prefix in state:
-            raise UnappliableEdit(
-                f"edit {edit.index} ({edit.path}): {prefix!r} is a file, not a folder"
-            )
-    folder = edit.path + "/"
-    if any(p.startswith(folder) for p in state):
-        raise UnappliableEdit(f"edit {edit.index} ({edit.path}): is a folder, not a file")
+class _Layout:
+    """Which paths are files and how many files each folder holds, kept up to date as
+    edits apply, so checking a new path against folders costs its depth, not the repo's
+    size (40,000 blocks took minutes with a scan per edit)."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.files: set[str] = set()
+        self.folders: dict[str, int] = {}
+        for path in paths:
+            self.add(path)
+
+    @staticmethod
+    def _parents(path: str) -> list[str]:
+        parts = path.split("/")
+        return ["/".join(parts[:depth]) for depth in range(1, len(parts))]
+
+    def add(self, path: str) -> None:
+        if path in self.files:
+            return
+        self.files.add(path)
+        for folder in self._parents(path):
+            self.folders[folder] = self.folders.get(folder, 0) + 1
+
+    def remove(self, path: str) -> None:
+        self.files.discard(path)
+        for folder in self._parents(path):
+            left = self.folders[folder] - 1
+            if left:
+                self.folders[folder] = left
+            else:
+                del self.folders[folder]
+
+    def check_new(self, edit: Edit) -> None:
+        """A new file must not sit where a folder is, nor under a path that is a file."""
+        if edit.path in self.files:
+            return
+        for prefix in self._parents(edit.path):
+            if prefix in self.files:
+                raise UnappliableEdit(
+                    f"edit {edit.index} ({edit.path}): {prefix!r} is a file, not a folder"
+                )
+        if edit.path in self.folders:
+            raise UnappliableEdit(f"edit {edit.index} ({edit.path}): is a folder, not a file")
 
 
 def apply_edits(files: dict[str, str], edits: list[Edit]) -> dict[str, str]:
     """The new file map after every edit, or ``UnappliableEdit``; ``files`` is not modified."""
     state: dict[str, str] = dict(files)
+    layout = _Layout(list(state))
     for edit in edits:
-        if not isinstance(edit, DeleteFile):
-            _check_no_folder_clash(state, edit)
         if isinstance(edit, DeleteFile):
             if edit.path not in state:
                 raise UnappliableEdit(
                     f"edit {edit.index} ({edit.path}): cannot delete, no such file"
                 )
             del state[edit.path]
-        elif isinstance(edit, WholeFile):
+            layout.remove(edit.path)
+            continue
+        layout.check_new(edit)
+        if isinstance(edit, WholeFile):
             state[edit.path] = edit.content
         else:
             state[edit.path] = _apply_search_replace(state.get(edit.path), edit)
+        layout.add(edit.path)
     return state
 
 
@@ -335,6 +391,35 @@ def diff_states(before: dict[str, str], after: dict[str, str]) -> Change:
     return change
 
 
+def answer_limit(files: dict[str, str]) -> int:
+    """The largest answer accepted for a repository: ``MAX_ANSWER_BYTES`` or, for a large
+    repository, ``ANSWER_REPO_FACTOR`` times its size (room to rewrite every file)."""
+    repo_bytes = sum(len(text.encode("utf-8", "surrogatepass")) for text in files.values())
+    return max(MAX_ANSWER_BYTES, ANSWER_REPO_FACTOR * repo_bytes)
+
+
+def check_answer_size(files: dict[str, str], answer: str) -> None:
+    """Refuse an oversized answer before any parsing (``MalformedEdit``), so host-side
+    work stays bounded whatever a model sends."""
+    limit = answer_limit(files)
+    # Characters first: a string of n characters is at least n bytes, at most 4n.
+    if len(answer) > limit or len(answer.encode("utf-8", "surrogatepass")) > limit:
+        raise MalformedEdit(
+            f"the answer is {len(answer.encode('utf-8', 'surrogatepass')):,} bytes, over the "
+            f"{limit:,}-byte limit for this task; answer with the edits only"
+        )
+
+
 def apply_answer(files: dict[str, str], answer: str) -> dict[str, str]:
     """Parse ``answer`` and apply it to ``files``: the new state, or an ``EditError``."""
-    return apply_edits(files, parse_edits(answer))
+    check_answer_size(files, answer)
+    try:
+        answer.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: "\\ud800" in the JSON reply
+        raise MalformedEdit(
+            f"the answer is not valid Unicode (character {exc.start}); no file can hold it"
+        ) from exc
+    edits = parse_edits(answer)
+    if len(edits) > MAX_EDITS:
+        raise MalformedEdit(f"{len(edits):,} edits, over the limit of {MAX_EDITS:,} per answer")
+    return apply_edits(files, edits)

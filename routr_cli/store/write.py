@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from routr_cli.errors import StoreError
 from routr_cli.store.db import Store, transaction, utc_now
@@ -75,12 +76,38 @@ def save_snapshots(store: Store, snapshots: Iterable[TaskSnapshot]) -> None:
         )
 
 
+def _valid_unicode(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD, recursively.
+
+    A model's reply may carry ``"\\ud800"`` in its JSON, which Python decodes to a lone
+    surrogate; DuckDB refuses such JSON and the attempt could not be recorded (one
+    model's answer stopping the run). Valid pairs survive the UTF-16 round trip.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_valid_unicode(v) for v in value]
+    return value
+
+
+def to_json(value: Any, *, sort_keys: bool = False) -> str:
+    """JSON text the store accepts, whatever strings a model put in ``value``."""
+    text = json.dumps(value, sort_keys=sort_keys)
+    if "\\ud" in text or "\\uD" in text:  # only then can a lone surrogate be present
+        text = json.dumps(_valid_unicode(value), sort_keys=sort_keys)
+    return text
+
+
 def _attempt_values(attempt: AttemptRecord) -> list[object]:
     values: list[object] = []
     for column in ATTEMPT_COLUMNS:
         value = getattr(attempt, column)
         if column in _JSON_COLUMNS:
-            value = json.dumps(value, sort_keys=column == "solver_params")
+            value = to_json(value, sort_keys=column == "solver_params")
+        elif isinstance(value, str):
+            value = _valid_unicode(value)
         values.append(value)
     return values
 
@@ -105,7 +132,7 @@ def record_attempt(
             test_rows.append([attempt.attempt_key, test.test_id, test.outcome, test.duration_s])
     now = utc_now()
     cache_rows = [
-        [entry.cache_key, entry.model, json.dumps(entry.response), now]
+        [entry.cache_key, entry.model, to_json(entry.response), now]
         for entry in attempt.new_cache_entries
     ]
     con = store.con

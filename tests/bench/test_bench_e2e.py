@@ -13,12 +13,13 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from openai_stub import read_request, send_completion, serve
 
 from routr_cli.paths import PROJECT_ROOT
 from routr_cli.tasks.load import load_tasks_lenient
@@ -121,26 +122,8 @@ class _Answering(BaseHTTPRequestHandler):
     """An OpenAI-compatible endpoint that is back up, answering with prose (no edits)."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps(
-            {
-                "id": "c1",
-                "object": "chat.completion",
-                "model": "local-model",
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": "I would refactor it."},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": {"prompt_tokens": 50, "completion_tokens": 5, "total_tokens": 55},
-            }
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body.encode())
+        read_request(self)
+        send_completion(self, "I would refactor it.")
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -161,21 +144,9 @@ class _Failing(BaseHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture
 def failing_server() -> Iterator[str]:
-    with _serve(_Failing) as url:
+    with serve(_Failing) as url:
         yield url
 
 
@@ -445,7 +416,7 @@ def test_retry_errors_replaces_provider_errors_once_the_provider_is_back(
     down = _bench(tmp_path, *args, env=_env(tmp_path, ROUTR_LMSTUDIO_BASE_URL=failing_server))
     assert down.returncode == 0, down.stderr
     assert _rows(db, "SELECT DISTINCT status FROM attempts") == [("provider_error",)]
-    with _serve(_Answering) as url:
+    with serve(_Answering) as url:
         env = _env(tmp_path, ROUTR_LMSTUDIO_BASE_URL=url)
         plain = _bench(tmp_path, *args, env=env)
         assert "2 attempts already recorded" in plain.stderr  # resume keeps errors by default
@@ -479,7 +450,7 @@ def test_an_api_key_never_reaches_the_database_or_the_output(tmp_path: Path) -> 
     db = tmp_path / "r.duckdb"
     report = tmp_path / "b.json"
     junit = tmp_path / f"{SECRET_KEY}.xml"  # the key in argv too: the stored argv drops it
-    with _serve(_EchoingAuth) as url:
+    with serve(_EchoingAuth) as url:
         env = _env(tmp_path, ROUTR_OPENAI_BASE_URL=url, OPENAI_API_KEY=SECRET_KEY)
         result = _bench(
             tmp_path, "-m", "openai/gpt-4.1-mini", "--tasks", str(FIXTURES), "--db", str(db),
