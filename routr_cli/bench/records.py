@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from routr_cli.bench.cache import CacheStats
 from routr_cli.bench.keys import WorkItem
+from routr_cli.sandbox.base import cap_output
 from routr_cli.solvers.base import SolveResult
 from routr_cli.store.db import utc_now
 from routr_cli.store.records import AttemptRecord, AttemptTestRow
+from routr_cli.tasks.diff import change_diff
+
+# What one attempt may add to the database for people to read (head and tail kept, the
+# cut marked): a model that rewrites a 10 MB file, or a test run that prints forever,
+# must not grow the store by as much.
+DIFF_CAP = 256 * 1024
+GRADE_OUTPUT_CAP = 32 * 1024
+TEST_MESSAGE_CAP = 2 * 1024
 
 
 def build_attempt(
@@ -23,6 +32,7 @@ def build_attempt(
 ) -> AttemptRecord:
     grade = result.grade
     usage = result.usage
+    diff = change_diff(item.task.repo_files(), result.change) if result.change else ""
     return AttemptRecord(
         attempt_key=item.key,
         run_id=run_id,
@@ -56,8 +66,13 @@ def build_attempt(
         transcript=result.transcript,
         created_at=utc_now(),
         tests=tuple(
-            AttemptTestRow(t.id, t.outcome, t.duration_s) for t in (grade.tests if grade else ())
+            AttemptTestRow(
+                t.id, t.outcome, t.duration_s, cap_output(t.message, TEST_MESSAGE_CAP)[0] or None
+            )
+            for t in (grade.tests if grade else ())
         ),
         new_cache_entries=tuple(stats.new_entries),
         restored_harness=list(grade.restored) if grade is not None else [],
+        diff=cap_output(diff, DIFF_CAP)[0],
+        grade_output=cap_output(grade.output, GRADE_OUTPUT_CAP)[0] if grade is not None else "",
     )

@@ -13,10 +13,12 @@ import typer
 
 from routr_cli import __version__
 from routr_cli.cli import (
+    attempts_cmd,
     bench_cmd,
     db_cmd,
     models_cmd,
     rank_cmd,
+    runs_cmd,
     sandbox_cmd,
     sim_cmd,
     tasks_cmd,
@@ -35,6 +37,8 @@ app.add_typer(sandbox_cmd.app, name="sandbox", help="Build and prune the Docker 
 app.add_typer(models_cmd.app, name="models", help="The model and pricing catalog.")
 app.add_typer(sim_cmd.app, name="sim", help="Simulated models served over HTTP.")
 app.add_typer(db_cmd.app, name="db", help="Maintain results databases (merge shards).")
+app.add_typer(runs_cmd.app, name="runs", help="The bench runs recorded: list them, show one.")
+app.add_typer(attempts_cmd.app, name="attempts", help="The attempts recorded: list them, open one.")
 app.command("bench", help="Run tasks against models and grade them in the sandbox.")(
     bench_cmd.bench
 )

@@ -38,6 +38,7 @@ class AttemptTestRow:
     test_id: str
     outcome: str
     duration_s: float
+    message: str | None = None  # the failure message, capped (migration 003)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ class AttemptRecord:
     tests: tuple[AttemptTestRow, ...] = ()
     # Test-harness files the change touched that grading restored (migration 002).
     restored_harness: list[str] = field(default_factory=list)
+    # The applied change as a unified diff, and the grading output, both capped
+    # (migration 003). None means not recorded, as for attempts from older versions.
+    diff: str | None = None
+    grade_output: str | None = None
     # Responses fetched (not replayed) during this attempt, persisted with it.
     new_cache_entries: tuple[CacheEntry, ...] = field(default=(), repr=False)
 

@@ -18,7 +18,7 @@ ATTEMPT_COLUMNS = (
     "error_message", "turns", "first_turn_solved", "input_tokens", "output_tokens",
     "cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd",
     "provider_cost_usd", "latency_s", "grade_duration_s", "timed_out", "cached_responses",
-    "transcript", "created_at", "restored_harness",
+    "transcript", "created_at", "restored_harness", "diff", "grade_output",
 )  # fmt: skip
 _JSON_COLUMNS = frozenset({"solver_params", "transcript", "restored_harness"})
 
@@ -129,7 +129,9 @@ def record_attempt(
     for test in attempt.tests:
         if test.test_id not in seen:  # a report may repeat an id; keep the first
             seen.add(test.test_id)
-            test_rows.append([attempt.attempt_key, test.test_id, test.outcome, test.duration_s])
+            test_rows.append(
+                [attempt.attempt_key, test.test_id, test.outcome, test.duration_s, test.message]
+            )
     now = utc_now()
     cache_rows = [
         [entry.cache_key, entry.model, to_json(entry.response), now]
@@ -150,7 +152,11 @@ def record_attempt(
             f"INSERT INTO attempts ({', '.join(ATTEMPT_COLUMNS)}) VALUES ({placeholders})", values
         )
         if test_rows:
-            con.executemany("INSERT INTO attempt_tests VALUES (?, ?, ?, ?)", test_rows)
+            con.executemany(
+                "INSERT INTO attempt_tests (attempt_key, test_id, outcome, duration_s, message) "
+                "VALUES (?, ?, ?, ?, ?)",
+                test_rows,
+            )
         if cache_rows:
             con.executemany("INSERT OR IGNORE INTO response_cache VALUES (?, ?, ?, ?)", cache_rows)
     return True

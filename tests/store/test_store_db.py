@@ -29,7 +29,7 @@ EXPECTED_COLUMNS = {
         "task_hash", "task_id", "title", "category", "language", "difficulty", "files",
         "lines", "created_at",
     },
-    "attempt_tests": {"attempt_key", "test_id", "outcome", "duration_s"},
+    "attempt_tests": {"attempt_key", "test_id", "outcome", "duration_s", "message"},
     "response_cache": {"cache_key", "model", "response", "created_at"},
     "schema_migrations": {"version", "name", "applied_at"},
 }  # fmt: skip
@@ -285,7 +285,8 @@ def test_a_version_1_database_upgrades_and_keeps_its_attempts(
         " applied_at TIMESTAMP NOT NULL)"
     )
     con.execute("INSERT INTO schema_migrations VALUES (1, 'initial', now())")
-    v1_columns = [c for c in ATTEMPT_COLUMNS if c != "restored_harness"]
+    later = {"restored_harness", "diff", "grade_output"}  # added by migrations 002 and 003
+    v1_columns = [c for c in ATTEMPT_COLUMNS if c not in later]
     old = dict(zip(ATTEMPT_COLUMNS, _attempt_values(make_attempt("old")), strict=True))
     con.execute(
         f"INSERT INTO attempts ({', '.join(v1_columns)}) VALUES ({', '.join('?' * len(v1_columns))})",

@@ -1,0 +1,52 @@
+"""A real bench (simulated models over HTTP, grading in Docker) records what
+`routr attempts show` opens: the applied change as a diff, per-test outcomes with their
+messages, and the grading output."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from routr_cli_runner import run_routr
+
+from routr_cli.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.docker
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "good_tasks"
+
+
+@pytest.fixture(scope="module")
+def benched(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("inspect") / "r.duckdb"
+    # sim/budget fails some tasks and solves others: both kinds of attempt to open.
+    result = run_routr(
+        "bench", "-m", "sim/frontier", "-m", "sim/budget", "--tasks", FIXTURES, "--db", db,
+        "--epochs", "2", timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_a_benched_attempt_shows_its_diff_tests_and_grading_output(benched: Path) -> None:
+    rows = json.loads(run_routr("attempts", "list", "--db", benched, "--json").stdout)
+    graded = [r for r in rows if r["status"] in ("solved", "failed")]
+    assert graded, rows
+    for row in graded:
+        out = run_routr("attempts", "show", row["attempt_key"][:16], "--db", benched)
+        assert out.returncode == 0, out.stderr
+        text = out.stdout
+        diff = text.split("== applied change (unified diff) ==\n", 1)[1]
+        assert diff.startswith("diff --git a/"), text
+        assert "\n+" in diff and "not recorded" not in text
+        grading = text.split("== grading output ==\n", 1)[1]
+        assert grading.strip() and grading.strip() != "(empty)"
+        assert row["task_id"] in text and re.search(r"\n== \d+ tests?\b", text)
+        if row["status"] == "failed":  # a failing test says why
+            data = json.loads(
+                run_routr("attempts", "show", row["attempt_key"], "--db", benched, "--json").stdout
+            )
+            failing = [t for t in data["tests"] if t["outcome"] != "passed"]
+            assert failing and all(t["message"] for t in failing if t["outcome"] == "failed")
