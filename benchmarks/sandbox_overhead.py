@@ -89,7 +89,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="routr-overhead-") as tmp:
         workdir = Path(tmp)
         workdir.chmod(0o755)
-        for rel, text in grading_files(task, task.solution_change()).items():
+        files, _restored = grading_files(task, task.solution_change())
+        for rel, text in files.items():
             (workdir / rel).parent.mkdir(parents=True, exist_ok=True)
             (workdir / rel).write_text(text, encoding="utf-8")
         routr_grade(task, backend)  # warm-up: image resolution, page cache

@@ -1,6 +1,7 @@
 """`routr bench`: parse flags, call routr_cli.bench, render progress and results.
 
-Exit codes: 0 done (or stopped by --max-cost), 1 below --fail-under, 130 Ctrl-C, and
+Exit codes: 0 done (or stopped by --max-cost), 1 below --fail-under, 130 Ctrl-C (143
+SIGTERM, 129 SIGHUP: the same clean stop), and
 the error tree's codes for bad input (2), Docker (3), the database (4).
 """
 
@@ -75,6 +76,7 @@ def bench(
     from routr_cli.bench.runner import BenchInterrupted
     from routr_cli.bench.secrets import scrub_argv
     from routr_cli.bench.session import BenchOptions, run_bench
+    from routr_cli.bench.signals import exit_code_for, signal_label, stop_signals_interrupt
     from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db, default_tasks_dir
     from routr_cli.providers.config import load_provider_configs
@@ -103,12 +105,20 @@ def bench(
             secret_vars=[c.key_env for c in load_provider_configs().values() if c.key_env],
         ),
     )
-    try:
-        report = run_bench(options, make_progress, lambda line: err.print(line, markup=False))
-    except KeyboardInterrupt:  # outside the runner's own handler (planning, a second Ctrl-C)
-        raise BenchInterrupted(
-            "interrupted: recorded attempts are kept; resume with the same command"
-        ) from None
+    with stop_signals_interrupt() as received:
+        try:
+            report = run_bench(options, make_progress, lambda line: err.print(line, markup=False))
+        except KeyboardInterrupt:  # outside the runner's handler (planning, a second Ctrl-C)
+            stopped = BenchInterrupted(
+                "interrupted: recorded attempts are kept; resume with the same command"
+            )
+            stopped.exit_code = exit_code_for(received, stopped.exit_code)
+            raise stopped from None
+        except BenchInterrupted as exc:
+            exc.exit_code = exit_code_for(received, exc.exit_code)
+            if received:
+                exc.args = (f"{signal_label(received)}: {exc}",)
+            raise
     outcome = report.outcome
     if outcome.message:
         err.print(outcome.message, markup=False)

@@ -38,13 +38,35 @@ def prune(
     names: list[str] = typer.Argument(
         None, help="Only these images' containers and stale tags; everything by default."
     ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Also remove containers whose routr process is alive or cannot be checked.",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List what would be removed; remove nothing."
+    ),
 ) -> None:
-    """Remove Routr's containers (running or not) and sandbox images that are not current."""
+    """Remove orphaned Routr containers (their routr process is gone) and stale images."""
     from routr_cli.sandbox.images import prune as prune_all
 
-    result = prune_all(list(names) if names else None, log=lambda _line: None)
+    result = prune_all(
+        list(names) if names else None, force=force, dry_run=dry_run, log=lambda _line: None
+    )
+    verb = "would remove" if dry_run else "removed"
     for name in result.containers:
-        typer.echo(f"removed container {name}")
+        typer.echo(f"{verb} container {name}")
     for tag in result.images:
-        typer.echo(f"removed image {tag}")
-    typer.echo(f"pruned {len(result.containers)} containers and {len(result.images)} images")
+        typer.echo(f"{verb} image {tag}")
+    for entry in result.skipped:
+        typer.echo(f"kept container {entry}: --force removes it")
+    prefix = "would prune" if dry_run else "pruned"
+    typer.echo(
+        f"{prefix} {_count(len(result.containers), 'container')} and "
+        f"{_count(len(result.images), 'image')}"
+        + (f"; kept {_count(len(result.skipped), 'container')} in use" if result.skipped else "")
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

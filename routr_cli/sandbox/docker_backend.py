@@ -49,6 +49,7 @@ from routr_cli.sandbox.base import (
 )
 from routr_cli.sandbox.docker_container import (
     SANDBOX_USER,
+    close_lifeline,
     could_not_start,
     start_container,
     sweep,
@@ -57,6 +58,7 @@ from routr_cli.sandbox.docker_container import (
 from routr_cli.sandbox.engine import thread_client, unavailable
 from routr_cli.sandbox.exec_stream import Demuxer, pump, raw_socket, send_stdin
 from routr_cli.sandbox.images import resolve_image
+from routr_cli.sandbox.owner import reap_orphans_once
 
 OP_TIMEOUT_S = 60.0  # writing, reading and removing files
 KILL_GRACE_S = 2.0  # host-side wait beyond the in-sandbox timeout before sweeping
@@ -95,7 +97,9 @@ class DockerBackend:
             cached = self._tags.get(name)
         if cached is not None:
             return cached
-        tag = resolve_image(name, thread_client())
+        client = thread_client()
+        reap_orphans_once(client)  # the first Docker use of this process
+        tag = resolve_image(name, client)
         with self._lock:
             self._tags[name] = tag
         return tag
@@ -135,6 +139,7 @@ class DockerSandbox:
         self.container_id: str | None = None
         self.name = f"routr-{spec.image}-{uuid.uuid4().hex[:12]}"
         self._dead: str | None = None
+        self._lifeline: Any = None  # the attached stdin; see ``owner``
         self._stopped_inside = False
         self._oom_kills = 0
 
@@ -145,7 +150,9 @@ class DockerSandbox:
         if self.spec.limits.cpus > host_cpus:
             self.spec = replace(self.spec, limits=replace(self.spec.limits, cpus=host_cpus))
         try:
-            self.container_id = start_container(thread_client(), tag, self.spec, self.name)
+            self.container_id, self._lifeline = start_container(
+                thread_client(), tag, self.spec, self.name
+            )
         except BaseException:
             self._remove()  # by name: it may exist even though creating or starting failed
             raise
@@ -168,6 +175,8 @@ class DockerSandbox:
 
         with contextlib.suppress(DockerException, RequestException, SandboxUnavailable, OSError):
             thread_client().api.remove_container(self.container_id or self.name, force=True, v=True)
+        close_lifeline(self._lifeline)  # after the removal: closing it first stops the container
+        self._lifeline = None
         self.container_id = None
         self._dead = "the sandbox was closed"
 

@@ -7,6 +7,7 @@ processes, and the tar stream that carries files in.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tarfile
 import time
@@ -14,20 +15,25 @@ from typing import Any
 
 from routr_cli.sandbox.base import WORKDIR, ExecResult, SandboxSpec, check_relative
 from routr_cli.sandbox.engine import IMAGE_LABEL, KIND_LABEL, MANAGED_LABEL, unavailable
+from routr_cli.sandbox.exec_stream import raw_socket
 from routr_cli.sandbox.images import SANDBOX_UID
+from routr_cli.sandbox.owner import owner_labels
 
 WORK_TMPFS_MB = 512  # both tmpfs mounts are also charged to the memory limit
 TMP_TMPFS_MB = 512
 SWEEP_WAIT_S = 3.0
 SANDBOX_USER = f"{SANDBOX_UID}:{SANDBOX_UID}"
 # The container's idle process, under Docker's init (tini: PID 1, reaps every orphan).
-# It blocks in the builtin ``read`` on a stdin that never closes and, on SIGUSR1, runs the
-# builtin ``kill -9 -1``: neither needs a new process, so it works even when the command
-# left behind processes that hold every pid. ``kill -1`` spares the caller and PID 1.
+# It blocks in the builtin ``read`` on a stdin its owner holds open (see ``owner``) and,
+# on SIGUSR1, runs the builtin ``kill -9 -1``: neither needs a new process, so it works
+# even when the command left behind processes that hold every pid. ``kill -1`` spares
+# the caller and PID 1. A ``read`` cut short by the sweep's trap is not an EOF (the
+# ``swept`` flag); a real EOF means the owner is gone, and the idle process exits, which
+# stops the container.
 SWEEP_ACK = b"SWEPT\n"
 IDLE_SCRIPT = (
     "trap 'kill -9 -1; swept=1; echo SWEPT' USR1; trap 'exit 0' TERM; "
-    'while :; do swept=; read _ || [ -n "$swept" ] || sleep 1; done'
+    'while :; do swept=; read _ || [ -n "$swept" ] || exit 0; done'
 )
 IDLE_COMMAND = ["sh", "-c", IDLE_SCRIPT]
 IDLE_ARGS = f"sh -c {IDLE_SCRIPT}"
@@ -59,8 +65,13 @@ def tar_bytes(files: dict[str, str | bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def start_container(client: Any, tag: str, spec: SandboxSpec, name: str) -> str:
-    """Create and start one locked-down sandbox container; its id."""
+def start_container(client: Any, tag: str, spec: SandboxSpec, name: str) -> tuple[str, Any]:
+    """Create and start one locked-down sandbox container: its id and the lifeline.
+
+    The lifeline is a socket attached to the container's stdin (``StdinOnce``): keep it
+    open while the sandbox is in use; when it closes -- by ``close()`` or because this
+    process died -- the container's idle process reads EOF and the container stops.
+    """
     from docker.errors import DockerException
     from docker.types import LogConfig
     from requests.exceptions import RequestException
@@ -83,12 +94,18 @@ def start_container(client: Any, tag: str, spec: SandboxSpec, name: str) -> str:
             "/tmp": f"rw,exec,size={TMP_TMPFS_MB}m,mode=1777",
         },
     )
-    labels = {MANAGED_LABEL: "true", IMAGE_LABEL: spec.image, KIND_LABEL: "sandbox"}
+    labels = {
+        MANAGED_LABEL: "true",
+        IMAGE_LABEL: spec.image,
+        KIND_LABEL: "sandbox",
+        **owner_labels(),
+    }
+    lifeline: Any = None
     try:
         created = client.api.create_container(
             tag,
             command=IDLE_COMMAND,
-            stdin_open=True,
+            stdin_open=True,  # with detach=False the SDK also sets StdinOnce
             user=SANDBOX_USER,
             name=name,
             labels=labels,
@@ -97,10 +114,24 @@ def start_container(client: Any, tag: str, spec: SandboxSpec, name: str) -> str:
             network_disabled=not spec.network,
         )
         container_id = str(created["Id"])
+        # Attached before the start: with StdinOnce, stdin closes when this (the first)
+        # attached client goes away.
+        lifeline = client.api.attach_socket(container_id, params={"stdin": 1, "stream": 1})
         client.api.start(container_id)
-    except (DockerException, RequestException) as exc:
+    except (DockerException, RequestException, OSError) as exc:
+        close_lifeline(lifeline)
         raise unavailable(f"start a sandbox from {tag}", exc) from exc
-    return container_id
+    return container_id, lifeline
+
+
+def close_lifeline(lifeline: Any) -> None:
+    """Close a container's stdin socket (the container then stops by itself)."""
+    if lifeline is None:
+        return
+    with contextlib.suppress(OSError, TypeError):
+        raw_socket(lifeline).close()
+    with contextlib.suppress(OSError, AttributeError):
+        lifeline.close()
 
 
 def sweep(api: Any, container_id: str) -> bool:

@@ -82,6 +82,7 @@ class PruneResult:
 
     containers: tuple[str, ...]
     images: tuple[str, ...]
+    skipped: tuple[str, ...] = ()  # containers left alone: "name (owner alive|unknown)"
 
 
 def recipe_names(root: Path | None = None) -> list[str]:
@@ -333,27 +334,39 @@ def resolve_image(name: str, client: Any | None = None) -> str:
     return tag
 
 
-def prune(names: list[str] | None = None, *, log: Log = _stderr_log) -> PruneResult:
-    """Remove Routr's containers (running or not) and sandbox images that are not current.
+def prune(
+    names: list[str] | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    log: Log = _stderr_log,
+) -> PruneResult:
+    """Remove Routr's orphaned containers and sandbox images that are not current.
 
-    ``names`` restricts both to those recipes (``routr.image`` label); by default every
-    container labelled ``routr.managed=true`` and every stale ``routr-sandbox-*`` image
-    goes, including images of recipes that no longer exist.
+    A container goes only when its owner (the routr process that started it) is gone,
+    so pruning never pulls a sandbox from under another live run; ``force`` removes
+    every Routr container, owner alive or unknown. ``names`` restricts both to those
+    recipes (``routr.image`` label); by default every stale ``routr-sandbox-*`` image
+    goes, including images of recipes that no longer exist. ``dry_run`` removes nothing
+    and returns what would go (``skipped``: containers left alone, and why).
     """
     from docker.errors import DockerException, NotFound
+
+    from routr_cli.sandbox.owner import routr_containers, select_removable
 
     client = new_client(120)
     wanted = set(names) if names else None
     removed_containers: list[str] = []
     removed_images: list[str] = []
+    skipped: list[str] = []
     managed = {"label": f"{MANAGED_LABEL}=true"}
     try:
-        containers = client.containers.list(all=True, filters=managed)
+        pairs = routr_containers(client)
         images = client.images.list(filters=managed)
         if wanted is not None:
             # A typo must not look like "nothing to prune": a name is fine when it is a
             # recipe, or when something Routr made still carries it (a removed recipe).
-            labelled = {c.labels.get(IMAGE_LABEL) for c in containers}
+            labelled: set[str | None] = {c.image for _o, c in pairs}
             labelled |= {(i.labels or {}).get(IMAGE_LABEL) for i in images}
             unknown = sorted(wanted - labelled - set(recipe_names()))
             if unknown:
@@ -362,15 +375,22 @@ def prune(names: list[str] | None = None, *, log: Log = _stderr_log) -> PruneRes
                     f"unknown sandbox image {unknown[0]!r}: nothing Routr made carries it "
                     f"(known images: {known})"
                 )
-        for container in containers:
-            if wanted is not None and container.labels.get(IMAGE_LABEL) not in wanted:
+        chosen = {
+            c.name for c in select_removable((c for _o, c in pairs), force=force, images=wanted)
+        }
+        for container, candidate in pairs:
+            if wanted is not None and candidate.image not in wanted:
                 continue
-            try:
-                container.remove(force=True, v=True)
-            except NotFound:
+            if candidate.name not in chosen:
+                skipped.append(f"{candidate.name} (owner {candidate.owner})")
                 continue
-            removed_containers.append(str(container.name))
-            log(f"removed container {container.name}")
+            if not dry_run:
+                try:
+                    container.remove(force=True, v=True)
+                except NotFound:
+                    continue
+                log(f"removed container {candidate.name}")
+            removed_containers.append(candidate.name)
         keep = set(current_tags(client).values())
         for image in images:
             tags = [t for t in image.tags if t.startswith(IMAGE_PREFIX)]
@@ -378,12 +398,13 @@ def prune(names: list[str] | None = None, *, log: Log = _stderr_log) -> PruneRes
             if not tags or keep & set(tags) or (wanted is not None and name not in wanted):
                 continue
             for tag in tags:
-                try:
-                    client.images.remove(tag, noprune=False)
-                except NotFound:
-                    continue
+                if not dry_run:
+                    try:
+                        client.images.remove(tag, noprune=False)
+                    except NotFound:
+                        continue
+                    log(f"removed image {tag}")
                 removed_images.append(tag)
-                log(f"removed image {tag}")
     except DockerException as exc:
         raise unavailable("prune Routr containers and images", exc) from exc
-    return PruneResult(tuple(removed_containers), tuple(removed_images))
+    return PruneResult(tuple(removed_containers), tuple(removed_images), tuple(skipped))

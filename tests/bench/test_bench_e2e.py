@@ -210,11 +210,47 @@ def _start_and_wait(
 PLANNED = 2 * 2 * 3  # fixture tasks x models x epochs
 
 
+def _running_containers_of(pid: int) -> list[str]:
+    """Names of the running Routr containers that the process ``pid`` started."""
+    out = subprocess.run(
+        ["docker", "ps", "--filter", "label=routr.managed=true", "--filter",
+         f"label=routr.owner.pid={pid}", "--format", "{{.Names}}"],
+        capture_output=True, text=True, timeout=30, check=True,
+    ).stdout  # fmt: skip
+    return out.split()
+
+
+def _wait_until_no_container_of(pid: int, seen: list[str], limit_s: float = 60.0) -> float:
+    """Poll ``docker ps`` until ``pid`` has no running container; the seconds it took."""
+    started = time.monotonic()
+    while True:
+        left = _running_containers_of(pid)
+        if not left:
+            return time.monotonic() - started
+        seen.extend(n for n in left if n not in seen)
+        assert time.monotonic() - started < limit_s, f"containers outlived routr: {left}"
+        time.sleep(0.2)
+
+
+def _wait_for_a_grading_container(pid: int) -> list[str]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        names = _running_containers_of(pid)
+        if names:
+            return names
+        time.sleep(0.02)
+    raise AssertionError("no grading container appeared")
+
+
 def test_a_killed_bench_resumes_with_only_the_missing_attempts(tmp_path: Path) -> None:
     db = tmp_path / "r.duckdb"
     proc = _start_and_wait(tmp_path, db, lines_before_signal=3)
+    alive = _wait_for_a_grading_container(proc.pid)  # killed mid-grading: the hard case
     proc.send_signal(signal.SIGKILL)  # no clean-up at all: the worst case
     proc.wait(timeout=30)
+    # The container ends itself when its owner dies (its stdin lifeline closes).
+    took = _wait_until_no_container_of(proc.pid, list(alive))
+    assert took < 60
     kept = {r[0] for r in _rows(db, "SELECT attempt_key FROM attempts")}
     assert 3 <= len(kept) < PLANNED
 
@@ -226,6 +262,12 @@ def test_a_killed_bench_resumes_with_only_the_missing_attempts(tmp_path: Path) -
     keys = [r[0] for r in _rows(db, "SELECT attempt_key FROM attempts")]
     assert len(keys) == len(set(keys)) == PLANNED
     assert kept <= set(keys)
+    # The resume's first Docker use reaped the stopped orphan (its owner is gone).
+    leftovers = subprocess.run(
+        ["docker", "ps", "-a", "--filter", f"label=routr.owner.pid={proc.pid}", "-q"],
+        capture_output=True, text=True, timeout=30, check=True,
+    ).stdout.split()  # fmt: skip
+    assert leftovers == []
     assert (
         _rows(db, "SELECT count(DISTINCT (task_id, model, epoch)) FROM attempts")[0][0] == PLANNED
     )
@@ -258,6 +300,26 @@ def test_ctrl_c_keeps_finished_attempts_removes_containers_and_exits_130(
     assert 2 <= recorded < PLANNED
     status = _rows(db, "SELECT status FROM runs")
     assert status == [("interrupted",)]
+
+
+def test_sigterm_stops_like_ctrl_c_with_143_and_leaves_no_container(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    proc = _start_and_wait(tmp_path, db, lines_before_signal=2)
+    _wait_for_a_grading_container(proc.pid)
+    proc.send_signal(signal.SIGTERM)  # what CI runners and `docker stop` send
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert "SIGTERM" in err and "resume with the same command" in err
+    assert "Traceback" not in err
+    assert _running_containers_of(proc.pid) == []
+    assert _rows(db, "SELECT status FROM runs") == [("interrupted",)]
+    recorded = _rows(db, "SELECT count(*) FROM attempts")[0][0]
+    assert 2 <= recorded < PLANNED
+    rerun = _bench(tmp_path, "-m", "sim/swift", "-m", "sim/budget", "--tasks", str(FIXTURES),
+                   "--db", str(db), "--epochs", "3", "--jobs", "2", "--sim-latency", "0")  # fmt: skip
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{PLANNED - recorded} new attempts" in rerun.stderr
+    assert _rows(db, "SELECT count(*) FROM attempts")[0][0] == PLANNED
 
 
 def test_shards_merge_into_the_unsharded_result(tmp_path: Path) -> None:

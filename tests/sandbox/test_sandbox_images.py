@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import uuid
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from docker.errors import NotFound
 
 from routr_cli.errors import SandboxUnavailable
 from routr_cli.sandbox.base import UnknownSandboxImage
@@ -20,6 +22,7 @@ from routr_cli.sandbox.images import (
     recipe_names,
     resolve_image,
 )
+from routr_cli.sandbox.owner import owner_labels
 
 RECIPE = "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo {marker} > /routr-test-marker\n"
 
@@ -78,12 +81,28 @@ def test_build_reuses_unchanged_recipes_and_rebuilds_changed_ones(
     assert resolve_image(name) == changed.tag
 
     client = new_client()
+    gone = subprocess.Popen(["sleep", "30"])
+    dead_owner = owner_labels(gone.pid)
+    gone.kill()
+    gone.wait()
     leftover = client.containers.create(
-        changed.tag, ["true"], labels={MANAGED_LABEL: "true", IMAGE_LABEL: name}
+        changed.tag, ["true"], labels={MANAGED_LABEL: "true", IMAGE_LABEL: name, **dead_owner}
     )
-    result = prune([name], log=lambda _line: None)
-    assert leftover.name in result.containers
-    assert result.images == (first.tag,)
+    live = client.containers.create(
+        changed.tag, ["true"], labels={MANAGED_LABEL: "true", IMAGE_LABEL: name, **owner_labels()}
+    )
+    try:
+        listed = prune([name], dry_run=True, log=lambda _line: None)
+        assert listed.containers == (leftover.name,) and listed.images == (first.tag,)
+        assert client.images.get(first.tag) is not None  # a dry run removes nothing
+        result = prune([name], log=lambda _line: None)
+        assert result.containers == (leftover.name,)  # the live owner's container stays
+        assert result.skipped == (f"{live.name} (owner alive)",)
+        assert result.images == (first.tag,)
+        assert prune([name], force=True, log=lambda _line: None).containers == (live.name,)
+    finally:
+        with contextlib.suppress(NotFound):
+            live.remove(force=True)
     assert client.images.get(changed.tag) is not None
 
 

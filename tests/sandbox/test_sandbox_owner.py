@@ -1,0 +1,127 @@
+"""Sandbox containers know their owner, end themselves when it dies, and orphans are reaped.
+
+The Docker tests use real containers; the control shows that the stdin lifeline is what
+stops a container: while it is held open (a live owner) the container runs on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from routr_cli.sandbox.owner import (
+    OWNER_BOOT_LABEL,
+    OWNER_PIDNS_LABEL,
+    owner_labels,
+    owner_state,
+    process_start_time,
+)
+
+
+def _dead_pid_labels() -> dict[str, str]:
+    proc = subprocess.Popen(["sleep", "30"])
+    labels = owner_labels(proc.pid)
+    proc.kill()
+    proc.wait()
+    return labels
+
+
+def test_owner_state_tells_alive_gone_and_unknown() -> None:
+    assert owner_state(owner_labels()) == "alive"
+    assert owner_state(_dead_pid_labels()) == "gone"
+    # a reused pid is another process: its start time differs
+    reused = {**owner_labels(), "routr.owner.start": "1"}
+    assert owner_state(reused) == "gone"
+    # an older routr's container (no owner labels), another host, another pid namespace:
+    # nothing we can check, so never reaped
+    assert owner_state({}) == "unknown"
+    assert owner_state({**_dead_pid_labels(), OWNER_BOOT_LABEL: "another-boot"}) == "unknown"
+    assert owner_state({**_dead_pid_labels(), OWNER_PIDNS_LABEL: "pid:[1]"}) == "unknown"
+
+
+def test_process_start_time_is_ticks_for_a_live_pid_and_empty_for_no_process() -> None:
+    assert process_start_time(os.getpid()).isdigit()
+    assert process_start_time(2**22 + 12345) == ""
+
+
+OWNER_SCRIPT = """
+import sys, time
+from routr_cli.sandbox.base import SandboxSpec
+from routr_cli.sandbox.docker_backend import DockerBackend
+sandbox = DockerBackend().open(SandboxSpec("python")).__enter__()
+print(sandbox.name, flush=True)
+time.sleep(300)
+"""
+
+
+def _state(name: str) -> str:
+    return subprocess.run(
+        ["docker", "inspect", "--format", "{{.State.Status}}", name],
+        capture_output=True, text=True, timeout=30,
+    ).stdout.strip()  # fmt: skip
+
+
+@contextlib.contextmanager
+def _removed_after(name: str) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True, timeout=30)
+
+
+@pytest.mark.docker
+def test_a_sigkilled_owner_s_container_stops_within_seconds_and_is_reaped() -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER_SCRIPT], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert owner.stdout is not None
+    name = owner.stdout.readline().strip()
+    assert name.startswith("routr-python-")
+    with _removed_after(name):
+        assert _state(name) == "running"
+        owner.kill()
+        owner.wait()
+        started = time.monotonic()
+        while _state(name) == "running" and time.monotonic() - started < 30:
+            time.sleep(0.05)
+        took = time.monotonic() - started
+        assert _state(name) == "exited", f"still {_state(name)} {took:.1f} s after SIGKILL"
+        print(f"container stopped {took:.2f} s after its owner was SIGKILLed")
+
+        from routr_cli.sandbox.engine import new_client
+        from routr_cli.sandbox.owner import reap_orphans
+
+        assert name in reap_orphans(new_client())
+        assert _state(name) == ""  # gone
+
+
+@pytest.mark.docker
+def test_control_while_the_lifeline_is_open_the_container_runs_on() -> None:
+    from routr_cli.sandbox.base import SandboxSpec
+    from routr_cli.sandbox.docker_container import close_lifeline, start_container
+    from routr_cli.sandbox.engine import new_client
+    from routr_cli.sandbox.images import resolve_image
+    from routr_cli.sandbox.owner import reap_orphans
+
+    client = new_client()
+    name = f"routr-python-owner-control-{os.getpid()}"
+    container_id, lifeline = start_container(
+        client, resolve_image("python", client), SandboxSpec("python"), name
+    )
+    with _removed_after(container_id):
+        time.sleep(1.5)
+        assert _state(name) == "running"
+        assert name not in reap_orphans(client)  # its owner (this process) is alive
+        close_lifeline(lifeline)
+        started = time.monotonic()
+        while _state(name) == "running" and time.monotonic() - started < 30:
+            time.sleep(0.05)
+        assert _state(name) == "exited"
