@@ -1,0 +1,500 @@
+"""Plan every page of the site from ``SiteData``: pure, deterministic, no rendering.
+
+The planner decides each page's path, title, description (with the headline numbers),
+breadcrumb, JSON-LD, ``lastmod`` (the newest attempt behind it) and whether it is
+indexed; the templates only lay the context out. Pair pages live in ``plan_pairs``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from routr_cli.site import charts, seo
+from routr_cli.site.formatting import (
+    day,
+    interval,
+    label,
+    markdown_html,
+    model_slugs,
+    money,
+    newest,
+    pct,
+    slugify,
+)
+from routr_cli.site.inputs import Outcome, SiteData, SiteOptions
+from routr_cli.site.page import HIDDEN, INDEX, Page
+
+ALL = "all"
+PRIMARY_SOLVER = "edit"
+HOME = ("Home", "")
+
+
+def iso(value: Any) -> str | None:
+    """An ISO timestamp from a datetime, a string or None (the contract allows both)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return str(value.isoformat())
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """Lookups every page planner shares, computed once per build."""
+
+    data: SiteData
+    options: SiteOptions
+
+    @cached_property
+    def rows(self) -> tuple[Any, ...]:
+        return tuple(self.data.leaderboard.rows)
+
+    @cached_property
+    def models(self) -> list[str]:
+        return sorted({s.model for s in self.rows})
+
+    @cached_property
+    def simulated_models(self) -> dict[str, bool]:
+        flags: dict[str, bool] = defaultdict(bool)
+        for s in self.rows:
+            flags[s.model] = flags[s.model] or bool(s.simulated)
+        return dict(flags)
+
+    @cached_property
+    def simulated(self) -> bool:
+        """A site with any simulated model is labelled and kept out of search engines."""
+        return any(self.simulated_models.values())
+
+    @cached_property
+    def slugs(self) -> dict[str, str]:
+        return model_slugs(self.models)
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return {m: label(m, self.simulated_models.get(m, False)) for m in self.models}
+
+    @cached_property
+    def solvers(self) -> list[str]:
+        """Solvers with standings, the default ``edit`` first (never pooled together)."""
+        found = {s.solver for s in self.rows}
+        return sorted(found, key=lambda s: (s != PRIMARY_SOLVER, s))
+
+    @cached_property
+    def primary_solver(self) -> str:
+        return self.solvers[0] if self.solvers else PRIMARY_SOLVER
+
+    @cached_property
+    def categories(self) -> list[str]:
+        return list(self.data.leaderboard.categories())
+
+    @cached_property
+    def newest(self) -> str | None:
+        return iso(self.data.leaderboard.newest_attempt)
+
+    def board(self, category: str = ALL, solver: str | None = None) -> list[Any]:
+        return list(self.data.leaderboard.for_category(category, solver or self.primary_solver))
+
+    def robots(self, indexable: bool = True) -> str:
+        if self.simulated:
+            return HIDDEN
+        return INDEX if indexable else "noindex,follow"
+
+    def url(self, path: str) -> str:
+        return self.options.root_url + path
+
+    def model_path(self, model: str) -> str:
+        return f"models/{self.slugs[model]}/"
+
+    def pair_path(self, a: str, b: str, category: str = ALL) -> str:
+        """The pair's page in this order (canonical when ``a``'s slug sorts first)."""
+        base = f"compare/{self.slugs[a]}-vs-{self.slugs[b]}/"
+        return base if category == ALL else f"{base}{slugify(category)}/"
+
+    def canonical_order(self, a: str, b: str) -> tuple[str, str]:
+        return (a, b) if self.slugs[a] <= self.slugs[b] else (b, a)
+
+    @cached_property
+    def outcomes_by_model(self) -> dict[str, list[tuple[str, Outcome]]]:
+        """Model -> (task id, outcome) for the primary solver, task ids sorted."""
+        found: dict[str, list[tuple[str, Outcome]]] = defaultdict(list)
+        for task_id in sorted(self.data.outcomes):
+            for outcome in self.data.outcomes[task_id]:
+                if outcome.solver == self.primary_solver:
+                    found[outcome.model].append((task_id, outcome))
+        return dict(found)
+
+    @cached_property
+    def languages(self) -> list[str]:
+        return sorted(self.data.language_boards)
+
+    def downloads(self, *kinds: str) -> list[Any]:
+        return [d for d in self.data.downloads if not kinds or d.kind in kinds]
+
+    def dataset(self, page_path: str, name: str, description: str, lastmod: str | None) -> Any:
+        return seo.dataset(
+            name=name,
+            description=description,
+            url=self.url(page_path),
+            root_url=self.options.root_url,
+            site_name=self.options.title,
+            date_modified=day(lastmod),
+            downloads=self.downloads("attempts", "leaderboard", "comparisons"),
+            keywords=["LLM", "coding benchmark", "leaderboard", *self.categories],
+        )
+
+
+def tie_bands(standings: Sequence[Any]) -> list[bool]:
+    """Alternate shading per tie group, in table order (a group shares one shade)."""
+    bands: list[bool] = []
+    shade, previous = False, object()
+    for s in standings:
+        if s.tie_group != previous:
+            shade = not shade if bands else False
+            previous = s.tie_group
+        bands.append(shade)
+    return bands
+
+
+def tied(standings: Sequence[Any]) -> set[str]:
+    """Models whose tie group has another member (shown with "=")."""
+    sizes: dict[Any, int] = defaultdict(int)
+    for s in standings:
+        if s.rank is not None:
+            sizes[s.tie_group] += 1
+    return {s.model for s in standings if s.rank is not None and sizes[s.tie_group] > 1}
+
+
+def board_chart(facts: SiteFacts, standings: Sequence[Any], what: str, chart_id: str) -> Any:
+    bands = tie_bands(standings)
+    rows = [
+        charts.IntervalRow(
+            label=facts.labels[s.model],
+            value=s.pass_rate,
+            low=s.ci_low if s.pass_rate is not None else None,
+            high=s.ci_high if s.pass_rate is not None else None,
+            band=band,
+        )
+        for s, band in zip(standings, bands, strict=True)
+    ]
+    return charts.interval_chart(
+        rows,
+        title=f"Pass rate with 95% intervals, {what}",
+        desc=(
+            "Each model's pass rate as a dot and its 95% confidence interval as a whisker, "
+            "best first; shaded bands group models that are statistically tied. "
+            "The table beside the chart holds the same numbers."
+        ),
+        chart_id=chart_id,
+    )
+
+
+def pareto(facts: SiteFacts, standings: Sequence[Any]) -> Any:
+    points = [
+        charts.ParetoPoint(
+            label=facts.labels[s.model],
+            cost=float(s.cost_per_solved),
+            rate=float(s.pass_rate),
+            frontier=not bool(s.dominated),
+        )
+        for s in standings
+        if s.cost_per_solved and s.pass_rate is not None
+    ]
+    return charts.pareto_chart(
+        points,
+        title="Pass rate against cost per solved task",
+        desc=(
+            "Each model placed by its cost per solved task (log scale, right is dearer) and "
+            "its pass rate (up is better). Filled dots joined by the line are the Pareto "
+            "frontier: no other model is both cheaper and better. The cost table holds the "
+            "same numbers."
+        ),
+    )
+
+
+def headline(facts: SiteFacts, standings: Sequence[Any]) -> str:
+    """The leader's figures in one phrase, with the interval and n (never a bare rate)."""
+    ranked = [s for s in standings if s.pass_rate is not None]
+    if not ranked:
+        return "no graded attempts yet"
+    top = ranked[0]
+    text = (
+        f"{facts.labels[top.model]} leads with {pct(top.pass_rate)} solved "
+        f"(95% CI {interval(top.ci_low, top.ci_high)}, n={top.n_tasks} tasks)"
+    )
+    if top.model in tied(standings):
+        text += ", statistically tied with others"
+    return text
+
+
+def best_values(facts: SiteFacts, standings: Sequence[Any]) -> list[Any]:
+    return [s for s in standings if s.best_value]
+
+
+def common_context(facts: SiteFacts) -> dict[str, Any]:
+    return {
+        "labels": facts.labels,
+        "slugs": facts.slugs,
+        "tied_models": set(),
+        "data_as_of": day(facts.newest),
+    }
+
+
+def home_page(facts: SiteFacts) -> Page:
+    standings = facts.board()
+    by_solver = {solver: facts.board(ALL, solver) for solver in facts.solvers}
+    n_tasks = len(facts.data.tasks)
+    best_by_category = [(c, best_values(facts, facts.board(c))) for c in facts.categories]
+    title = f"{facts.options.title}: {len(facts.models)} models ranked on {n_tasks} coding tasks"
+    description = (
+        f"{headline(facts, standings)}. Pass rates with intervals, ties, cost per solved task "
+        f"and head-to-head comparisons on real multi-file tasks graded by hidden tests."
+    )
+    description += f" Data as of {day(facts.newest)}." if facts.newest else ""
+    page = Page(
+        path="",
+        template="home.html.j2",
+        title=title,
+        description=description,
+        trail=[HOME],
+        lastmod=facts.newest,
+        group="pages",
+        robots=facts.robots(),
+        context={
+            "boards": [
+                (solver, rows, tied(rows), tie_bands(rows)) for solver, rows in by_solver.items()
+            ],
+            "chart": board_chart(facts, standings, "all categories", "ci-all"),
+            "pareto": pareto(facts, standings),
+            "costs": [s for s in standings if s.pass_rate is not None],
+            "best_by_category": best_by_category,
+            "categories": facts.categories,
+            "languages": facts.languages,
+            "n_tasks": n_tasks,
+            "downloads": facts.downloads(),
+        },
+    )
+    page.jsonld = [
+        seo.website(facts.options.title, facts.options.root_url, description),
+        facts.dataset("", f"{facts.options.title} leaderboard", description, facts.newest),
+    ]
+    return page
+
+
+def _board_page(
+    facts: SiteFacts,
+    *,
+    path: str,
+    what: str,
+    kind: str,
+    name: str,
+    boards: dict[str, list[Any]],
+    n_tasks: int,
+    chart_id: str,
+) -> Page:
+    standings = next(iter(boards.values()), [])
+    lastmod = newest(s.newest_attempt for rows in boards.values() for s in rows)
+    title = f"Best model for {what} tasks: {len(standings)} coding models compared"
+    description = (
+        f"For {what} tasks ({n_tasks} tasks), {headline(facts, standings)}. "
+        "Intervals, ties and cost per solved task for every model."
+    )
+    top = [s.model for s in standings if s.pass_rate is not None][:5]
+    pairs = [
+        (facts.canonical_order(a, b), facts.pair_path(*facts.canonical_order(a, b), kind_slice))
+        for a, b in itertools.combinations(top, 2)
+        for kind_slice in [name if kind == "category" else ALL]
+    ]
+    page = Page(
+        path=path,
+        template="board.html.j2",
+        title=title,
+        description=description,
+        trail=[HOME, (f"{what.capitalize()} tasks", path)],
+        lastmod=lastmod,
+        group="categories" if kind == "category" else "languages",
+        robots=facts.robots(bool(standings)),
+        context={
+            "what": what,
+            "kind": kind,
+            "boards": [
+                (solver, rows, tied(rows), tie_bands(rows)) for solver, rows in boards.items()
+            ],
+            "chart": board_chart(facts, standings, f"{what} tasks", chart_id),
+            "best": best_values(facts, standings),
+            "n_tasks": n_tasks,
+            "pairs": pairs,
+            "category": name if kind == "category" else ALL,
+        },
+    )
+    page.jsonld = [facts.dataset(path, f"Best model for {what} tasks", description, lastmod)]
+    return page
+
+
+def category_pages(facts: SiteFacts) -> list[Page]:
+    tasks_per = _count(t.category for t in facts.data.tasks.values())
+    return [
+        _board_page(
+            facts,
+            path=f"category/{slugify(c)}/",
+            what=c,
+            kind="category",
+            name=c,
+            boards={solver: facts.board(c, solver) for solver in facts.solvers},
+            n_tasks=tasks_per.get(c, 0),
+            chart_id=f"ci-{slugify(c)}",
+        )
+        for c in facts.categories
+    ]
+
+
+def language_pages(facts: SiteFacts) -> list[Page]:
+    tasks_per = _count(t.language for t in facts.data.tasks.values())
+    pages = []
+    for language in facts.languages:
+        board = facts.data.language_boards[language]
+        solvers = sorted({s.solver for s in board.rows}, key=lambda s: (s != PRIMARY_SOLVER, s))
+        pages.append(
+            _board_page(
+                facts,
+                path=f"language/{slugify(language)}/",
+                what=language,
+                kind="language",
+                name=language,
+                boards={solver: list(board.for_category(ALL, solver)) for solver in solvers},
+                n_tasks=tasks_per.get(language, 0),
+                chart_id=f"ci-{slugify(language)}",
+            )
+        )
+    return pages
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for value in values:
+        counts[value] += 1
+    return dict(counts)
+
+
+def model_pages(facts: SiteFacts) -> list[Page]:
+    pages = []
+    for model in facts.models:
+        path = facts.model_path(model)
+        mine = [s for s in facts.rows if s.model == model]
+        overall = next(
+            (s for s in mine if s.category == ALL and s.solver == facts.primary_solver),
+            mine[0],
+        )
+        per_category = sorted(
+            (s for s in mine if s.category != ALL),
+            key=lambda s: (s.solver != facts.primary_solver, s.solver, s.category),
+        )
+        outcomes = facts.outcomes_by_model.get(model, [])
+        solved = [task_id for task_id, o in outcomes if o.solved > 0]
+        failed = [task_id for task_id, o in outcomes if o.solved == 0 and o.attempts > 0]
+        others = [m for m in facts.models if m != model]
+        pairs = [(other, facts.pair_path(*facts.canonical_order(model, other))) for other in others]
+        name = facts.labels[model]
+        title = (
+            f"{name}: {pct(overall.pass_rate)} of coding tasks solved, "
+            f"{money(overall.cost_per_solved)} per solved task"
+        )
+        description = (
+            f"{name} solves {pct(overall.pass_rate)} (95% CI "
+            f"{interval(overall.ci_low, overall.ci_high)}) of {overall.n_tasks} tasks, rank "
+            f"{overall.rank if overall.rank is not None else 'unranked'} of "
+            f"{len(facts.board())}; per-category standings, cost, latency and failure reasons."
+        )
+        last = newest(s.newest_attempt for s in mine)
+        pages.append(
+            Page(
+                path=path,
+                template="model.html.j2",
+                title=title,
+                description=description,
+                trail=[HOME, (name, path)],
+                lastmod=last,
+                group="models",
+                robots=facts.robots(),
+                og_type="article",
+                context={
+                    "model": model,
+                    "overall": overall,
+                    "per_category": per_category,
+                    "failures": sorted(
+                        (overall.failure_shares or {}).items(), key=lambda kv: (-kv[1], kv[0])
+                    ),
+                    "solved": solved,
+                    "failed": failed,
+                    "pairs": pairs,
+                    "last_evaluated": day(last),
+                },
+            )
+        )
+    return pages
+
+
+def task_pages(facts: SiteFacts) -> list[Page]:
+    pages = []
+    for task_id in sorted(facts.data.tasks):
+        task = facts.data.tasks[task_id]
+        outcomes = sorted(
+            facts.data.outcomes.get(task_id, ()),
+            key=lambda o: (o.solver != facts.primary_solver, o.solver, -o.solved, o.model),
+        )
+        primary = [o for o in outcomes if o.solver == facts.primary_solver]
+        solvers = sum(1 for o in primary if o.solved > 0)
+        path = f"tasks/{task_id}/"
+        title = (
+            f"{task.title}: {solvers} of {len(primary)} models solved this "
+            f"{task.language} {task.category} task"
+        )
+        description = (
+            f"A {task.difficulty} {task.language} {task.category} task graded by hidden tests: "
+            f"{solvers} of {len(primary)} models solved it at least once. Every model's outcome."
+        )
+        pages.append(
+            Page(
+                path=path,
+                template="task.html.j2",
+                title=title,
+                description=description,
+                trail=[HOME, ("Tasks", "tasks/"), (task.title, path)],
+                lastmod=newest(o.newest_attempt for o in outcomes),
+                group="tasks",
+                robots=facts.robots(),
+                og_type="article",
+                context={
+                    "task": task,
+                    "outcomes": outcomes,
+                    "prompt_html": markdown_html(task.prompt) if task.prompt else None,
+                },
+            )
+        )
+    return pages
+
+
+def tasks_index(facts: SiteFacts) -> Page:
+    by_category: dict[str, list[Any]] = defaultdict(list)
+    for task_id in sorted(facts.data.tasks):
+        task = facts.data.tasks[task_id]
+        by_category[task.category].append(task)
+    n = len(facts.data.tasks)
+    return Page(
+        path="tasks/",
+        template="tasks.html.j2",
+        title=f"The {n} coding tasks behind the rankings",
+        description=(
+            f"All {n} tasks by category, language and difficulty, each graded by hidden "
+            "tests in a network-less sandbox, with every model's outcome."
+        ),
+        trail=[HOME, ("Tasks", "tasks/")],
+        lastmod=facts.newest,
+        group="pages",
+        robots=facts.robots(),
+        context={"by_category": sorted(by_category.items()), "downloads": facts.downloads("tasks")},
+    )

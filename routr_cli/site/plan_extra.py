@@ -1,0 +1,120 @@
+"""The site's fixed pages: methodology, the Model Grader, downloads and the 404 page."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from routr_cli.site.formatting import day, markdown_html
+from routr_cli.site.page import Page
+from routr_cli.site.plan import ALL, HOME, SiteFacts
+
+GRADER_DATA = "grader/model.json"
+
+
+def separability(facts: SiteFacts) -> list[tuple[str, int, int]]:
+    """Per slice: (category, pairs whose 95% intervals do not overlap, pairs).
+
+    A count over the standings' intervals, not a new estimate: it tells how much the
+    data can tell models apart in each category.
+    """
+    found = []
+    for category in [ALL, *facts.categories]:
+        ranked = [
+            s
+            for s in facts.board(category)
+            if s.pass_rate is not None and s.ci_low is not None and s.ci_high is not None
+        ]
+        pairs = list(itertools.combinations(ranked, 2))
+        apart = sum(1 for x, y in pairs if x.ci_high < y.ci_low or y.ci_high < x.ci_low)
+        found.append((category, apart, len(pairs)))
+    return found
+
+
+def methodology_page(facts: SiteFacts) -> Page:
+    text = facts.data.methodology_markdown
+    return Page(
+        path="methodology/",
+        template="methodology.html.j2",
+        title=f"Methodology: how {facts.options.title} grades and ranks coding models",
+        description=(
+            "How tasks are graded in a locked-down sandbox, how answers are validated, the "
+            "threat model, the statistics with their formulas, and how separable the data is."
+        ),
+        trail=[HOME, ("Methodology", "methodology/")],
+        lastmod=facts.newest,
+        group="pages",
+        robots=facts.robots(),
+        context={
+            "body": markdown_html(text) if text else None,
+            "separability": separability(facts),
+            "data_version": facts.data.data_version,
+            "data_as_of": day(facts.newest),
+        },
+    )
+
+
+def grader_page(facts: SiteFacts) -> Page:
+    return Page(
+        path="grader/",
+        template="grader.html.j2",
+        title=f"Model Grader: which coding model for your task? ({facts.options.title})",
+        description=(
+            "Describe a coding task and see the three models that do best on similar tasks, "
+            "with their pass rates, intervals and the reasons, from the same classifier and "
+            "scores as routr recommend."
+        ),
+        trail=[HOME, ("Model Grader", "grader/")],
+        lastmod=facts.newest,
+        group="pages",
+        robots=facts.robots(),
+        context={
+            "categories": facts.categories,
+            "has_classifier": facts.data.classifier is not None,
+            "data_path": GRADER_DATA,
+        },
+    )
+
+
+def downloads_page(facts: SiteFacts) -> Page:
+    return Page(
+        path="downloads/",
+        template="downloads.html.j2",
+        title=f"Download the data: attempts, leaderboards, comparisons ({facts.options.title})",
+        description=(
+            "Every recorded attempt, the leaderboards, the pairwise comparisons and the "
+            "task list, as CSV, Parquet and JSON."
+        ),
+        trail=[HOME, ("Downloads", "downloads/")],
+        lastmod=facts.newest,
+        group="pages",
+        robots=facts.robots(),
+        context={"downloads": facts.downloads()},
+    )
+
+
+def not_found_page(facts: SiteFacts) -> Page:
+    """404.html: served for any missing path, so its links are absolute (``root_url``)."""
+    return Page(
+        path="404.html",
+        template="404.html.j2",
+        title=f"Page not found ({facts.options.title})",
+        description="This page does not exist. The leaderboard and comparisons are linked here.",
+        trail=[HOME],
+        group=None,
+        robots="noindex,follow",
+        context={"absolute": True},
+    )
+
+
+def grader_data(facts: SiteFacts) -> dict[str, Any] | None:
+    """The JSON the grader's script loads: the classifier and the standings it ranks."""
+    if facts.data.classifier is None:
+        return None
+    return {
+        "classifier": facts.data.classifier,
+        "standings": [s.as_json() for s in facts.rows],
+        "labels": facts.labels,
+        "slugs": facts.slugs,
+        "categories": facts.categories,
+    }
