@@ -12,6 +12,11 @@ had finished, removes this run's containers (``on_cancel``) and raises
 ``BenchInterrupted`` without waiting for calls in flight: the workers are daemon
 threads, so the process exits at once. A sandbox failure (``sandbox_error``) is the
 infrastructure, not the model: it is not recorded and stops the run with one line.
+
+Provider failures: the first of each kind per model is shown with its message; a
+configuration failure (bad key, unknown model, unreachable host) stops that model's
+attempts unrecorded and is reported in ``RunOutcome.configuration_failure``
+(``bench.failures``).
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ import contextlib
 import os
 import queue
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from routr_cli.bench.cache import ResponseCache
+from routr_cli.bench.failures import FailureWatch
 from routr_cli.bench.keys import WorkItem
 from routr_cli.bench.records import build_attempt
 from routr_cli.bench.workers import Finished, GradeFn, ModelHandle, Workers
@@ -82,6 +89,9 @@ class RunOutcome:
     recorded: int
     totals: RunTotals
     message: str = ""
+    # Models stopped by a configuration failure (bad key, unknown model, unreachable
+    # host): the message naming the fix; the CLI exits 5 with it.
+    configuration_failure: str = ""
 
 
 @dataclass
@@ -101,8 +111,10 @@ class BenchRunner:
     grading_slots: int = field(default_factory=lambda: os.cpu_count() or 1)
     on_cancel: Callable[[], object] = lambda: None  # e.g. remove this run's containers
     retry_errors: bool = False  # attempts recorded as provider_error are run again
+    failures: FailureWatch = field(default_factory=FailureWatch)
 
     def __post_init__(self) -> None:
+        self.not_recorded: Counter[str] = Counter()  # per model stopped by its configuration
         self.workers = Workers(
             self.models,
             self.solver,
@@ -159,8 +171,37 @@ class BenchRunner:
             return f"sandbox failed ({detail})"
         if finished.cancelled and result.status == "provider_error":
             return None  # stopped by us mid-attempt: not the model's failure
+        model = finished.item.model
+        if result.status != "provider_error":
+            self.failures.answered.add(model)
+        elif self.failures.configuration_failure(model, result.error):
+            # Not the model's failure on this task: not recorded, and nothing more of
+            # this model is scheduled (see ``failures``).
+            if not self.not_recorded[model]:
+                self.progress.note(
+                    f"{model}: {self.failures.stopped[model]} -- stopping this model's "
+                    "attempts (not recorded)"
+                )
+            self.not_recorded[model] += 1
+            return None
+        else:
+            line = self.failures.first_of_its_kind(model, result.error)
+            if line is not None:
+                self.progress.note(line)
         self._record(finished, totals)
         return None
+
+    def _drop_stopped_models(self, pending: list[WorkItem]) -> list[WorkItem]:
+        """``pending`` without the attempts of models stopped by a configuration failure."""
+        if not self.failures.stopped:
+            return pending
+        kept = []
+        for item in pending:
+            if item.model in self.failures.stopped:
+                self.not_recorded[item.model] += 1
+            else:
+                kept.append(item)
+        return kept
 
     def _budget_reached(self, totals: RunTotals) -> bool:
         return self.max_cost_usd is not None and totals.spend_usd >= self.max_cost_usd
@@ -192,6 +233,7 @@ class BenchRunner:
                     continue
                 in_flight -= 1
                 failure = self._handle(finished, totals)
+                pending = self._drop_stopped_models(pending)
                 if failure and stop_reason == "completed":
                     stop_reason = "sandbox"
                     message = failure
@@ -220,7 +262,8 @@ class BenchRunner:
                 f"{message}; {totals.done} attempts recorded: "
                 "fix Docker, then resume with the same command"
             )
-        return RunOutcome(stop_reason, totals.done, totals, message)
+        config = self.failures.summary(dict(self.not_recorded)) if self.failures.stopped else ""
+        return RunOutcome(stop_reason, totals.done, totals, message, config)
 
     def _record_finished(self, totals: RunTotals) -> None:
         """After Ctrl-C: record the attempts that had finished before it (already on the
@@ -236,5 +279,9 @@ class BenchRunner:
                 and result is not None
                 and not finished.cancelled
                 and result.status != "sandbox_error"
+                and not (
+                    result.status == "provider_error"
+                    and self.failures.configuration_failure(finished.item.model, result.error)
+                )
             ):
                 self._record(finished, totals)

@@ -54,8 +54,19 @@ def scrub_argv(
                 out.append(arg)
                 redact_next = True
             continue
-        cleaned = _KEY_SHAPE.sub(REDACTED, arg)
-        for secret in secrets:
-            cleaned = cleaned.replace(secret, REDACTED)
-        out.append(cleaned)
+        out.append(_scrub(arg, secrets))
     return out
+
+
+def scrub_text(
+    text: str, environ: Mapping[str, str] | None = None, secret_vars: Iterable[str] = ()
+) -> str:
+    """``text`` (a provider's error message, say) with every key-looking value redacted."""
+    return _scrub(text, _env_secrets(os.environ if environ is None else environ, secret_vars))
+
+
+def _scrub(text: str, secrets: set[str]) -> str:
+    cleaned = _KEY_SHAPE.sub(REDACTED, text)
+    for secret in secrets:
+        cleaned = cleaned.replace(secret, REDACTED)
+    return cleaned

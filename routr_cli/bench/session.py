@@ -19,6 +19,7 @@ from typing import Any
 
 from routr_cli import __version__
 from routr_cli.bench.cache import ResponseCache
+from routr_cli.bench.failures import FailureWatch
 from routr_cli.bench.keys import Shard, plan_work, sample_tasks, select_work
 from routr_cli.bench.reports import summarize
 from routr_cli.bench.runner import BenchInterrupted, BenchRunner, RunOutcome, RunTotals
@@ -50,7 +51,7 @@ class BenchOptions:
     use_cache: bool = True
     shard: Shard | None = None
     sample: int | None = None
-    retry_errors: bool = False
+    retry_errors: bool = True  # resume re-attempts provider errors (--keep-errors: not)
     sim_latency_scale: float = 1.0
     argv: list[str] = field(default_factory=list)  # scrubbed
 
@@ -217,20 +218,22 @@ def run_bench(
         warn_unpriced_models(models, note, options.max_cost_usd)  # after names resolved
         store = stack.enter_context(Store.open(options.db))
         items = plan_work(tasks, models, options.epochs, options.solver, solver_params)
-        selection = select_work(
-            items,
-            options.shard,
-            read.recorded_keys(
-                store,
-                [i.key for i in items],
-                except_status="provider_error" if options.retry_errors else None,
-            ),
-        )
+        recorded = read.recorded_keys(store, [i.key for i in items])
+        kept = recorded
+        if options.retry_errors:
+            kept = read.recorded_keys(store, [i.key for i in items], except_status="provider_error")
+        selection = select_work(items, options.shard, kept)
+        retried = len((recorded - kept) & set(selection.keys))
         if selection.other_shards:
             note(f"shard {options.shard}: {len(selection.keys)} of {len(items)} attempts")
         if selection.already_recorded:
             note(
                 f"{selection.already_recorded} attempts already recorded in {options.db}: skipping them"
+            )
+        if retried:
+            note(
+                f"{retried} attempts recorded as provider errors: attempting them again "
+                "(--keep-errors keeps them)"
             )
         tracking = TrackingBackend(backend if backend is not None else _docker_backend())
         if selection.todo:
@@ -258,6 +261,7 @@ def run_bench(
             max_cost_usd=options.max_cost_usd,
             on_cancel=tracking.prune,  # in-flight gradings end at once
             retry_errors=options.retry_errors,
+            failures=FailureWatch(secret_vars=_secret_vars()),
         )
         status = "failed"
         pruned: list[str] = []
@@ -266,6 +270,8 @@ def run_bench(
                 runner.progress = progress
                 outcome = runner.run(selection.todo)
             status = "budget" if outcome.stop_reason == "budget" else "completed"
+            if outcome.configuration_failure:
+                status = "failed"  # some models could not run at all
         except BaseException as exc:
             interrupted = isinstance(exc, KeyboardInterrupt | BenchInterrupted)
             status = "interrupted" if interrupted else "failed"
@@ -302,6 +308,13 @@ class _Silent:
 
     def note(self, message: str) -> None:
         pass
+
+
+def _secret_vars() -> tuple[str, ...]:
+    """Every provider's key variable (a routr.toml provider may use any name)."""
+    from routr_cli.providers.config import load_provider_configs
+
+    return tuple(c.key_env for c in load_provider_configs().values() if c.key_env)
 
 
 def _grader(tracking: TrackingBackend) -> GradeFn:

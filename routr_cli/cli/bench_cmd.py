@@ -1,6 +1,7 @@
 """`routr bench`: parse flags, call routr_cli.bench, render progress and results.
 
-Exit codes: 0 done (or stopped by --max-cost), 1 below --fail-under, 130 Ctrl-C (143
+Exit codes: 0 done (or stopped by --max-cost), 1 below --fail-under, 5 a model's
+configuration failed (bad key, unknown model, unreachable host), 130 Ctrl-C (143
 SIGTERM, 129 SIGHUP: the same clean stop), and
 the error tree's codes for bad input (2), Docker (3), the database (4).
 """
@@ -41,10 +42,13 @@ def bench(
         "--shard",
         help="Run shard i of n (e.g. 1/4), split by attempt key; merge with `routr db merge`.",
     ),
-    retry_errors: bool = typer.Option(
+    keep_errors: bool = typer.Option(
         False,
-        "--retry-errors",
-        help="Attempt again what was recorded as provider_error (replacing it).",
+        "--keep-errors",
+        help="Resume without re-attempting attempts recorded as provider errors.",
+    ),
+    retry_errors: bool = typer.Option(
+        False, "--retry-errors", hidden=True, help="The default now (kept for old scripts)."
     ),
     sample: int | None = typer.Option(
         None,
@@ -77,7 +81,7 @@ def bench(
     from routr_cli.bench.secrets import scrub_argv
     from routr_cli.bench.session import BenchOptions, run_bench
     from routr_cli.bench.signals import exit_code_for, signal_label, stop_signals_interrupt
-    from routr_cli.errors import ConfigError
+    from routr_cli.errors import ConfigError, ProviderError
     from routr_cli.paths import default_db, default_tasks_dir
     from routr_cli.providers.config import load_provider_configs
 
@@ -98,7 +102,7 @@ def bench(
         use_cache=not no_cache,
         shard=parse_shard(shard) if shard else None,
         sample=sample,
-        retry_errors=retry_errors,
+        retry_errors=retry_errors or not keep_errors,
         sim_latency_scale=sim_latency,
         argv=scrub_argv(
             ["routr", *sys.argv[1:]],
@@ -136,6 +140,8 @@ def bench(
         write_json(json_out, report.rows, summary, report.run_id)
     if junit_out is not None:
         write_junit(junit_out, report.rows)
+    if outcome.configuration_failure:  # after the reports: they hold what did run
+        raise ProviderError(outcome.configuration_failure)
     if fail_under is not None and (rate is None or rate < fail_under):
         err.print(f"pass rate {rate_text} is below --fail-under {fail_under:.1%}", markup=False)
         raise typer.Exit(1)
