@@ -16,6 +16,7 @@ from routr_cli.cli import (
     attempts_cmd,
     bench_cmd,
     db_cmd,
+    export_cmd,
     models_cmd,
     rank_cmd,
     runs_cmd,
@@ -39,6 +40,9 @@ app.add_typer(sim_cmd.app, name="sim", help="Simulated models served over HTTP."
 app.add_typer(db_cmd.app, name="db", help="Maintain results databases (merge shards).")
 app.add_typer(runs_cmd.app, name="runs", help="The bench runs recorded: list them, show one.")
 app.add_typer(attempts_cmd.app, name="attempts", help="The attempts recorded: list them, open one.")
+app.add_typer(
+    export_cmd.app, name="export", help="Write attempts or the leaderboard as CSV, Parquet, JSON."
+)
 app.command("bench", help="Run tasks against models and grade them in the sandbox.")(
     bench_cmd.bench
 )

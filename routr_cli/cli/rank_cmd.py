@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -111,22 +111,39 @@ def rank(
     ),
 ) -> None:
     """Rank models from recorded attempts."""
-    from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db
-    from routr_cli.ranking import ALL, rank
+
+    path = db if db is not None else default_db()
+    board = _board(path, category, solver, all_versions)
+    if as_json:
+        typer.echo(json.dumps(board_json(board, category), indent=2))
+        return
+    _render(board, category)
+
+
+def _board(path: Path, category: list[str], solver: list[str], all_versions: bool) -> Leaderboard:
+    from routr_cli.errors import ConfigError
+    from routr_cli.ranking import rank
     from routr_cli.store import Store
     from routr_cli.store.read import rank_rows
 
-    path = db if db is not None else default_db()
     with Store.open(path, read_only=True) as store:
         rows = rank_rows(store, category or None, solver or None, all_versions=all_versions)
     if not rows:
         where = f" in category {', '.join(category)}" if category else ""
         raise ConfigError(f"no attempts{where} in {path}: run `routr bench -m MODEL` first")
-    board = rank(rows)
-    if as_json:
-        scopes = category or [ALL, *board.categories()]
-        data = [s.as_json() for scope in scopes for s in board.for_category(scope)]
-        typer.echo(json.dumps(data, indent=2))
-        return
-    _render(board, category)
+    return rank(rows)
+
+
+def board_json(board: Leaderboard, category: list[str]) -> list[dict[str, Any]]:
+    from routr_cli.ranking import ALL
+
+    scopes = category or [ALL, *board.categories()]
+    return [s.as_json() for scope in scopes for s in board.for_category(scope)]
+
+
+def rank_json(
+    path: Path, category: list[str], solver: list[str], all_versions: bool = False
+) -> list[dict[str, Any]]:
+    """Exactly what `routr rank --json` prints (`routr export leaderboard` writes it)."""
+    return board_json(_board(path, category, solver, all_versions), category)

@@ -130,9 +130,12 @@ def show_run(store: Store, prefix: str) -> dict[str, Any]:
     return run
 
 
-def list_attempts(store: Store, filters: AttemptFilter) -> list[dict[str, Any]]:
-    """Attempts matching ``filters``, newest first."""
-    sql = f"SELECT {', '.join(ATTEMPT_LIST_COLUMNS)} FROM attempts WHERE true"
+def attempts_query(store: Store, filters: AttemptFilter, columns: str) -> tuple[str, list[Any]]:
+    """The SELECT (and its parameters) for attempts matching ``filters``, newest first.
+
+    Shared by ``attempts list`` and ``export attempts`` so both filter the same way.
+    """
+    sql = f"SELECT {columns} FROM attempts WHERE true"
     params: list[Any] = []
     for column, values in (
         ("model", filters.models),
@@ -149,6 +152,12 @@ def list_attempts(store: Store, filters: AttemptFilter) -> list[dict[str, Any]]:
     sql += " ORDER BY created_at DESC, attempt_key"
     if filters.limit is not None:
         sql += f" LIMIT {int(filters.limit)}"
+    return sql, params
+
+
+def list_attempts(store: Store, filters: AttemptFilter) -> list[dict[str, Any]]:
+    """Attempts matching ``filters``, newest first."""
+    sql, params = attempts_query(store, filters, ", ".join(ATTEMPT_LIST_COLUMNS))
     return _dicts(store.con.execute(sql, params))
 
 

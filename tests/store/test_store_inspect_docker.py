@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 from routr_cli_runner import run_routr
 
@@ -50,3 +51,17 @@ def test_a_benched_attempt_shows_its_diff_tests_and_grading_output(benched: Path
             )
             failing = [t for t in data["tests"] if t["outcome"] != "passed"]
             assert failing and all(t["message"] for t in failing if t["outcome"] == "failed")
+
+
+def test_a_benched_database_exports_to_parquet_that_duckdb_reads_back(
+    benched: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "attempts.parquet"
+    result = run_routr("export", "attempts", "--format", "parquet", "-o", out, "--db", benched)
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(run_routr("attempts", "list", "--db", benched, "--json").stdout)
+    con = duckdb.connect()
+    back = con.execute(f"SELECT attempt_key, model, status FROM '{out}'").fetchall()
+    con.close()
+    assert sorted(back) == sorted((r["attempt_key"], r["model"], r["status"]) for r in listed)
+    assert len(back) == 2 * 2 * 2  # tasks x models x epochs
