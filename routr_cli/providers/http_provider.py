@@ -101,8 +101,40 @@ class Parsed:
     provider_cost_usd: float | None = None
 
 
+@dataclass
+class BodyMeter:
+    """Checks a body chunk by chunk: the call deadline and the size cap (sync and async).
+
+    An answer over ``MAX_BODY_BYTES`` is malformed; an error body (``limit`` given) is
+    simply cut at ``limit`` and ``full`` set (its first few kilobytes say all there is to
+    say).
+    """
+
+    provider: str
+    budget: CallBudget
+    deadline_s: float
+    limit: int | None = None  # None: an answer, capped at MAX_BODY_BYTES
+    size: int = 0
+    full: bool = False
+
+    def take(self, chunk: bytes) -> bytes:
+        """The part of ``chunk`` to keep; raises when the answer is too big or too late."""
+        self.size += len(chunk)
+        if self.limit is not None and self.size >= self.limit:
+            self.full = True
+            return chunk[: max(0, len(chunk) - (self.size - self.limit))]
+        if self.limit is None and self.size > MAX_BODY_BYTES:
+            raise malformed(self.provider, f"body larger than {MAX_BODY_BYTES} bytes")
+        if self.budget.remaining() <= 0:
+            raise ProviderTimeoutError(
+                f"{self.provider}: call deadline of {self.deadline_s:g}s passed "
+                "while reading -- raise the deadline or retry later"
+            )
+        return chunk
+
+
 @contextmanager
-def _key_scrubbed(key: str | None) -> Iterator[None]:
+def key_scrubbed(key: str | None) -> Iterator[None]:
     """Last line of defence: a vendor message that echoes the key loses it before it escapes.
 
     (``error_map`` already redacts what it quotes; this also covers mid-stream error events.)
@@ -193,7 +225,7 @@ class HttpChatProvider(ABC):
         parsed, retries = call_with_retries(
             lambda budget: self._complete_once(request, budget), self.retry, provider=self.name
         )
-        return self._response(parsed, started, retries, ttft=None)
+        return self.response(parsed, started, retries, ttft=None)
 
     def stream(self, request: ChatRequest) -> Generator[str, None, ChatResponse]:
         started = time.monotonic()
@@ -210,7 +242,7 @@ class HttpChatProvider(ABC):
                     try:
                         delta = next(attempt)
                     except StopIteration as stop:
-                        return self._response(stop.value, started, failures, ttft=ttft)
+                        return self.response(stop.value, started, failures, ttft=ttft)
                     if ttft is None:
                         ttft = time.monotonic() - started
                     deltas_sent += 1
@@ -226,7 +258,7 @@ class HttpChatProvider(ABC):
 
     # -- one attempt ------------------------------------------------------------------
 
-    def _response(
+    def response(
         self, parsed: Parsed, started: float, retries: int, ttft: float | None
     ) -> ChatResponse:
         return ChatResponse(
@@ -243,7 +275,7 @@ class HttpChatProvider(ABC):
     def _complete_once(self, request: ChatRequest, budget: CallBudget) -> Parsed:
         key = self.config.api_key()
         call = self.build_call(request, stream=False, api_key=key)
-        with _key_scrubbed(key), self._open(call, budget, key, stream=False) as response:
+        with key_scrubbed(key), self._open(call, budget, key, stream=False) as response:
             body = b"".join(self._chunks(response, budget, stream=False))
         try:
             data = json.loads(body)
@@ -258,7 +290,7 @@ class HttpChatProvider(ABC):
         call = self.build_call(request, stream=True, api_key=key)
         reader = self.stream_reader()
         decoder = SSEDecoder()
-        with _key_scrubbed(key), self._open(call, budget, key, stream=True) as response:
+        with key_scrubbed(key), self._open(call, budget, key, stream=True) as response:
             for chunk in self._chunks(response, budget, stream=True):
                 for event in decoder.feed(chunk):
                     yield from reader.feed(event)
@@ -292,7 +324,7 @@ class HttpChatProvider(ABC):
                     )
                 yield response
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc, stream=stream) from None
+            raise self.transport_error(exc, stream=stream) from None
 
     def _chunks(
         self,
@@ -300,32 +332,19 @@ class HttpChatProvider(ABC):
         budget: CallBudget,
         *,
         stream: bool,
-        limit: int = MAX_BODY_BYTES,
+        limit: int | None = None,
     ) -> Iterator[bytes]:
-        """The body's chunks as they arrive, checking the call deadline and the size cap.
-
-        An answer over ``MAX_BODY_BYTES`` is malformed; an error body is simply cut at
-        ``limit`` (its first few kilobytes say all there is to say).
-        """
-        size = 0
+        """The body's chunks as they arrive, checked by a ``BodyMeter``."""
+        meter = BodyMeter(self.name, budget, self.retry.deadline_s, limit)
         try:
             for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    if limit == MAX_BODY_BYTES:
-                        raise malformed(self.name, f"body larger than {limit} bytes")
-                    yield chunk[: len(chunk) - (size - limit)]
+                yield meter.take(chunk)
+                if meter.full:
                     return
-                if budget.remaining() <= 0:
-                    raise ProviderTimeoutError(
-                        f"{self.name}: call deadline of {self.retry.deadline_s:g}s passed "
-                        "while reading -- raise the deadline or retry later"
-                    )
-                yield chunk
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc, stream=stream) from None
+            raise self.transport_error(exc, stream=stream) from None
 
-    def _transport_error(self, exc: httpx.HTTPError, *, stream: bool) -> ProviderError:
+    def transport_error(self, exc: httpx.HTTPError, *, stream: bool) -> ProviderError:
         return error_for_transport(
             self.name,
             exc,

@@ -6,11 +6,13 @@ no real key variables, so the developer's environment cannot leak into a result.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from async_bridge import AsyncBridge
 from fake_vendor_server import FakeVendor
 from provider_test_settings import FAKE_KEY, FAST_RETRY, FAST_TIMEOUTS, KEY_VARS
 
@@ -51,16 +53,24 @@ def point_at(vendor: FakeVendor, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(f"{name}_API_KEY", FAKE_KEY)
 
 
-@pytest.fixture
+@pytest.fixture(params=["sync", "async"])
 def resolve(
-    vendor: FakeVendor, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    vendor: FakeVendor,
+    client: httpx.Client,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[..., ResolvedModel]:
-    """``resolve("openai/gpt-4.1", retry=...)`` against the fake vendor."""
+    """``resolve("openai/gpt-4.1", retry=...)`` against the fake vendor, once through the
+    synchronous provider and once through its async twin (``AsyncBridge``)."""
     point_at(vendor, monkeypatch)
+    bridged = request.param == "async"
 
     def _resolve(
         name: str, *, retry: RetryPolicy = FAST_RETRY, timeouts: Timeouts = FAST_TIMEOUTS
     ) -> ResolvedModel:
-        return resolve_model(name, client, retry=retry, timeouts=timeouts)
+        resolved = resolve_model(name, client, retry=retry, timeouts=timeouts)
+        if bridged:
+            return dataclasses.replace(resolved, provider=AsyncBridge(resolved.provider))
+        return resolved
 
     return _resolve
