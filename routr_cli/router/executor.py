@@ -29,7 +29,7 @@ incomplete, never present it as whole.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -320,12 +320,16 @@ class Executor:
         messages: Sequence[Message],
         max_tokens: int | None,
         temperature: float | None,
+        extra: Mapping[str, object] | None = None,
     ) -> ChatRequest:
+        """``extra``: request options passed through to the vendor's body (``routr serve``
+        forwards an OpenAI client's ``tools``, ``response_format``, ``stop``...)."""
         return ChatRequest(
             model=resolved.model_id,
             messages=tuple(messages),
             max_tokens=max_tokens,
             temperature=temperature,
+            extra=dict(extra or {}),
         )
 
     def _begin(self, messages: Sequence[Message]) -> Failover:

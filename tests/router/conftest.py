@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from async_executor_bridge import BridgedAsyncExecutor
 from providers.fake_vendor_server import FakeVendor
 from router_support import FAKE_KEY, KEY_VARS
 
@@ -65,6 +66,15 @@ def breakers() -> BreakerBoard:
     return BreakerBoard(BreakerSettings(window_s=60, min_calls=3, failure_rate=0.5, cooldown_s=0.6))
 
 
-@pytest.fixture
-def executor(client: httpx.Client, breakers: BreakerBoard) -> Executor:
-    return Executor(client, breakers, FAST)
+@pytest.fixture(params=["sync", "async"])
+def executor(
+    request: pytest.FixtureRequest, client: httpx.Client, breakers: BreakerBoard
+) -> Iterator[Executor]:
+    """The sync executor (``routr call``) and its async twin (``routr serve``), each
+    through every scenario."""
+    if request.param == "sync":
+        yield Executor(client, breakers, FAST)
+        return
+    bridged = BridgedAsyncExecutor(breakers, FAST)
+    yield bridged
+    bridged.shutdown()
