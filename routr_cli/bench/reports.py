@@ -8,6 +8,7 @@ reports the same figures and ``--fail-under`` is stable in CI.
 from __future__ import annotations
 
 import json
+import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
@@ -44,11 +45,16 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write_json(
-    path: Path, rows: list[dict[str, Any]], summary: dict[str, Any], run_id: str
+    path: Path | None, rows: list[dict[str, Any]], summary: dict[str, Any], run_id: str
 ) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The report as JSON at ``path`` (None: standard output)."""
     doc = {"run_id": run_id, "summary": summary, "attempts": rows}
-    path.write_text(json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8")
+    text = json.dumps(doc, indent=2, default=str) + "\n"
+    if path is None:
+        sys.stdout.write(text)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def junit_tree(rows: list[dict[str, Any]]) -> ET.ElementTree[ET.Element]:
@@ -85,6 +91,11 @@ def junit_tree(rows: list[dict[str, Any]]) -> ET.ElementTree[ET.Element]:
     return ET.ElementTree(suites)
 
 
-def write_junit(path: Path, rows: list[dict[str, Any]]) -> None:
+def write_junit(path: Path | None, rows: list[dict[str, Any]]) -> None:
+    """The JUnit XML at ``path`` (None: standard output)."""
+    if path is None:
+        junit_tree(rows).write(sys.stdout, encoding="unicode", xml_declaration=True)
+        sys.stdout.write("\n")
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     junit_tree(rows).write(path, encoding="utf-8", xml_declaration=True)

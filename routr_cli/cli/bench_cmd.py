@@ -59,10 +59,10 @@ def bench(
         None, "--db", help="Results database (default: reports/routr.duckdb or $ROUTR_DB)."
     ),
     json_out: Path | None = typer.Option(
-        None, "--json", help="Write the attempts and a summary as JSON here."
+        None, "--json", help="Write the attempts and a summary as JSON to FILE (- for stdout)."
     ),
     junit_out: Path | None = typer.Option(
-        None, "--junit", help="Write one JUnit testcase per attempt here."
+        None, "--junit", help="Write one JUnit testcase per attempt to FILE (- for stdout)."
     ),
     fail_under: float | None = typer.Option(
         None, "--fail-under", help="Exit 1 when the pass rate (0..1) is below this."
@@ -75,6 +75,7 @@ def bench(
     from rich.console import Console
 
     from routr_cli.bench.keys import parse_shard
+    from routr_cli.bench.outputs import check_outputs, write_report
     from routr_cli.bench.progress import make_progress
     from routr_cli.bench.reports import write_json, write_junit
     from routr_cli.bench.runner import BenchInterrupted
@@ -109,6 +110,7 @@ def bench(
             secret_vars=[c.key_env for c in load_provider_configs().values() if c.key_env],
         ),
     )
+    check_outputs(json_out, junit_out, options.db)  # before any model is called
     with stop_signals_interrupt() as received:
         try:
             report = run_bench(options, make_progress, lambda line: err.print(line, markup=False))
@@ -137,9 +139,11 @@ def bench(
         markup=False,
     )
     if json_out is not None:
-        write_json(json_out, report.rows, summary, report.run_id)
+        write_report(
+            json_out, "--json", lambda p: write_json(p, report.rows, summary, report.run_id)
+        )
     if junit_out is not None:
-        write_junit(junit_out, report.rows)
+        write_report(junit_out, "--junit", lambda p: write_junit(p, report.rows))
     if outcome.configuration_failure:  # after the reports: they hold what did run
         raise ProviderError(outcome.configuration_failure)
     if fail_under is not None and (rate is None or rate < fail_under):

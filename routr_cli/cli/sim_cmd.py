@@ -26,13 +26,16 @@ def serve(
     from routr_cli.paths import default_tasks_dir
     from routr_cli.providers.sim.server import make_server
 
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port {port}: pick a port from 0 to 65535 (0 picks a free one)")
     tasks_dir = tasks if tasks is not None else default_tasks_dir()
     if not tasks_dir.is_dir():
         raise ConfigError(f"{tasks_dir}: no such tasks folder (pass --tasks DIR)")
     try:
         server = make_server(tasks_dir, seed, 0.0 if no_latency else 1.0, host, port)
-    except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}); pick --port") from exc
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"cannot listen on {host}:{port} ({reason}); pick --port") from exc
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     typer.echo(
         f"simulated models (sim/...) at http://{bound_host}:{bound_port}/v1 "

@@ -62,10 +62,21 @@ def connect(path: Path, *, read_only: bool) -> Any:
     import duckdb
 
     path = Path(path)
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder, not a database: pass --db with a file in it, "
+            f"e.g. {path / 'routr.duckdb'}"
+        )
     if read_only and not path.is_file():
         raise StoreError(f"no results database at {path}: run `routr bench` first or pass --db")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder for {path} ({exc.strerror or type(exc).__name__}): "
+                "pass --db PATH or set ROUTR_DB to a writable place"
+            ) from exc
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:

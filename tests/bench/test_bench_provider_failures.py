@@ -5,6 +5,7 @@ for the simulated model that runs alongside."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -72,7 +73,7 @@ def test_a_closed_port_is_shown_stops_its_model_unrecorded_and_exits_5(tmp_path:
     db = tmp_path / "r.duckdb"
     env = {"ROUTR_LMSTUDIO_BASE_URL": f"http://127.0.0.1:{_closed_port()}/v1"}
     result = _bench(env, "-m", "lmstudio/local-model", "-m", "sim/frontier", "--db", str(db),
-                    "--jobs", "1", "--json", str(tmp_path / "b.json"))  # fmt: skip
+                    "--jobs", "1", "--json", "-")  # fmt: skip
     assert result.returncode == 5, result.stderr
     assert "cannot reach the server" in result.stderr  # the message, on screen
     last = result.stderr.strip().splitlines()[-1]
@@ -83,7 +84,9 @@ def test_a_closed_port_is_shown_stops_its_model_unrecorded_and_exits_5(tmp_path:
     # the other model ran to the end; nothing of the misconfigured one was recorded
     assert _count(db, "model = 'sim/frontier'") == 2
     assert _count(db, "model = 'lmstudio/local-model'") == 0
-    assert (tmp_path / "b.json").is_file()
+    report = json.loads(result.stdout)  # `--json -`: the report on standard output
+    assert report["summary"]["models"]["sim/frontier"]["attempts"] == 2
+    assert not (tmp_path / "-").exists()
 
 
 @pytest.mark.docker

@@ -235,7 +235,7 @@ def test_a_path_that_cannot_be_opened_is_one_line_naming_the_fix(tmp_path: Path)
             Store.open(folder, read_only=read_only)
         message = str(info.value)
         assert "\n" not in message and str(folder) in message
-        assert "pass --db" in message
+        assert "pass --db" in message and "is a folder, not a database" in message
 
 
 def test_a_reader_of_an_unmigrated_database_is_told_to_migrate_it(tmp_path: Path) -> None:
