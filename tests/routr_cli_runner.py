@@ -20,13 +20,16 @@ def run_routr(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     timeout: float = 120,
+    input_text: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """``input_text`` is fed to standard input (None: stdin is inherited)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("ROUTR_")}
     return subprocess.run(
         [str(ROUTR), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
+        input=input_text,
         cwd=cwd,
         env={**base, **(env or {})},
     )

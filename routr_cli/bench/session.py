@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -31,8 +30,6 @@ from routr_cli.providers.base import Usage
 from routr_cli.store.db import Store, utc_now
 from routr_cli.store.records import AttemptRecord, RunRecord, TaskSnapshot
 from routr_cli.tasks.model import Change, Task
-
-SIM_BASE_URL_ENV = "ROUTR_SIM_BASE_URL"
 
 
 @dataclass(frozen=True)
@@ -138,19 +135,10 @@ def sim_server(options: BenchOptions) -> Iterator[str | None]:
     if not any(is_simulated(m) for m in options.models):
         yield None
         return
-    from routr_cli.providers.sim.server import start_sim_server
+    from routr_cli.providers.sim.server import sim_models_served
 
-    handle = start_sim_server(options.tasks_dir, options.seed, options.sim_latency_scale)
-    previous = os.environ.get(SIM_BASE_URL_ENV)
-    os.environ[SIM_BASE_URL_ENV] = handle.base_url
-    try:
-        yield handle.base_url
-    finally:
-        if previous is None:
-            os.environ.pop(SIM_BASE_URL_ENV, None)
-        else:
-            os.environ[SIM_BASE_URL_ENV] = previous
-        handle.close()
+    with sim_models_served(options.tasks_dir, options.seed, options.sim_latency_scale) as url:
+        yield url
 
 
 def warn_unpriced_models(

@@ -15,6 +15,8 @@ from routr_cli import __version__
 from routr_cli.cli import (
     attempts_cmd,
     bench_cmd,
+    call_cmd,
+    calls_cmd,
     db_cmd,
     export_cmd,
     models_cmd,
@@ -47,6 +49,11 @@ app.command("bench", help="Run tasks against models and grade them in the sandbo
     bench_cmd.bench
 )
 app.command("rank", help="Rank models from recorded attempts.")(rank_cmd.rank)
+app.command("call", help="Route a request to the best model for it, by the standings.")(
+    call_cmd.call
+)
+app.add_typer(calls_cmd.app, name="calls", help="The log of routed calls: list, show, stats.")
+app.command("feedback", help="Record whether a routed call's answer was right.")(calls_cmd.feedback)
 
 
 def _version(value: bool) -> None:

@@ -45,6 +45,11 @@ class ProviderConfig:
     # OpenAI's own API wants "max_completion_tokens" (its reasoning models reject
     # "max_tokens"); most compatible servers still read "max_tokens".
     max_tokens_field: str = "max_tokens"
+    # Data policy, as the provider declares it: ``zdr`` (zero data retention) or
+    # ``data_collection = "deny"`` (requests are not used for training). `routr call --zdr`
+    # only routes to providers declaring one of them.
+    zdr: bool = False
+    data_collection: str = "allow"
     source: str = "built-in"  # where the entry came from, for `routr models` and errors
 
     def api_key(self) -> str | None:
@@ -105,7 +110,10 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
         )
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: [providers.{name}] must be a table")
-    allowed = {"format", "base_url", "key_env", "key_required", "simulated", "max_tokens_field"}
+    allowed = {
+        "format", "base_url", "key_env", "key_required", "simulated", "max_tokens_field",
+        "zdr", "data_collection",
+    }  # fmt: skip
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise ConfigError(
@@ -139,6 +147,13 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
             f"{where}: [providers.{name}] max_tokens_field must be max_tokens or "
             "max_completion_tokens"
         )
+    zdr = raw.get("zdr", base.zdr if base else False)
+    data_collection = raw.get("data_collection", base.data_collection if base else "allow")
+    if not isinstance(zdr, bool) or data_collection not in ("allow", "deny"):
+        raise ConfigError(
+            f'{where}: [providers.{name}] zdr must be a boolean and data_collection "allow" '
+            'or "deny"'
+        )
     return ProviderConfig(
         name=name,
         format=cast(ApiFormat, fmt),
@@ -147,6 +162,8 @@ def _entry(name: str, raw: object, where: str, base: ProviderConfig | None) -> P
         key_required=key_required and bool(key_env),
         simulated=simulated,
         max_tokens_field=max_tokens_field,
+        zdr=zdr,
+        data_collection=data_collection,
         source=where,
     )
 

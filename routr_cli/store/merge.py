@@ -19,6 +19,7 @@ _SIMPLE_TABLES = (
     ("runs", "id"),
     ("task_snapshots", "task_hash"),
     ("response_cache", "cache_key"),
+    ("calls", "id"),  # routed calls (`routr call`, per-worker `routr serve` logs)
 )
 
 

@@ -12,17 +12,21 @@ ephemeral port (what the bench uses); ``routr sim serve`` runs it in the foregro
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from routr_cli.providers.sim.engine import SimEngine, SimReply, SimRequestError
 
+SIM_BASE_URL_ENV = "ROUTR_SIM_BASE_URL"  # the sim provider's ROUTR_<NAME>_BASE_URL
 MAX_BODY_BYTES = 32 * 1024 * 1024
 STREAM_CHUNK_CHARS = 48
 
@@ -223,3 +227,26 @@ def start_sim_server(
     )
     thread.start()
     return SimServerHandle(server, thread)
+
+
+@contextlib.contextmanager
+def sim_models_served(
+    tasks_dir: Path | None, seed: int = 0, latency_scale: float = 1.0
+) -> Iterator[str]:
+    """Serve the simulated models in-process and point the ``sim`` provider at them.
+
+    What `routr bench` and `routr call` do when a ``sim/`` model may be called: the
+    server runs for the ``with`` block, ``ROUTR_SIM_BASE_URL`` names it meanwhile and is
+    restored after. Yields the base URL.
+    """
+    handle = start_sim_server(tasks_dir, seed, latency_scale)
+    previous = os.environ.get(SIM_BASE_URL_ENV)
+    os.environ[SIM_BASE_URL_ENV] = handle.base_url
+    try:
+        yield handle.base_url
+    finally:
+        if previous is None:
+            os.environ.pop(SIM_BASE_URL_ENV, None)
+        else:
+            os.environ[SIM_BASE_URL_ENV] = previous
+        handle.close()

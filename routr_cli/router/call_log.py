@@ -1,0 +1,254 @@
+"""The ``calls`` table: every routed call, what was tried, who served, what it cost.
+
+Why a log: it is what `routr calls stats` reports (error rates, latency, spend per model)
+and what `routr feedback` attaches outcomes to, which the policy then weighs against the
+bench evidence (``feedback.py``). Content (the prompt and the answer) is kept only when
+the caller opts in (``--log-content`` or ``ROUTR_LOG_CONTENT=1``); keys never reach
+this module at all (providers hold none in their errors, see ``providers/error_map``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from routr_cli.errors import ConfigError
+from routr_cli.router.executor import CallResult
+from routr_cli.router.policy import Decision
+from routr_cli.store.db import Store, transaction, utc_now
+
+LOG_CONTENT_ENV = "ROUTR_LOG_CONTENT"
+FEEDBACK_OUTCOMES = ("pass", "fail")
+
+
+def new_call_id() -> str:
+    return "call-" + secrets.token_hex(6)
+
+
+def log_content_wanted(flag: bool) -> bool:
+    return flag or os.environ.get(LOG_CONTENT_ENV, "").strip() in ("1", "true", "yes")
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One row of ``calls``, built from a decision and its result."""
+
+    id: str
+    created_at: datetime
+    source: str
+    objective: str
+    category: str
+    categories: dict[str, float]
+    language: str | None
+    candidates: list[dict[str, Any]]
+    served_model: str | None
+    simulated: bool
+    status: str
+    error_class: str | None
+    error_message: str | None
+    attempts: list[dict[str, Any]]
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None
+    latency_s: float
+    ttft_s: float | None
+    streamed: bool
+    conversation_id: str
+    prompt: list[dict[str, str]] | None
+    answer: str | None
+
+
+def candidate_json(decision: Decision) -> list[dict[str, Any]]:
+    return [
+        {
+            "model": c.model,
+            "provider": c.provider,
+            "pass_rate": c.pass_rate,
+            "ci_low": c.ci_low,
+            "ci_high": c.ci_high,
+            "n_tasks": c.n_tasks,
+            "expected_cost_usd": c.expected_cost_usd,
+            "reasons": list(c.reasons),
+        }
+        for c in decision.candidates
+    ]
+
+
+def record_for(
+    call_id: str,
+    decision: Decision,
+    result: CallResult,
+    *,
+    source: str,
+    streamed: bool,
+    conversation_id: str,
+    messages: Sequence[tuple[str, str]] | None,
+) -> CallRecord:
+    """``messages`` is None unless content logging was asked for."""
+    return CallRecord(
+        id=call_id,
+        created_at=utc_now(),
+        source=source,
+        objective=decision.objective,
+        # the request's own category (what feedback is evidence about), even when the
+        # standings had no slice for it and the decision used "all"
+        category=decision.features.dominant_category(0.5) or decision.category,
+        categories=dict(decision.features.categories),
+        language=decision.features.language,
+        candidates=candidate_json(decision),
+        served_model=result.served_model,
+        simulated=result.simulated,
+        status=result.status,
+        error_class=result.error_class,
+        error_message=result.error,
+        attempts=[a.as_json() for a in result.attempts],
+        input_tokens=result.usage.input_tokens,
+        output_tokens=result.usage.output_tokens,
+        cost_usd=result.cost_usd,
+        latency_s=result.latency_s,
+        ttft_s=result.ttft_s,
+        streamed=streamed,
+        conversation_id=conversation_id,
+        prompt=None if messages is None else [{"role": r, "content": c} for r, c in messages],
+        answer=None if messages is None else result.text,
+    )
+
+
+_COLUMNS = (
+    "id", "created_at", "source", "objective", "category", "categories", "language",
+    "candidates", "served_model", "simulated", "status", "error_class", "error_message",
+    "attempts", "input_tokens", "output_tokens", "cost_usd", "latency_s", "ttft_s",
+    "streamed", "conversation_id", "prompt", "answer",
+)  # fmt: skip
+_JSON = frozenset({"categories", "candidates", "attempts", "prompt"})
+
+
+def write_calls(store: Store, records: Sequence[CallRecord]) -> None:
+    """Insert ``records`` in one transaction (serve batches them; call writes one)."""
+    rows = []
+    for record in records:
+        row = []
+        for column in _COLUMNS:
+            value = getattr(record, column)
+            if column in _JSON and value is not None:
+                value = json.dumps(value, sort_keys=True)
+            row.append(value)
+        rows.append(row)
+    placeholders = ", ".join("?" for _ in _COLUMNS)
+    with transaction(store.con):
+        store.con.executemany(
+            f"INSERT INTO calls ({', '.join(_COLUMNS)}) VALUES ({placeholders})", rows
+        )
+
+
+def _dicts(cursor: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    out = []
+    for row in cursor.fetchall():
+        item = dict(zip(names, row, strict=True))
+        for column in _JSON:
+            if isinstance(item.get(column), str):
+                item[column] = json.loads(item[column])
+        out.append(item)
+    return out
+
+
+def list_calls(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest calls first."""
+    return _dicts(
+        store.con.execute(
+            "SELECT id, created_at, objective, category, served_model, simulated, status, "
+            "error_class, input_tokens, output_tokens, cost_usd, latency_s, ttft_s, feedback "
+            "FROM calls ORDER BY created_at DESC, id LIMIT ?",
+            [limit],
+        )
+    )
+
+
+def get_call(store: Store, call_id: str) -> dict[str, Any]:
+    rows = _dicts(store.con.execute("SELECT * FROM calls WHERE id = ?", [call_id]))
+    if not rows:
+        raise ConfigError(f"no call {call_id!r} in {store.path}: see `routr calls list`")
+    return rows[0]
+
+
+def last_call(store: Store) -> dict[str, Any] | None:
+    rows = _dicts(
+        store.con.execute(
+            "SELECT * FROM calls WHERE source = 'call' ORDER BY created_at DESC LIMIT 1"
+        )
+    )
+    return rows[0] if rows else None
+
+
+def call_stats(store: Store) -> list[dict[str, Any]]:
+    """Per model that was tried: calls, errors, latency p50/p99, time to first token, spend.
+
+    Every attempt counts for its model (a fallback that served and the primary that failed
+    before it), so the error rate is per model, not per routed call.
+    """
+    return _dicts(
+        store.con.execute(
+            """
+            WITH tries AS (
+                SELECT c.id, c.served_model, c.cost_usd, c.ttft_s,
+                       a.value ->> 'model' AS model,
+                       a.value ->> 'status' AS status,
+                       CAST(a.value ->> 'latency_s' AS DOUBLE) AS latency_s
+                FROM calls c, json_each(c.attempts) a
+            )
+            SELECT model,
+                   count(*) FILTER (WHERE status <> 'skipped') AS calls,
+                   count(*) FILTER (WHERE status = 'error') AS errors,
+                   count(*) FILTER (WHERE status = 'skipped') AS skipped,
+                   count(*) FILTER (WHERE status = 'ok') AS served,
+                   quantile_cont(latency_s, 0.5) FILTER (WHERE status = 'ok') AS p50_s,
+                   quantile_cont(latency_s, 0.99) FILTER (WHERE status = 'ok') AS p99_s,
+                   quantile_cont(ttft_s, 0.5) FILTER (WHERE status = 'ok') AS ttft_p50_s,
+                   sum(cost_usd) FILTER (WHERE status = 'ok') AS spend_usd,
+                   bool_or(served_model IS NOT NULL AND served_model = model
+                           AND cost_usd IS NULL) AS unpriced
+            FROM tries GROUP BY model ORDER BY model
+            """
+        )
+    )
+
+
+def set_feedback(store: Store, call_id: str, outcome: str) -> dict[str, Any]:
+    """Record ``pass`` or ``fail`` for a call that was served; a later verdict replaces it."""
+    if outcome not in FEEDBACK_OUTCOMES:
+        raise ConfigError(f"feedback must be --pass or --fail, not {outcome!r}")
+    call = get_call(store, call_id)
+    if call["served_model"] is None:
+        raise ConfigError(
+            f"call {call_id} was not answered (status {call['status']}): there is nothing to grade"
+        )
+    with transaction(store.con):
+        store.con.execute(
+            "UPDATE calls SET feedback = ?, feedback_at = ? WHERE id = ?",
+            [outcome, utc_now(), call_id],
+        )
+    call["feedback"] = outcome
+    return call
+
+
+def feedback_counts(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
+    """(model, category) -> (passes, fails) over graded calls; category "all" included."""
+    rows = store.con.execute(
+        "SELECT served_model, category, "
+        "count(*) FILTER (WHERE feedback = 'pass'), count(*) FILTER (WHERE feedback = 'fail') "
+        "FROM calls WHERE feedback IS NOT NULL AND served_model IS NOT NULL "
+        "GROUP BY ALL"
+    ).fetchall()
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    for model, category, passes, fails in rows:
+        scopes = {category, "all"}  # a call in category c is evidence for c and overall
+        for scope in scopes:
+            p, f = counts.get((model, scope), (0, 0))
+            counts[(model, scope)] = (p + int(passes), f + int(fails))
+    return counts
