@@ -29,6 +29,7 @@ def build_attempt(
     solver_params: dict[str, object],
     cost_usd: float | None,
     stats: CacheStats,
+    unvalidated: bool = False,
 ) -> AttemptRecord:
     grade = result.grade
     usage = result.usage
@@ -48,7 +49,9 @@ def build_attempt(
         status=result.status,
         solved=result.solved,
         score=grade.score if grade is not None else 0.0,
-        reason=grade.reason if grade is not None else None,
+        reason="suspect"
+        if result.status == "suspect"
+        else (grade.reason if grade is not None else None),
         error_message=result.error or None,
         turns=result.turns,
         first_turn_solved=result.first_turn_solved,
@@ -75,4 +78,7 @@ def build_attempt(
         restored_harness=list(grade.restored) if grade is not None else [],
         diff=cap_output(diff, DIFF_CAP)[0],
         grade_output=cap_output(grade.output, GRADE_OUTPUT_CAP)[0] if grade is not None else "",
+        suspect=bool(result.suspect_hits),
+        suspect_hits=[hit.as_json() for hit in result.suspect_hits],
+        unvalidated=unvalidated,
     )

@@ -1,9 +1,13 @@
-"""`routr attempts`: list the recorded attempts and open one.
+"""`routr attempts`: list the recorded attempts, open one, review the flagged ones.
 
 ``show`` prints what the attempt was asked, what the model answered, the change it made
 as a unified diff, how each hidden test went and the grading output. Model answers and
 test output are hostile text: printed with terminal controls made visible
 (``render.safe_text``), never obeyed.
+
+``review`` is the human step of grading integrity (docs/static-scan.md): an attempt whose
+change hit a static scan rule is ``suspect`` and counts as not solved until a person
+accepts it.
 """
 
 from __future__ import annotations
@@ -194,3 +198,53 @@ def show_attempt(
     _tests(attempt)
     output = attempt["grade_output"]
     _section("grading output", NOT_RECORDED if output is None else output)
+
+
+@app.command("review")
+def review(
+    key: str = typer.Argument(..., metavar="KEY", help="Attempt key (a unique prefix is enough)."),
+    accept: bool = typer.Option(
+        False, "--accept", help="The change is honest: count it as solved if its tests passed."
+    ),
+    reject: bool = typer.Option(
+        False, "--reject", help="The change games the grading: count it as not solved."
+    ),
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Show what the static scan found in an attempt; record a verdict with --accept/--reject.
+
+    Without a verdict, prints the rules hit (file, line, matched text) and changes nothing.
+    Read the change itself before deciding (the transcript holds the model's answer).
+    """
+    from routr_cli.cli.render import safe_text
+    from routr_cli.errors import ConfigError
+    from routr_cli.store import Store
+    from routr_cli.store.inspect import resolve_attempt_key
+    from routr_cli.store.read import attempt_integrity
+    from routr_cli.store.write import review_attempt
+
+    if accept and reject:
+        raise ConfigError("give one verdict: --accept or --reject, not both")
+    path = _db(db)
+    if not path.exists():
+        raise ConfigError(f"no results database at {path}: pass --db or run `routr bench` first")
+    verdict = "accepted" if accept else "rejected" if reject else None
+    with Store.open(path, read_only=verdict is None) as store:
+        full = resolve_attempt_key(store, key)
+        if verdict is not None:
+            review_attempt(store, full, verdict)
+        row = attempt_integrity(store, full)
+    who = f"{row['task_id']}/{row['epoch']} by {row['model']}"
+    for hit in row["suspect_hits"]:
+        where = f"{hit['path']}:{hit['line']}" if hit["line"] else hit["path"]
+        typer.echo(f"  {hit['rule']:<22} {safe_text(where)}  {safe_text(hit['text'])}")
+    if verdict is None:
+        state = row["review"] or "not reviewed"
+        typer.echo(
+            f"attempt {full[:12]} ({who}): status {row['status']}, "
+            f"{len(row['suspect_hits'])} scan hit(s), {state}; "
+            "decide with --accept or --reject"
+        )
+        return
+    counts = "solved" if row["solved"] else "not solved"
+    typer.echo(f"attempt {full[:12]} ({who}): {verdict}, now counts as {counts}")

@@ -41,7 +41,11 @@ app.add_typer(models_cmd.app, name="models", help="The model and pricing catalog
 app.add_typer(sim_cmd.app, name="sim", help="Simulated models served over HTTP.")
 app.add_typer(db_cmd.app, name="db", help="Maintain results databases (merge shards).")
 app.add_typer(runs_cmd.app, name="runs", help="The bench runs recorded: list them, show one.")
-app.add_typer(attempts_cmd.app, name="attempts", help="The attempts recorded: list them, open one.")
+app.add_typer(
+    attempts_cmd.app,
+    name="attempts",
+    help="The attempts recorded: list them, open one, review flagged ones.",
+)
 app.add_typer(
     export_cmd.app, name="export", help="Write attempts or the leaderboard as CSV, Parquet, JSON."
 )

@@ -21,11 +21,18 @@ from typing import Any, Literal, Protocol
 
 from routr_cli.errors import RoutrError
 from routr_cli.grading.model import Grade
+from routr_cli.grading.scan import ScanHit
 from routr_cli.providers.base import ChatRequest, Message, Provider, Usage
 from routr_cli.tasks.model import Change, Task
 
 Status = Literal[
-    "solved", "failed", "malformed_edit", "unappliable_edit", "provider_error", "sandbox_error"
+    "solved",
+    "failed",
+    "malformed_edit",
+    "unappliable_edit",
+    "provider_error",
+    "sandbox_error",
+    "suspect",  # the tests passed but the static scan flagged the change: needs a review
 ]
 Grader = Callable[[Change], Grade]
 
@@ -59,6 +66,9 @@ class SolveResult:
     provider_cost_usd: float | None = None
     first_turn_solved: bool = False
     first_turn_status: Status | None = None
+    # What the static scan (grading.scan) found in the final change; any hit flags the
+    # attempt, and a passing one is "suspect" (not solved) until a person reviews it.
+    suspect_hits: tuple[ScanHit, ...] = ()
 
     @property
     def solved(self) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from routr_cli.errors import ConfigError
 from routr_cli.grading.model import Grade
+from routr_cli.grading.scan import ScanHit, scan_change
 from routr_cli.solvers.base import (
     Conversation,
     Grader,
@@ -43,6 +44,7 @@ class TurnOutcome:
     state: dict[str, str]  # the repository after this turn (unchanged when it failed)
     grade: Grade | None = None
     error: str = ""
+    suspect_hits: tuple[ScanHit, ...] = ()  # the static scan of the change graded
 
 
 class EditSolver:
@@ -140,8 +142,13 @@ class EditSolver:
         status = status_of_grade(grade)
         if status == "unappliable_edit":  # the grader refused the change: nothing applied
             return TurnOutcome(status, state, grade, grade.output or "the change cannot be applied")
+        hits = scan_change(original, change)
         reason = "" if grade.solved else f"{grade.reason or 'failed'} (score {grade.score:.2f})"
-        return TurnOutcome(status, new_state, grade, reason)
+        if hits and status == "solved":  # passing is not enough: a person must look first
+            status = "suspect"
+            more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+            reason = f"suspect: {hits[0].describe()}{more}; review with `routr attempts review`"
+        return TurnOutcome(status, new_state, grade, reason, hits)
 
     def solve(
         self, task: Task, model: ResolvedModelLike, grader: Grader, *, epoch: int = 0
@@ -182,4 +189,5 @@ class EditSolver:
             error=outcome.error,
             first_turn_solved=first.status == "solved",
             first_turn_status=first.status,
+            suspect_hits=outcome.suspect_hits,
         )

@@ -58,8 +58,10 @@ class RepairSolver(EditSolver):
                 change=diff_states(original, first.state),
                 grade=first.grade,
                 first_turn_status=first.status,
+                suspect_hits=first.suspect_hits,
             )
         result = self.finish(conversation, original, second, first)
-        if result.grade is None:
-            result.grade = first.grade  # the change still is turn 1's; keep its grade
+        if result.grade is None:  # the change still is turn 1's: keep its grade and scan
+            result.grade = first.grade
+            result.suspect_hits = first.suspect_hits
         return result

@@ -53,6 +53,7 @@ def cached_responses(store: Store, models: Iterable[str]) -> dict[str, dict[str,
 RANK_COLUMNS = (
     "model", "provider", "simulated", "category", "task_id", "epoch", "status", "solved",
     "score", "cost_usd", "latency_s", "input_tokens", "output_tokens", "reasoning_tokens",
+    "reason", "suspect", "review", "unvalidated",
 )  # fmt: skip
 
 
@@ -110,3 +111,15 @@ def attempts_for_keys(store: Store, keys: Iterable[str]) -> list[dict[str, Any]]
 def table_counts(store: Store) -> dict[str, int]:
     tables = ("runs", "task_snapshots", "attempts", "attempt_tests", "response_cache")
     return {t: int(store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+
+
+def attempt_integrity(store: Store, key: str) -> dict[str, Any]:
+    """What a reviewer of attempt ``key`` needs: who, what, the scan's hits, the verdict."""
+    cursor = store.con.execute(
+        "SELECT attempt_key, model, task_id, epoch, status, solved, reason, suspect, "
+        "suspect_hits, review, reviewed_at FROM attempts WHERE attempt_key = ?",
+        [key],
+    )
+    (row,) = _dicts(cursor)
+    row["suspect_hits"] = json.loads(row["suspect_hits"])
+    return row

@@ -88,6 +88,14 @@ class AttemptRecord:
     # (migration 003). None means not recorded, as for attempts from older versions.
     diff: str | None = None
     grade_output: str | None = None
+    # Grading integrity (migration 004): the static scan's hits on the change (any hit
+    # flags the attempt; a passing one has status "suspect"), and whether the task ran
+    # without a validation record (bench --allow-unvalidated).
+    suspect: bool = False
+    suspect_hits: list[dict[str, Any]] = field(default_factory=list)
+    unvalidated: bool = False
+    review: str | None = None  # "accepted" | "rejected", set by `routr attempts review`
+    reviewed_at: datetime | None = None
     # Responses fetched (not replayed) during this attempt, persisted with it.
     new_cache_entries: tuple[CacheEntry, ...] = field(default=(), repr=False)
 

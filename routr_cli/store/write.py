@@ -18,9 +18,10 @@ ATTEMPT_COLUMNS = (
     "error_message", "turns", "first_turn_solved", "input_tokens", "output_tokens",
     "cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd",
     "provider_cost_usd", "latency_s", "grade_duration_s", "timed_out", "cached_responses",
-    "transcript", "created_at", "restored_harness", "diff", "grade_output",
+    "transcript", "created_at", "restored_harness", "diff", "grade_output", "suspect",
+    "suspect_hits", "unvalidated", "review", "reviewed_at",
 )  # fmt: skip
-_JSON_COLUMNS = frozenset({"solver_params", "transcript", "restored_harness"})
+_JSON_COLUMNS = frozenset({"solver_params", "transcript", "restored_harness", "suspect_hits"})
 
 
 def _writable(store: Store) -> None:
@@ -160,3 +161,38 @@ def record_attempt(
         if cache_rows:
             con.executemany("INSERT OR IGNORE INTO response_cache VALUES (?, ?, ?, ?)", cache_rows)
     return True
+
+
+def review_attempt(store: Store, key: str, verdict: str) -> None:
+    """Record a person's verdict on a flagged attempt (``accepted`` or ``rejected``).
+
+    Accepting a suspect attempt (its tests passed) makes it solved; rejecting makes it
+    not solved again, with reason ``suspect``. The status stays ``suspect`` either way,
+    so what the tests said is never lost. A flagged attempt whose tests failed keeps
+    ``solved = false``: a review cannot turn a failure into a pass.
+    """
+    from routr_cli.errors import ConfigError
+
+    _writable(store)
+    if verdict not in ("accepted", "rejected"):
+        raise ValueError(f"unknown review verdict {verdict!r}")
+    con = store.con
+    with transaction(con):
+        row = con.execute(
+            "SELECT status, suspect FROM attempts WHERE attempt_key = ?", [key]
+        ).fetchone()
+        if row is None:
+            raise ConfigError(f"no attempt {key} in {store.path}")
+        status, suspect = row
+        if not suspect:
+            raise ConfigError(
+                f"attempt {key[:12]} was not flagged by the static scan: nothing to review"
+            )
+        passed = status == "suspect"
+        solved = passed and verdict == "accepted"
+        reason = None if solved else ("suspect" if passed else None)
+        con.execute(
+            "UPDATE attempts SET review = ?, reviewed_at = ?, solved = ?, "
+            "reason = CASE WHEN ? THEN ? ELSE reason END WHERE attempt_key = ?",
+            [verdict, utc_now(), solved, passed, reason, key],
+        )

@@ -9,6 +9,25 @@ import pytest
 from routr_cli.store.records import AttemptRecord, AttemptTestRow, CacheEntry
 
 
+def _attempt_columns_at(version: int) -> set[str]:
+    """The attempts table's columns after migrations 1..``version``: what an older routr
+    wrote, so upgrade tests need not list each later migration's columns by hand."""
+    import duckdb
+
+    from routr_cli.store import migrations
+
+    con = duckdb.connect(":memory:")
+    try:
+        for migration in migrations()[:version]:
+            con.execute(migration.sql)
+        rows = con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'attempts'"
+        ).fetchall()
+    finally:
+        con.close()
+    return {row[0] for row in rows}
+
+
 def _attempt(key: str, **overrides: Any) -> AttemptRecord:
     fields: dict[str, Any] = dict(
         attempt_key=key,
@@ -53,3 +72,9 @@ def _attempt(key: str, **overrides: Any) -> AttemptRecord:
 def make_attempt() -> Callable[..., AttemptRecord]:
     """Build a complete AttemptRecord; keyword arguments override fields."""
     return _attempt
+
+
+@pytest.fixture
+def attempt_columns_at() -> Callable[[int], set[str]]:
+    """The attempts table's columns after migrations 1..N (what an older routr wrote)."""
+    return _attempt_columns_at

@@ -273,7 +273,9 @@ def test_a_failed_write_to_the_file_is_one_line_naming_the_fix() -> None:
 
 
 def test_a_version_1_database_upgrades_and_keeps_its_attempts(
-    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+    tmp_path: Path,
+    make_attempt: Callable[..., AttemptRecord],
+    attempt_columns_at: Callable[[int], set[str]],
 ) -> None:
     from routr_cli.store.write import _attempt_values
 
@@ -285,8 +287,7 @@ def test_a_version_1_database_upgrades_and_keeps_its_attempts(
         " applied_at TIMESTAMP NOT NULL)"
     )
     con.execute("INSERT INTO schema_migrations VALUES (1, 'initial', now())")
-    later = {"restored_harness", "diff", "grade_output"}  # added by migrations 002 and 003
-    v1_columns = [c for c in ATTEMPT_COLUMNS if c not in later]
+    v1_columns = [c for c in ATTEMPT_COLUMNS if c in attempt_columns_at(1)]
     old = dict(zip(ATTEMPT_COLUMNS, _attempt_values(make_attempt("old")), strict=True))
     con.execute(
         f"INSERT INTO attempts ({', '.join(v1_columns)}) VALUES ({', '.join('?' * len(v1_columns))})",

@@ -123,7 +123,9 @@ def test_an_attempt_is_shown_whole_by_a_unique_key_prefix(db: Path) -> None:
 
 
 def test_an_attempt_from_before_migration_3_reads_as_not_recorded(
-    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+    tmp_path: Path,
+    make_attempt: Callable[..., AttemptRecord],
+    attempt_columns_at: Callable[[int], set[str]],
 ) -> None:
     path = tmp_path / "v2.duckdb"
     con = duckdb.connect(str(path))  # what routr wrote before migration 003 existed
@@ -137,7 +139,7 @@ def test_an_attempt_from_before_migration_3_reads_as_not_recorded(
             "INSERT INTO schema_migrations VALUES (?, ?, now())",
             [migration.version, migration.name],
         )
-    old_columns = [c for c in ATTEMPT_COLUMNS if c not in {"diff", "grade_output"}]
+    old_columns = [c for c in ATTEMPT_COLUMNS if c in attempt_columns_at(2)]
     old = dict(zip(ATTEMPT_COLUMNS, _attempt_values(make_attempt("old1")), strict=True))
     con.execute(
         f"INSERT INTO attempts ({', '.join(old_columns)}) VALUES ({', '.join('?' * len(old_columns))})",
