@@ -1,14 +1,13 @@
 """Bench evidence as the prior, call outcomes (`routr feedback`) as evidence: a Beta update.
 
 For a model in a category slice with bench pass rate ``p`` over ``n`` tasks, the prior is
-``Beta(p * n0 + 0.5, (1 - p) * n0 + 0.5)`` with ``n0 = max(n, PRIOR_FLOOR)``; ``passes``
-and ``fails`` from feedback add to the two parameters. Why the floors:
-
-- ``n0 >= PRIOR_FLOOR`` pseudo-observations: a single outcome moves the estimate by at
-  most ``1 / (PRIOR_FLOOR + 1)`` (under 5 points), so one thumbs-down cannot flip a
-  choice that the bench supports -- it takes a pattern;
-- the ``+ 0.5`` on each side (Jeffreys): a bench rate of exactly 0 or 1 still gives a
-  proper prior, so the arithmetic never divides by zero or pins a rate forever.
+``Beta(p * n0, (1 - p) * n0)`` with ``n0 = max(n, PRIOR_FLOOR)``; ``passes`` and ``fails``
+from feedback add to the two parameters, so the estimate becomes
+``(p * n0 + passes) / (n0 + passes + fails)``. Why the floor: ``n0 >= PRIOR_FLOOR``
+pseudo-observations mean a single outcome moves the estimate by at most
+``1 / (PRIOR_FLOOR + 1)`` (under 5 points), so one thumbs-down cannot flip a choice the
+bench supports -- it takes a pattern; and the denominator is never zero, whatever the
+bench rate (0 and 1 included) or the number of tasks behind it.
 
 The adjusted interval is the bench interval moved by the change in the mean and narrowed
 by ``sqrt(prior strength / posterior strength)``: the bench's own uncertainty keeps its
@@ -35,9 +34,9 @@ def posterior(stat: RouteStat, passes: int, fails: int) -> RouteStat:
     if passes == 0 and fails == 0:
         return stat
     strength = max(stat.n_tasks, PRIOR_FLOOR)
-    alpha = stat.pass_rate * strength + 0.5
-    beta = (1.0 - stat.pass_rate) * strength + 0.5
-    prior_mean = alpha / (alpha + beta)
+    alpha = stat.pass_rate * strength
+    beta = (1.0 - stat.pass_rate) * strength
+    prior_mean = stat.pass_rate
     post_alpha, post_beta = alpha + passes, beta + fails
     mean = post_alpha / (post_alpha + post_beta)
     shrink = math.sqrt((alpha + beta) / (post_alpha + post_beta))

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from routr_cli.router.features import RequestFeatures
 
@@ -106,9 +107,13 @@ class Constraints:
     cheap_margin: float = 0.05
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One model to try, in order, with why it is here."""
+class Candidate(NamedTuple):
+    """One model to try, in order, with why it is here.
+
+    A NamedTuple rather than a frozen dataclass: a decision builds one per eligible model,
+    and a frozen dataclass's ``__init__`` alone would cost more than the 50 µs budget
+    allows for a dozen of them.
+    """
 
     model: str
     provider: str
@@ -121,7 +126,20 @@ class Candidate:
     expected_cost_usd: float | None
     latency_p50_s: float | None
     context_window: int | None
-    reasons: tuple[str, ...]
+    why: str  # why it holds its place; ``reasons`` adds the evidence
+    feedback: tuple[int, int] = (0, 0)
+
+    @property
+    def reasons(self) -> tuple[str, str]:
+        """Why, and the evidence behind it (formatted on demand: deciding stays cheap)."""
+        if self.pass_rate is None or self.ci_low is None or self.ci_high is None:
+            return self.why, "no bench results for this model"
+        fb = self.feedback
+        extra = f", feedback +{fb[0]}/-{fb[1]}" if fb != (0, 0) else ""
+        return self.why, (
+            f"pass {_pct(self.pass_rate)} [{_pct(self.ci_low)}-{_pct(self.ci_high)}] "
+            f"in {self.category}, n={self.n_tasks}{extra}"
+        )
 
 
 @dataclass(frozen=True)
@@ -189,7 +207,7 @@ def _rejection(
 
 
 def _candidate(
-    info: ModelInfo, stat: RouteStat | None, features: RequestFeatures, reasons: list[str]
+    info: ModelInfo, stat: RouteStat | None, features: RequestFeatures, why: str
 ) -> Candidate:
     return Candidate(
         model=info.name,
@@ -203,16 +221,8 @@ def _candidate(
         expected_cost_usd=info.expected_cost(features.input_tokens, features.output_tokens),
         latency_p50_s=stat.latency_p50_s if stat else None,
         context_window=info.context_window,
-        reasons=tuple(reasons),
-    )
-
-
-def _evidence(stat: RouteStat) -> str:
-    fb = stat.feedback
-    extra = f", feedback +{fb[0]}/-{fb[1]}" if fb != (0, 0) else ""
-    return (
-        f"pass {_pct(stat.pass_rate)} [{_pct(stat.ci_low)}-{_pct(stat.ci_high)}] "
-        f"in {stat.category}, n={stat.n_tasks}{extra}"
+        why=why,
+        feedback=stat.feedback if stat else (0, 0),
     )
 
 
@@ -283,8 +293,7 @@ def _explicit(
             rejected.append((name, why))
             continue
         role = "your first choice" if position == 0 else f"your fallback #{position}"
-        evidence = _evidence(stat) if stat else "no bench results for this model"
-        out.append(_candidate(info, stat, features, [role, evidence]))
+        out.append(_candidate(info, stat, features, role))
     return out
 
 
@@ -332,10 +341,10 @@ def _auto(
             why = "the best, not tied with any other model"
         else:
             why = f"cheapest of {len(tied)} models statistically tied with the best"
-    ordered = [_candidate(primary[1], primary[0], features, [why, _evidence(primary[0])])]
+    ordered = [_candidate(primary[1], primary[0], features, why)]
     for stat, info in eligible:
-        if stat.model == primary[0].model:
+        if stat is primary[0]:
             continue
         note = "fallback: tied with the best" if stat.tie_group == best.tie_group else "fallback"
-        ordered.append(_candidate(info, stat, features, [note, _evidence(stat)]))
+        ordered.append(_candidate(info, stat, features, note))
     return _diversify(ordered)

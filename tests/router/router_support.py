@@ -24,7 +24,7 @@ def cand(model: str, window: int | None = 1_000_000, simulated: bool = False) ->
         expected_cost_usd=None,
         latency_p50_s=None,
         context_window=window,
-        reasons=(),
+        why="",
     )
 
 
