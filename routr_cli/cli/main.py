@@ -21,6 +21,7 @@ from routr_cli.cli import (
     export_cmd,
     models_cmd,
     rank_cmd,
+    route_cmd,
     runs_cmd,
     sandbox_cmd,
     sim_cmd,
@@ -58,6 +59,7 @@ app.command("call", help="Route a request to the best model for it, by the stand
 )
 app.add_typer(calls_cmd.app, name="calls", help="The log of routed calls: list, show, stats.")
 app.command("feedback", help="Record whether a routed call's answer was right.")(calls_cmd.feedback)
+app.add_typer(route_cmd.app, name="route", help="Is routing worth it? `routr route eval`.")
 
 
 def _version(value: bool) -> None:

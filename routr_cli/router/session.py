@@ -81,11 +81,23 @@ def _module(name: str) -> Any:
     return importlib.import_module(name)
 
 
+def attempt_frame(db: Path) -> Any:
+    """The ranking's attempt frame of ``db`` (pandas)."""
+    return _module("routr_cli.store.read").read_attempt_frame(db)
+
+
+def fit_routing_table(frame: Any) -> RoutingTable:
+    """Standings fitted on ``frame``, as a routing table (no feedback)."""
+    from routr_cli.router.table import routing_table
+
+    board = _module("routr_cli.ranking").standings(frame, draws=STANDINGS_DRAWS, seed=0)
+    return routing_table(board)
+
+
 def load_table(db: Path) -> RoutingTable:
     """The standings in ``db`` as a routing table, call feedback included (empty: none)."""
     from routr_cli.router.call_log import feedback_counts
     from routr_cli.router.feedback import with_feedback
-    from routr_cli.router.table import routing_table
     from routr_cli.store import Store
 
     if not Path(db).is_file():
@@ -95,11 +107,10 @@ def load_table(db: Path) -> RoutingTable:
         graded = store.con.execute("SELECT count(*) FROM attempts").fetchone()[0]
     if not graded:  # a call log without bench results: nothing to rank (and no pandas)
         return RoutingTable({})
-    frame = _module("routr_cli.store.read").read_attempt_frame(db)
+    frame = attempt_frame(db)
     if frame.empty:
         return RoutingTable({})
-    board = _module("routr_cli.ranking").standings(frame, draws=STANDINGS_DRAWS, seed=0)
-    return with_feedback(routing_table(board), counts)
+    return with_feedback(fit_routing_table(frame), counts)
 
 
 def conversation_path(db: Path) -> Path:

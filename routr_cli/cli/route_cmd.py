@@ -1,0 +1,94 @@
+"""`routr route eval`: is routing worth it on the recorded attempts? Parse, evaluate, render."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _usd(value: float) -> str:
+    return f"${value:.6f}" if value < 0.01 else f"${value:.4f}"
+
+
+@app.command("eval")
+def route_eval(
+    folds: int = typer.Option(5, "--folds", "-k", help="Cross-validation folds over tasks."),
+    draws: int = typer.Option(1000, "--draws", help="Bootstrap draws for the intervals."),
+    seed: int = typer.Option(0, "--seed", help="Seed for the folds and the bootstrap."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    db: Path | None = typer.Option(
+        None, "--db", help="Results database (default: reports/routr.duckdb or $ROUTR_DB)."
+    ),
+) -> None:
+    """Cross-validate auto and auto:cheap against single models, random, the zero-router
+    and the oracle, with bootstrap intervals, APGR and the cost-quality AUC."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from routr_cli.errors import ConfigError
+    from routr_cli.paths import default_db
+    from routr_cli.router.session import attempt_frame, fit_routing_table
+    from routr_cli.router.table import model_infos
+
+    if folds < 2 or draws < 10:
+        raise ConfigError("--folds must be at least 2 and --draws at least 10")
+    path = db if db is not None else default_db()
+    frame = attempt_frame(path)
+    if frame.empty:
+        raise ConfigError(f"no attempts in {path}: run `routr bench` first")
+    from routr_cli.router.evaluate import evaluate
+
+    result = evaluate(
+        frame,
+        fit_routing_table,
+        model_infos(sorted(frame["model"].unique())),
+        folds=folds,
+        draws=draws,
+        seed=seed,
+    )
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), indent=2))
+        return
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=140)
+    label = " (simulated)" if result.simulated else ""
+    table = Table(
+        title=f"Routing vs single models{label}: {result.n_tasks} held-out tasks, "
+        f"{result.folds}-fold, 95% bootstrap intervals"
+    )
+    for name in ("strategy", "pass rate", "95% CI", "cost / task", "95% CI", "note"):
+        table.add_column(name, justify="left" if name in ("strategy", "note") else "right")
+    for s in result.strategies:
+        table.add_row(
+            s.name,
+            f"{s.pass_rate:.1%}",
+            f"{s.pass_low:.1%}-{s.pass_high:.1%}",
+            _usd(s.cost),
+            f"{_usd(s.cost_low)}-{_usd(s.cost_high)}",
+            s.note,
+        )
+    console.print(table)
+    apgr = (
+        "n/a (the best model is no better than the cheapest)"
+        if result.apgr is None
+        else f"{result.apgr:.2f}"
+    )
+    typer.echo(
+        f"APGR {apgr}; cost-quality AUC: router {result.auc_router:.3f}, "
+        f"zero-router {result.auc_hull:.3f}; n={result.n_tasks} tasks"
+        + (
+            f" ({result.dropped_tasks} not attempted by every model left out)"
+            if result.dropped_tasks
+            else ""
+        )
+    )
+    typer.echo(f"verdict: {result.verdict}")
+    typer.echo(
+        "note: each held-out task is routed by its recorded category (attempts carry no prompt "
+        "to classify)"
+    )
