@@ -5,8 +5,8 @@ Turn 1 is exactly the ``edit`` solver's; its outcome is kept as ``first_turn_sol
 solved, the model gets one more turn:
 
 - the change applied but the hidden tests failed or timed out: it sees the sanitised test
-  feedback (``feedback``: failing test ids, messages, the output tail without hidden-test
-  source lines) and answers with edits on top of the files as its first edits left them;
+  feedback (``feedback``: failing test ids, assertion messages, traceback frames in its
+  own files, with anything quoting the hidden tests redacted) and answers with edits on top of the files as its first edits left them;
 - its answer was malformed or unappliable: it sees the exact parse/apply error; nothing
   was applied, so it answers against the original repository again.
 
@@ -47,7 +47,13 @@ class RepairSolver(EditSolver):
         if first.status != "failed" or first.grade is None:
             conversation.say("user", edit_error_message(first.error))
         else:
-            feedback = repair_feedback(first.grade, task.grade.timeout_s, task.test_files())
+            feedback = repair_feedback(
+                first.grade,
+                task.grade.timeout_s,
+                task.test_files(),
+                repo_paths=first.state,
+                listed=(*task.grade.fail_to_pass, *task.grade.pass_to_pass),
+            )
             changed = sorted(diff_states(original, first.state))
             conversation.say("user", test_failure_message(feedback, changed))
         second = self.turn(conversation, first.state, original, grader)
