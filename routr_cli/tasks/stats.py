@@ -1,16 +1,19 @@
 """Per-task facts (size, test count) and suite-wide counts, for `routr tasks list/stats`.
 
-Hidden tests are counted statically, by file type, without running anything:
+A task's test count is what grading counts: its validated lists, ``fail_to_pass`` +
+``pass_to_pass`` (table subtests and Jest's ``xtest`` included, as the JUnit report
+shows them). Only a draft whose lists are still empty gets a static estimate, marked
+as one (``tests_estimated``), counted by file type without running anything:
 
 - Python (``.py``): lines starting (after indentation) with ``def test_`` or
   ``async def test_``: pytest's default test functions and unittest methods.
-- JavaScript/TypeScript (``.js .mjs .cjs .ts``): calls ``test(``, ``it(`` and their
-  ``.only``/``.skip``/``.todo`` forms, as in node:test, Jest, Mocha and Vitest.
+- JavaScript/TypeScript (``.js .mjs .cjs .ts``): calls ``test(``, ``it(``, their
+  skipped/focused forms ``xtest(``/``xit(``/``fit(`` and ``.only``/``.skip``/``.todo``,
+  as in node:test, Jest, Mocha and Vitest.
 - Go (``_test.go``): lines starting with ``func Test`` (top-level test functions; table
   subtests run by ``t.Run`` are not counted).
 
-Other files count zero. The figure is an estimate for describing a suite; grading uses
-the JUnit report.
+Other files count zero.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 from routr_cli.tasks.model import Task
 
 _PY_TEST = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test_", re.MULTILINE)
-_JS_TEST = re.compile(r"(?<![\w.$])(?:test|it)(?:\.(?:only|skip|todo))?[ \t]*\(")
+_JS_TEST = re.compile(r"(?<![\w.$])(?:x|f)?(?:test|it)(?:\.(?:only|skip|todo))?[ \t]*\(")
 _GO_TEST = re.compile(r"^func[ \t]+Test\w*[ \t]*\(", re.MULTILINE)
 _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts")
 
@@ -59,6 +62,12 @@ class TaskFacts:
     files: int
     lines: int
     tests: int
+    tests_estimated: bool = False  # True: no validated lists yet, ``tests`` is a static count
+
+    @property
+    def tests_label(self) -> str:
+        """``12``, or ``~3`` for an estimate (see the module docstring)."""
+        return f"~{self.tests}" if self.tests_estimated else str(self.tests)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +81,7 @@ class TaskFacts:
             "files": self.files,
             "lines": self.lines,
             "tests": self.tests,
+            "tests_estimated": self.tests_estimated,
         }
 
 
@@ -82,9 +92,18 @@ def count_lines(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
+def task_test_count(task: Task) -> tuple[int, bool]:
+    """(tests, estimated): the validated lists' size, else a static estimate."""
+    listed = len(task.grade.fail_to_pass) + len(task.grade.pass_to_pass)
+    if listed:
+        return listed, False
+    return count_tests(task.test_files()), True
+
+
 def task_facts(task: Task) -> TaskFacts:
-    """Size of ``repo/`` (what a model reads) and a static count of the hidden tests."""
+    """Size of ``repo/`` (what a model reads) and the hidden tests' count."""
     repo = task.repo_files()
+    tests, estimated = task_test_count(task)
     return TaskFacts(
         id=task.id,
         title=task.title,
@@ -95,7 +114,8 @@ def task_facts(task: Task) -> TaskFacts:
         hash=task.content_hash,
         files=len(repo),
         lines=sum(count_lines(text) for text in repo.values()),
-        tests=count_tests(task.test_files()),
+        tests=tests,
+        tests_estimated=estimated,
     )
 
 
@@ -120,4 +140,5 @@ def suite_stats(facts: Sequence[TaskFacts]) -> dict[str, Any]:
         "files": _spread([f.files for f in facts]),
         "lines": _spread([f.lines for f in facts]),
         "tests": _spread([f.tests for f in facts]),
+        "tests_estimated": sum(f.tests_estimated for f in facts),
     }

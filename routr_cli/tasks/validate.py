@@ -26,7 +26,7 @@ from typing import Any
 from routr_cli.errors import ConfigError, TaskFormatError
 from routr_cli.grading.model import Grade
 from routr_cli.sandbox.base import SandboxFactory, UnknownSandboxImage
-from routr_cli.tasks.leak import describe_leak, task_leaks
+from routr_cli.tasks.leak import describe_leaks, task_leaks
 from routr_cli.tasks.load import load_task, select_task_folders
 from routr_cli.tasks.model import Task
 from routr_cli.tasks.toml_write import write_test_lists
@@ -199,8 +199,9 @@ def check_lists(task: Task, evidence: Evidence) -> list[str]:
         computed_f2p, _ = evidence.computed_lists()
         if evidence.reference and not computed_f2p and not evidence.problems:
             problems.append(
-                "fail_to_pass is empty and every test already passes on repo/ alone "
-                "(the task is already solved)"
+                "fail_to_pass is empty and every test already passes on repo/ alone: "
+                "the starting code needs no change (a refactoring exercise, or tests that "
+                "miss the change), so there is nothing to grade"
             )
         else:
             problems.append("fail_to_pass is empty (run `routr tasks validate --write` to fill it)")
@@ -242,7 +243,8 @@ def validate_task(
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.monotonic()
-    problems = [describe_leak(leak) for leak in task_leaks(task)]
+    leaked = describe_leaks(task_leaks(task))
+    problems = [leaked] if leaked else []
     try:
         evidence = _gather(task, backend, runs, stop or threading.Event())
     except UnknownSandboxImage as exc:

@@ -97,8 +97,10 @@ def test_stats_json_shape() -> None:
         "files",
         "lines",
         "tests",
+        "tests_estimated",
     }
     assert data["lines"] == {"min": 7, "median": 10.5, "max": 14}
+    assert data["tests_estimated"] == 0  # both fixtures have validated lists
 
 
 def test_stats_table() -> None:
@@ -110,7 +112,7 @@ def test_import_jsonl_cli_exit_status_and_lines(tmp_path: Path) -> None:
     result = routr(
         "tasks", "import", "jsonl", FIXTURES / "import" / "humaneval.jsonl", "--out", tmp_path
     )
-    assert result.returncode == 1
+    assert result.returncode == 0  # some records were written; the bad ones are named
     assert result.stdout.count("imported ") == 3
     skipped = result.stderr.strip().splitlines()
     assert len(skipped) == 2 and all(
@@ -151,3 +153,26 @@ def test_validate_unknown_id_is_a_one_line_error() -> None:
     result = routr("tasks", "validate", "nope", "--tasks", GOOD)
     assert result.returncode == 2
     assert "error: unknown task id 'nope'" in result.stderr
+
+
+def test_import_of_a_tree_summarises_other_languages_and_exits_0(tmp_path: Path) -> None:
+    result = routr(
+        "tasks", "import", "exercism", FIXTURES / "import" / "exercism", "--out", tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    errors = result.stderr.strip().splitlines()
+    assert "skipped 1 exercise in unsupported languages: cpp 1" in errors
+    assert sum("hello-cpp" in line for line in errors) == 0  # one summary, no line each
+    assert any("bug-hunt: a test-writing exercise" in line for line in errors)
+    assert (
+        result.stdout.strip()
+        .splitlines()[-1]
+        .startswith(f"6 tasks written to {tmp_path}, 3 skipped;")
+    )
+
+
+def test_import_that_writes_nothing_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"task_id": "x"}\n')
+    result = routr("tasks", "import", "jsonl", tmp_path / "bad.jsonl", "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert "0 tasks written" in result.stdout

@@ -110,7 +110,11 @@ def test_find_exercises_accepts_one_exercise_a_folder_or_a_tree() -> None:
         "run-length",
     ]
     assert [p.name for p in find_exercises(EXERCISM)] == [
+        "hello-cpp",
+        "bug-hunt",
         "digit-sum",
+        "line-grep",
+        "shout",
         "word-tally",
         "isbn-verifier",
         "missing-example",
@@ -156,12 +160,16 @@ def test_import_exercism_reports_the_broken_exercise_and_converts_the_rest(tmp_p
     report = import_exercism(EXERCISM, tmp_path)
     assert sorted(t.id for t in report.written) == [
         "exercism-go-digit-sum",
+        "exercism-javascript-line-grep",
+        "exercism-javascript-shout",
         "exercism-javascript-word-tally",
         "exercism-python-isbn-verifier",
         "exercism-python-run-length",
     ]
-    assert len(report.problems) == 1
-    assert "missing-example: .meta/config.json: files.example" in report.problems[0]
+    assert len(report.problems) == 2
+    assert "bug-hunt: a test-writing exercise" in report.problems[0]
+    assert "missing-example: .meta/config.json: files.example" in report.problems[1]
+    assert report.unsupported_line() == "skipped 1 exercise in unsupported languages: cpp 1"
 
 
 def test_empty_inputs_are_config_errors(tmp_path: Path) -> None:
@@ -188,12 +196,13 @@ def test_js_test_files_get_names_node_test_runs(name: str, expected: str) -> Non
 
 
 def test_language_filter_passes_over_other_languages(tmp_path: Path) -> None:
-    report = import_exercism(EXERCISM, tmp_path, languages=["go", "javascript"])
+    report = import_exercism(EXERCISM, tmp_path, languages=["javascript"])
     assert sorted(t.id for t in report.written) == [
-        "exercism-go-digit-sum",
+        "exercism-javascript-line-grep",
+        "exercism-javascript-shout",
         "exercism-javascript-word-tally",
     ]
-    assert report.problems == []
+    assert report.problems == [] and not report.unsupported
     broken = import_exercism(EXERCISM, tmp_path / "py", languages=["python"])
     assert len(broken.written) == 2 and len(broken.problems) == 1  # missing-example is python
     with pytest.raises(ConfigError, match="--language 'rust' is not importable"):
@@ -277,3 +286,70 @@ def test_an_exercise_file_that_is_not_text_is_named(tmp_path: Path) -> None:
     report = import_exercism(exercise, tmp_path / "out")
     assert report.written == []
     assert report.problems == [f"{exercise}: logo.png: not UTF-8 text (byte 0)"]
+
+
+# --- what the polyglot benchmark showed: module systems, test-writing, refactoring ---
+
+JS_PRACTICE = EXERCISM / "javascript" / "exercises" / "practice"
+
+
+def test_a_commonjs_exercise_stays_commonjs_with_dirname_and_require_working() -> None:
+    draft = exercise_to_draft(JS_PRACTICE / "line-grep")
+    assert json.loads(draft.repo["package.json"])["type"] == "commonjs"
+    assert "data/poem.txt" in draft.repo  # the spec's data files stay beside the code
+    spec = draft.tests["line-grep.test.js"]
+    assert spec.startswith("const { describe, test, it, xtest")
+    assert "require('./jest-compat.mjs');" in spec.splitlines()[0]
+    assert "require('../line-grep.js')" in spec
+    assert "path.resolve(require('node:path').resolve(__dirname, '..'), 'data')" in spec
+    assert draft.solution["line-grep.js"].startswith("const fs = require('fs');")  # untouched
+
+
+def test_a_commonjs_reference_of_an_es_module_exercise_is_wrapped_to_run() -> None:
+    draft = exercise_to_draft(JS_PRACTICE / "shout")
+    assert json.loads(draft.repo["package.json"])["type"] == "module"
+    reference = draft.solution["shout.js"]
+    assert "const require = routrCreateRequire(import.meta.url);" in reference
+    assert "module.exports.shout = (text) =>" in reference
+    assert reference.rstrip().endswith("export { routrExport_shout as shout };")
+    assert "export default module.exports;" in reference
+
+
+def test_an_exercise_mixing_module_systems_is_refused_with_the_files_named(
+    tmp_path: Path,
+) -> None:
+    exercise = tmp_path / "shout"
+    shutil.copytree(JS_PRACTICE / "shout", exercise)
+    (exercise / "helper.js").write_text("module.exports = { loud: true };\n")
+    report = import_exercism(exercise, tmp_path / "out")
+    assert report.written == []
+    assert report.problems == [
+        f"{exercise}: mixes CommonJS (helper.js) and ES modules (shout.js, tests/shout.spec.js) "
+        "in its starting code and tests"
+    ]
+
+
+def test_a_test_writing_exercise_is_refused_with_the_reason(tmp_path: Path) -> None:
+    exercise = EXERCISM / "go" / "exercises" / "practice" / "bug-hunt"
+    report = import_exercism(exercise, tmp_path)
+    assert report.written == []
+    assert report.problems == [
+        f"{exercise}: a test-writing exercise (its reference .meta/example.go is a test "
+        "suite): there is no code to grade against hidden tests, so it cannot be a task"
+    ]
+
+
+def test_a_refactoring_exercise_is_written_but_flagged_for_validate(tmp_path: Path) -> None:
+    exercise = tmp_path / "run-length"
+    shutil.copytree(EXERCISM / "python" / "exercises" / "practice" / "run-length", exercise)
+    instructions = exercise / ".docs" / "instructions.md"
+    instructions.write_text(
+        "Refactor this working but messy encoder.\n\n" + instructions.read_text()
+    )
+    report = import_exercism(exercise, tmp_path / "out")
+    assert [t.id for t in report.written] == ["exercism-python-run-length"]
+    assert "refactoring" in report.written[0].tags
+    assert report.flagged == [
+        "exercism-python-run-length: a refactoring exercise: its starting code may already "
+        "pass every test (`routr tasks validate` refuses it if so)"
+    ]

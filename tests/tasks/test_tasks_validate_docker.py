@@ -39,7 +39,7 @@ def test_good_fixtures_are_valid() -> None:
 # folder -> what its one line must say (the loader cases name the file and field).
 EXPECTED_BROKEN = {
     "already-solved": "fail_to_pass is empty and every test already passes on repo/ alone",
-    "prompt-leaks-test": "prompt.md shares 62 characters with tests/test_greet.py: 'def test_exclaims()",
+    "prompt-leaks-test": "prompt.md quotes hidden code from tests/test_greet.py: 'def test_exclaims()",
     "reference-fails-test": "the reference does not pass 1 test(s) (failed): tests.test_greet::test_names_the_person",
     "unknown-test-id": "listed test id(s) not in the report: tests.test_greet::test_waves_goodbye",
     "missing-task-toml": "missing-task-toml: missing task.toml",
@@ -97,6 +97,7 @@ def test_write_fills_the_lists_and_keeps_the_rest(tmp_path: Path) -> None:
     assert toml.read_text() == original  # same lists, same layout, comment kept
     again = routr("tasks", "validate", "--tasks", tmp_path, "--write")
     assert again.returncode == 0 and "lists written" not in again.stdout
+    assert "ok good-py-slug (3 runs," in again.stdout  # --write defaults to 3 runs
 
 
 def test_write_never_writes_when_the_reference_fails(tmp_path: Path) -> None:
@@ -132,21 +133,29 @@ def test_docker_down_stops_with_one_line() -> None:
 
 
 def test_imported_tasks_validate_with_write(tmp_path: Path) -> None:
-    """Python, JavaScript and Go exercises plus JSONL records: import, then prove them."""
+    """Python, JavaScript and Go exercises plus JSONL records: import, then prove them.
+
+    The JavaScript ones include a CommonJS exercise (``require``, ``__dirname``, data
+    files beside the spec) and an ES module one whose reference is CommonJS: both run.
+    """
     exercism = routr(
         "tasks", "import", "exercism", FIXTURES / "import" / "exercism", "--out", tmp_path
     )
-    assert exercism.returncode == 1  # the one broken exercise
+    assert exercism.returncode == 0, exercism.stderr  # broken ones named, the rest written
     jsonl = routr(
         "tasks", "import", "jsonl", FIXTURES / "import" / "humaneval.jsonl", "--out", tmp_path
     )
-    assert jsonl.returncode == 1  # the two bad records
-    result = routr("tasks", "validate", "--tasks", tmp_path, "--write", "--jobs", "2")
+    assert jsonl.returncode == 0, jsonl.stderr
+    result = routr(
+        "tasks", "validate", "--tasks", tmp_path, "--write", "--runs", "1", "--jobs", "2"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for task_id, f2p in {
         "exercism-python-run-length": 5,
         "exercism-python-isbn-verifier": 5,
         "exercism-javascript-word-tally": 4,
+        "exercism-javascript-line-grep": 3,
+        "exercism-javascript-shout": 2,
         "exercism-go-digit-sum": 6,
         "fixture-0": 3,
         "fixture-1": 1,
@@ -170,3 +179,26 @@ def test_write_keeps_the_lists_of_an_already_solved_task(tmp_path: Path) -> None
         in result.stdout
     )
     assert toml.read_text() == before
+
+
+def test_commonjs_conversion_control_without_it_the_references_break(tmp_path: Path) -> None:
+    """The control for the CommonJS handling: undo it and the imported references fail.
+
+    line-grep declared as an ES module package (what the importer used to write) cannot
+    `require`; shout's CommonJS reference, unwrapped, has no `module` to export through.
+    """
+    practice = FIXTURES / "import" / "exercism" / "javascript" / "exercises" / "practice"
+    for name in ("line-grep", "shout"):
+        imported = routr("tasks", "import", "exercism", practice / name, "--out", tmp_path)
+        assert imported.returncode == 0, imported.stderr
+    grep_package = tmp_path / "exercism-javascript-line-grep" / "repo" / "package.json"
+    grep_package.write_text(grep_package.read_text().replace('"commonjs"', '"module"'))
+    shout_ref = tmp_path / "exercism-javascript-shout" / "solution" / "shout.js"
+    shout_ref.write_text((practice / "shout" / ".meta" / "proof.ci.js").read_text())
+    result = routr("tasks", "validate", "--tasks", tmp_path, "--runs", "1", "--jobs", "2")
+    assert result.returncode == 1
+    for name in ("line-grep", "shout"):  # the test file cannot even load: one `(file)` case
+        assert (
+            f"INVALID exercism-javascript-{name}: the reference does not pass 1 test(s) "
+            f"(failed): tests/{name}.test.js::(file)"
+        ) in result.stdout, result.stdout

@@ -84,8 +84,9 @@ def test_list_rules() -> None:
 def test_empty_fail_to_pass_explains_itself() -> None:
     solved = assess([grade(("a", "passed"))], grade(("a", "passed")))
     assert check_lists(task_with((), ("a",)), solved) == [
-        "fail_to_pass is empty and every test already passes on repo/ alone "
-        "(the task is already solved)"
+        "fail_to_pass is empty and every test already passes on repo/ alone: "
+        "the starting code needs no change (a refactoring exercise, or tests that "
+        "miss the change), so there is nothing to grade"
     ]
     draft = assess([grade(("a", "passed"))], grade(("a", "failed")))
     assert check_lists(task_with((), ()), draft) == [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,10 +47,26 @@ class TaskDraft:
 
 @dataclass
 class ImportReport:
-    """What an import produced: the written tasks and one line per input it skipped."""
+    """What an import produced: the written tasks and one line per input it skipped.
+
+    ``unsupported`` counts inputs in languages no importer handles (one summary line,
+    not one per input); ``flagged`` names written tasks that ``routr tasks validate``
+    must still confirm (they are not counted as good).
+    """
 
     written: list[Task] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unsupported: Counter[str] = field(default_factory=Counter)
+    flagged: list[str] = field(default_factory=list)
+
+    def unsupported_line(self) -> str | None:
+        """``skipped 103 exercises in unsupported languages: cpp 26, java 47, rust 30``."""
+        if not self.unsupported:
+            return None
+        total = sum(self.unsupported.values())
+        counts = ", ".join(f"{name} {n}" for name, n in sorted(self.unsupported.items()))
+        noun = "exercise" if total == 1 else "exercises"
+        return f"skipped {total} {noun} in unsupported languages: {counts}"
 
 
 def slugify_id(raw: str, prefix: str = "") -> str:

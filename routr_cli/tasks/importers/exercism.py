@@ -12,13 +12,20 @@ that runs them from there:
 - Python: ``pytest tests`` run as ``python3 -m pytest`` from ``/work``, which puts the
   repository on ``sys.path`` so ``from two_fer import two_fer`` still resolves.
 - JavaScript: relative imports are re-pointed from ``./x`` to ``../x.js``, Jest globals
-  come from a small shim (``jest_compat``), ``package.json`` declares an ES module
-  package, spec files are renamed to a name ``node --test tests/`` picks up
-  (``two-fer.spec.js`` -> ``two-fer.test.js``), and the image's reporter writes JUnit.
+  come from a small shim (``jest_compat``), ``package.json`` declares the exercise's
+  module system (ES modules, or CommonJS: see ``js_modules``), spec files are renamed
+  to a name ``node --test tests/`` picks up (``two-fer.spec.js`` -> ``two-fer.test.js``),
+  and the image's reporter writes JUnit.
 - Go: ``tests/`` mirrors the package layout and is copied into place at grade time,
   then ``go test -json`` runs under the image's ``go-junit``.
 
 The grade commands are the ones the ``node`` and ``go`` sandbox READMEs prescribe.
+
+Refused with the reason: test-writing exercises (the reference is itself a test
+suite, so there is nothing to grade it against). Flagged, not refused: refactoring
+exercises (the instructions ask to refactor), whose starting code may already pass
+every test; only ``routr tasks validate`` can tell, and it refuses those. Exercises in
+languages with no importer are counted per language, for one summary line.
 """
 
 from __future__ import annotations
@@ -26,12 +33,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from routr_cli.errors import ConfigError
-from routr_cli.tasks.importers import jest_compat
+from routr_cli.tasks.importers import jest_compat, js_modules
 from routr_cli.tasks.importers.common import (
     PYTEST_COMMAND,
     ImportProblem,
@@ -61,6 +69,35 @@ _JS_RELATIVE_IMPORT = re.compile(
 )
 _NODE_TEST_NAME = re.compile(r"(?:[.\-_]test\.[cm]?js$)|(?:^test(?:-.*)?\.[cm]?js$)")
 _USES_JEST_GLOBALS = re.compile(r"\b(?:expect|describe|xtest|xit)\s*\(")
+_JEST_NAMES = (
+    "describe, test, it, xtest, xit, xdescribe, expect, beforeEach, afterEach, beforeAll, afterAll"
+)
+# A reference that is a test suite: the exercise asks the learner to write tests.
+_TEST_SUITE = {
+    "python": re.compile(r"^(?:import (?:unittest|pytest)\b|[ \t]*def test_\w*\()", re.MULTILINE),
+    "go": re.compile(r"^func Test\w*\(\s*\w+\s+\*testing\.T\s*\)", re.MULTILINE),
+    "javascript": re.compile(r"^[ \t]*(?:describe|test|it)\s*\(\s*['\"`]", re.MULTILINE),
+}
+_REFACTORING = re.compile(r"\brefactor", re.IGNORECASE)
+# Names for the solution-file extensions of Exercism tracks with no importer here.
+_OTHER_LANGUAGES = {
+    ".cpp": "cpp",
+    ".h": "cpp",
+    ".hpp": "cpp",
+    ".cc": "cpp",
+    ".c": "c",
+    ".java": "java",
+    ".rs": "rust",
+    ".rb": "ruby",
+    ".cs": "csharp",
+    ".kt": "kotlin",
+    ".swift": "swift",
+    ".ts": "typescript",
+    ".php": "php",
+    ".ex": "elixir",
+    ".hs": "haskell",
+    ".scala": "scala",
+}
 
 
 def find_exercises(root: Path) -> list[Path]:
@@ -151,15 +188,57 @@ def _rewrite_js_imports(source: str, test_rel: str) -> str:
     return _JS_RELATIVE_IMPORT.sub(fix, source)
 
 
-def _js_test(source: str, test_rel: str) -> str:
+def _js_test(source: str, test_rel: str, kind: str) -> str:
     source = _rewrite_js_imports(source, test_rel)
+    if kind == js_modules.COMMONJS:
+        source = js_modules.fix_dirname(source, test_rel)
     if _USES_JEST_GLOBALS.search(source) and "node:test" not in source:
-        header = (
-            "import { describe, test, it, xtest, xit, xdescribe, expect, beforeEach, afterEach, "
-            f"beforeAll, afterAll }} from './{jest_compat.FILE_NAME}';\n"
-        )
+        if kind == js_modules.COMMONJS:
+            header = f"const {{ {_JEST_NAMES} }} = require('./{jest_compat.FILE_NAME}');\n"
+        else:
+            header = f"import {{ {_JEST_NAMES} }} from './{jest_compat.FILE_NAME}';\n"
         source = header + source
     return source
+
+
+def _js_module_kind(repo: dict[str, str], tests: dict[str, str], where: str) -> str:
+    """The exercise's module system, from the ``.js`` files a model sees and the tests."""
+    seen = {rel: text for rel, text in repo.items() if rel.endswith(".js")}
+    seen.update({f"tests/{rel}": text for rel, text in tests.items() if rel.endswith(".js")})
+    try:
+        return js_modules.exercise_kind(seen)
+    except ValueError as exc:
+        raise ImportProblem(f"{where}: {exc}") from exc
+
+
+def _js_reference(
+    solution: dict[str, str], repo: dict[str, str], kind: str, where: str
+) -> dict[str, str]:
+    """The reference files, made to run under the exercise's module system."""
+    out = dict(solution)
+    for rel, text in solution.items():
+        ref_kind = js_modules.module_kind(text) if rel.endswith(".js") else None
+        if ref_kind is None or ref_kind == kind:
+            continue
+        if kind == js_modules.COMMONJS:
+            raise ImportProblem(
+                f"{where}: files.example: the reference {rel} is an ES module but the "
+                "starting code and tests are CommonJS (cannot run both)"
+            )
+        out[rel] = js_modules.commonjs_as_esm(text, js_modules.exported_names(repo.get(rel, "")))
+    return out
+
+
+def _check_not_a_test_suite(
+    language: str, solution: dict[str, str], examples: list[str], where: str
+) -> None:
+    """Refuse a test-writing exercise: its reference is tests, not code to grade."""
+    for text, example in zip(solution.values(), examples, strict=True):
+        if _TEST_SUITE[language].search(text) or _is_test_file(example, language, set()):
+            raise ImportProblem(
+                f"{where}: a test-writing exercise (its reference {example} is a test suite): "
+                "there is no code to grade against hidden tests, so it cannot be a task"
+            )
 
 
 def node_test_name(name: str) -> str:
@@ -225,6 +304,7 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
         _read(folder, rel, where, "files.test")
     repo: dict[str, str] = {}
     tests: dict[str, str] = {}
+    raw_tests: dict[str, str] = {}  # JavaScript tests, converted once the module kind is known
     for path in iter_files(folder):
         rel = path.relative_to(folder).as_posix()
         if rel.split("/")[0].startswith("."):
@@ -232,7 +312,7 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
         text = _text(path, where, rel)
         if _is_test_file(rel, language, listed_tests):
             if language == "javascript":
-                tests[node_test_name(posixpath.basename(rel))] = _js_test(text, rel)
+                raw_tests[rel] = text
             elif language == "go":
                 tests[rel] = text
             else:
@@ -245,6 +325,7 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
         stub: _read(folder, example, where, "files.example")
         for stub, example in zip(solution_files, example_files, strict=True)
     }
+    _check_not_a_test_suite(language, solution, example_files, where)
 
     if language == "python":
         command = PYTEST_COMMAND
@@ -255,14 +336,20 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
                 f"{where}: go.mod does not exist (a Go exercise needs its module file)"
             )
     else:
+        kind = _js_module_kind(repo, raw_tests, where)
+        for rel, text in raw_tests.items():
+            tests[node_test_name(posixpath.basename(rel))] = _js_test(text, rel, kind)
         if jest_compat.FILE_NAME in tests:
             raise ImportProblem(f"{where}: a test file is named {jest_compat.FILE_NAME} (reserved)")
         if any(_USES_JEST_GLOBALS.search(t) for t in tests.values()):
             tests[jest_compat.FILE_NAME] = jest_compat.SOURCE
+        solution = _js_reference(solution, repo, kind, where)
         command = NODE_COMMAND
         repo["package.json"] = (
-            json.dumps({"name": folder.name, "private": True, "type": "module"}, indent=2) + "\n"
+            json.dumps({"name": folder.name, "private": True, "type": kind}, indent=2) + "\n"
         )
+    prompt = _prompt(folder, folder.name, solution_files, where)
+    refactoring = bool(_REFACTORING.search(prompt))
 
     return TaskDraft(
         id=task_id,
@@ -271,11 +358,11 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
         language=language,
         difficulty="medium",
         grade_command=command,
-        prompt=_prompt(folder, folder.name, solution_files, where),
+        prompt=prompt,
         repo=repo,
         tests=tests,
         solution=solution,
-        tags=("imported", "exercism", language),
+        tags=("imported", "exercism", language, *(["refactoring"] if refactoring else [])),
         timeout_s=120,
         comment=f"Imported from the Exercism exercise {folder.name!r} by `routr tasks import exercism`.",
     )
@@ -299,8 +386,10 @@ def import_exercism(
 ) -> ImportReport:
     """Convert every exercise under ``root`` into ``out_dir/<id>/``; bad ones are reported.
 
-    With ``languages``, exercises whose solution files are clearly in another language
-    are passed over silently (a polyglot tree holds many); broken ones are still reported.
+    Exercises whose solution files are clearly in a language with no importer are
+    counted per language in ``report.unsupported`` (a polyglot tree holds many); with
+    ``languages``, those in other languages are passed over silently. Broken ones are
+    reported either way; refactoring exercises are written and named in ``flagged``.
     """
     check_category(category)
     if languages:
@@ -315,13 +404,39 @@ def import_exercism(
             "pass an exercise, a folder of them, or a polyglot tree"
         )
     drafts: list[TaskDraft | ImportProblem] = []
+    unsupported: Counter[str] = Counter()
     for folder in folders:
-        if languages:
-            suffixes = _solution_suffixes(folder)
-            if suffixes is not None and not {LANGUAGES.get(x) for x in suffixes} & set(languages):
-                continue
+        suffixes = _solution_suffixes(folder)
+        if suffixes is not None and not {LANGUAGES.get(x) for x in suffixes} - {None}:
+            if not languages:
+                unsupported[_other_language(folder, suffixes)] += 1
+            continue
+        selected = {LANGUAGES.get(x) for x in suffixes or ()} & set(languages or ())
+        if languages and suffixes is not None and not selected:
+            continue
         try:
             drafts.append(exercise_to_draft(folder, category))
         except ImportProblem as exc:
             drafts.append(exc)
-    return write_drafts(drafts, out_dir)
+    report = write_drafts(drafts, out_dir)
+    report.unsupported.update(unsupported)
+    report.flagged.extend(
+        f"{task.id}: a refactoring exercise: its starting code may already pass every test "
+        "(`routr tasks validate` refuses it if so)"
+        for task in report.written
+        if "refactoring" in task.tags
+    )
+    return report
+
+
+def _other_language(folder: Path, suffixes: set[str]) -> str:
+    """A name for an unsupported exercise's language: the track folder, else by extension.
+
+    A polyglot tree is ``<language>/exercises/practice/<slug>``; elsewhere the solution
+    files' extensions name it (``.cpp`` and ``.h`` are both cpp).
+    """
+    parents = folder.parents
+    if len(parents) >= 3 and parents[0].name == "practice" and parents[1].name == "exercises":
+        return parents[2].name
+    names = {_OTHER_LANGUAGES.get(x, x.lstrip(".") or "unknown") for x in suffixes}
+    return "/".join(sorted(names))
