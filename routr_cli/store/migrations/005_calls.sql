@@ -1,4 +1,4 @@
--- 004: the call log of `routr call` (and later `routr serve`). One row per routed call.
+-- 005: the call log of `routr call` (and later `routr serve`). One row per routed call.
 -- The prompt and the answer are stored only when the caller asks (--log-content or
 -- ROUTR_LOG_CONTENT=1); API keys never.
 
