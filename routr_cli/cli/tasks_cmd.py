@@ -44,18 +44,16 @@ def _tasks_dir(tasks: Path | None) -> Path:
 
 
 def _stdout() -> Console:
-    """Rich console for data; when piped, wide enough that tables stay one row per task."""
-    import sys
+    """Rich console for data (width rule: ``routr_cli.cli.render``)."""
+    from routr_cli.cli.render import data_console
 
-    from rich.console import Console
-
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    return data_console()
 
 
 def _stderr() -> Console:
-    from rich.console import Console
+    from routr_cli.cli.render import err_console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return err_console()
 
 
 def _print_json(data: Any) -> None:
@@ -76,9 +74,11 @@ def list_tasks(
     tasks: Path | None = typer.Option(None, "--tasks", help=TASKS_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """List the tasks with their size; malformed ones go to stderr (exit 1)."""
-    from rich.table import Table
+    """List the tasks with their size and test count; malformed ones go to stderr (exit 1).
 
+    On a narrow screen (COLUMNS) the least useful columns are dropped, never the id.
+    """
+    from routr_cli.cli.render import Col, plural, print_table
     from routr_cli.tasks.load import load_tasks_lenient
     from routr_cli.tasks.stats import task_facts
 
@@ -87,25 +87,20 @@ def list_tasks(
     if as_json:
         _print_json([f.as_json() for f in facts])
     else:
-        table = Table(title=f"{len(facts)} tasks")
-        table.add_column("id", no_wrap=True)
-        table.add_column("title", overflow="fold", ratio=1)
-        for column in ("category", "language", "difficulty"):
-            table.add_column(column, no_wrap=True)
-        for column in ("files", "lines", "tests"):
-            table.add_column(column, justify="right")
-        for f in facts:
-            table.add_row(
-                f.id,
-                f.title,
-                f.category,
-                f.language,
-                f.difficulty,
-                str(f.files),
-                str(f.lines),
-                f.tests_label,
-            )
-        _stdout().print(table)
+        columns = [
+            Col("id", priority=0),
+            Col("title", priority=5),
+            Col("category", priority=3),
+            Col("language", priority=2),
+            Col("difficulty", priority=6),
+            Col("files", priority=7, justify="right"),
+            Col("lines", priority=4, justify="right"),
+            Col("tests", priority=1, justify="right"),
+        ]
+        rows = [
+            (f.id, f.title, f.category, f.language, f.difficulty, *f.size_labels) for f in facts
+        ]
+        print_table(_stdout(), columns, rows, title=plural(len(facts), "task"))
         if any(f.tests_estimated for f in facts):
             _stderr().print(ESTIMATE_NOTE, markup=False)
     _exit_if_malformed(errors)

@@ -41,6 +41,7 @@ DEFAULT_MIN_RUN = 40
 # test's name has more; a call stated as an example (`isPangram('...')`) has fewer.
 MIN_CODE = 12
 MIN_SOLUTION_CODE = 40
+MAX_OCCURRENCES = 200  # occurrences of one run in its file examined before calling it a leak
 # Test code structure: an assertion or a test's declaration, in the code of a test file.
 _TEST_STRUCTURE = re.compile(
     r"\bassert\b|\bexpect\s*\(|\bself\.assert\w*\s*\(|\bpytest\.raises\b"
@@ -81,25 +82,36 @@ def _shared_windows(text: str, size: int, candidates: set[str]) -> set[str]:
 
 
 def _carries_code(flat_source: str, mask: bytearray, run: str, enough: int, tests: bool) -> bool:
-    """Whether some occurrence of ``run`` holds ``enough`` code letters or test structure."""
+    """Whether some occurrence of ``run`` holds ``enough`` code letters or test structure.
+
+    After ``MAX_OCCURRENCES`` occurrences that are all specification the run counts as
+    a leak: deciding costs time per occurrence, and doubt must never pass a leak.
+    """
     markers = [m.start() for m in _TEST_STRUCTURE.finditer(run)] if tests else []
     start = flat_source.find(run)
-    while start >= 0:
+    for _ in range(MAX_OCCURRENCES):
+        if start < 0:
+            return False
         spec = mask[start : start + len(run)]
         if any(not spec[offset] for offset in markers):
             return True
         if sum(1 for ch, m in zip(run, spec, strict=True) if not m and ch.isalpha()) >= enough:
             return True
         start = flat_source.find(run, start + 1)
-    return False
+    return start >= 0
 
 
-def is_code_leak(name: str, text: str, run: str) -> bool:
-    """Whether ``run``, shared with hidden file ``name``, carries its code (module docstring)."""
-    solution = name.startswith("solution/")
-    flat, flat_mask = flatten_with_mask(text, spec_mask(name, text, declarations=solution))
-    enough = MIN_SOLUTION_CODE if solution else MIN_CODE
-    return _carries_code(flat, flat_mask, run, enough, tests=not solution)
+class _CodeIndex:
+    """One hidden file, flattened with its specification mask: lexed once, asked per run."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.solution = name.startswith("solution/")
+        mask = spec_mask(name, text, declarations=self.solution)
+        self.flat, self.mask = flatten_with_mask(text, mask)
+        self.enough = MIN_SOLUTION_CODE if self.solution else MIN_CODE
+
+    def carries_code(self, run: str) -> bool:
+        return _carries_code(self.flat, self.mask, run, self.enough, tests=not self.solution)
 
 
 def _leak(source: str, flat_prompt: str, start: int, end: int) -> Leak:
@@ -149,9 +161,8 @@ def find_leaks(
         if start is not None:
             leaks.append(_leak(name, flat_prompt, start, len(flat_prompt)))
     if specification:
-        leaks = [
-            leak for leak in leaks if is_code_leak(leak.source, sources[leak.source], leak.text)
-        ]
+        indexes = {name: _CodeIndex(name, sources[name]) for name in {x.source for x in leaks}}
+        leaks = [leak for leak in leaks if indexes[leak.source].carries_code(leak.text)]
     leaks.sort(key=lambda leak: (leak.prompt_offset, leak.source))
     return leaks
 

@@ -69,6 +69,11 @@ class TaskFacts:
         """``12``, or ``~3`` for an estimate (see the module docstring)."""
         return f"~{self.tests}" if self.tests_estimated else str(self.tests)
 
+    @property
+    def size_labels(self) -> tuple[str, str, str]:
+        """Files, lines and tests as a table shows them."""
+        return str(self.files), str(self.lines), self.tests_label
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,

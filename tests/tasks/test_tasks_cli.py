@@ -176,3 +176,25 @@ def test_import_that_writes_nothing_exits_1(tmp_path: Path) -> None:
     result = routr("tasks", "import", "jsonl", tmp_path / "bad.jsonl", "--out", tmp_path / "out")
     assert result.returncode == 1
     assert "0 tasks written" in result.stdout
+
+
+def test_list_at_60_columns_keeps_the_id_and_names_what_it_dropped() -> None:
+    result = routr("tasks", "list", "--tasks", GOOD, env={"COLUMNS": "60"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2 tasks"
+    assert all(len(line) <= 60 for line in lines)
+    assert any("good-py-median" in line and "3" in line for line in lines)
+    assert "not shown at 60 columns: " in " ".join(lines)
+
+
+def test_list_shows_an_unvalidated_count_as_an_estimate(tmp_path: Path) -> None:
+    exercise = FIXTURES / "import" / "exercism" / "javascript" / "exercises" / "practice"
+    imported = routr("tasks", "import", "exercism", exercise / "word-tally", "--out", tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    result = routr("tasks", "list", "--tasks", tmp_path)
+    row = next(line for line in result.stdout.splitlines() if "word-tally" in line)
+    assert "~4" in row  # test( plus three xtest(, marked as a static estimate
+    assert "~N: a static estimate" in result.stderr
+    listed = json.loads(routr("tasks", "list", "--tasks", tmp_path, "--json").stdout)
+    assert (listed[0]["tests"], listed[0]["tests_estimated"]) == (4, True)

@@ -7,6 +7,7 @@ import pytest
 
 from routr_cli.tasks.leak import (
     MAX_MESSAGE,
+    MAX_OCCURRENCES,
     Leak,
     describe_leak,
     describe_leaks,
@@ -196,3 +197,12 @@ def test_describe_leaks_is_one_capped_line_saying_each_snippet_once() -> None:
     assert line.startswith("prompt.md quotes hidden code from tests/beer_test.go: ")
     assert line.endswith("more)")
     assert describe_leaks([]) == ""
+
+
+def test_a_run_repeated_past_the_occurrence_cap_counts_as_a_leak() -> None:
+    """Deciding is bounded: past MAX_OCCURRENCES literal copies, doubt refuses the prompt."""
+    phrase = "Take one down and pass it around, no more bottles of beer."
+    few = "\n".join(f'"{phrase}",' for _ in range(3))
+    many = "\n".join(f'"{phrase}",' for _ in range(MAX_OCCURRENCES + 1))
+    assert find_leaks(phrase, {"tests/song_test.go": few}) == []
+    assert find_leaks(phrase, {"tests/song_test.go": many}) != []
