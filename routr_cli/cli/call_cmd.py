@@ -1,6 +1,8 @@
 """`routr call`: route one request to the best model for it; parse, call, render.
 
-The answer goes to stdout (streamed as it arrives unless ``--no-stream``); the decision
+The answer goes to stdout (streamed as it arrives unless ``--no-stream``) with terminal
+control characters made visible (a model's answer is hostile input: it must not move the
+cursor or retitle the window; ``--json`` carries it exactly, escaped as JSON); the decision
 (``--explain``), the footer and errors go to stderr, so ``routr call ... > answer.txt``
 keeps only the answer. ``--dry-run`` and ``--json`` print data to stdout instead.
 """
@@ -222,8 +224,10 @@ def call(
     if explain and not as_json:
         typer.echo("\n".join(explain_lines(decision)), err=True)
 
+    from routr_cli.cli.render import safe_text
+
     def show(delta: str) -> None:
-        sys.stdout.write(delta)
+        sys.stdout.write(safe_text(delta))
         sys.stdout.flush()
 
     call_id, result = execute(options, prepared, show)
@@ -233,7 +237,7 @@ def call(
         if result.text or result.partial:
             sys.stdout.write("\n")
     elif result.ok:
-        typer.echo(result.text)
+        typer.echo(safe_text(result.text))
     if not result.ok:
         if not as_json:
             typer.echo(f"error: {result.error}", err=True)

@@ -38,12 +38,11 @@ def _num(value: float | None, fmt: str) -> str:
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, width=160)
+    from routr_cli.cli.render import data_console
+
+    console = data_console()
     table = Table(title=title)
     for i, name in enumerate(columns):
         table.add_column(name, justify="left" if i < 2 else "right", no_wrap=True)
@@ -106,6 +105,7 @@ def show_call(
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """One call: the decision, every attempt, tokens, cost (and content if it was logged)."""
+    from routr_cli.cli.render import safe_text
     from routr_cli.router import call_log
     from routr_cli.store import Store
 
@@ -137,8 +137,8 @@ def show_call(
     lines.append(f"feedback: {row['feedback'] or 'none'}")
     if row["prompt"] is not None:
         lines.append("prompt:")
-        lines.extend(f"  [{m['role']}] {m['content']}" for m in row["prompt"])
-        lines.append(f"answer:\n  {row['answer']}")
+        lines.extend(f"  [{m['role']}] {safe_text(m['content'])}" for m in row["prompt"])
+        lines.append(f"answer:\n  {safe_text(row['answer'] or '')}")
     else:
         lines.append("(content not logged: --log-content or ROUTR_LOG_CONTENT=1 keeps it)")
     typer.echo("\n".join(lines))

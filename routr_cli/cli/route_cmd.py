@@ -26,9 +26,9 @@ def route_eval(
 ) -> None:
     """Cross-validate auto and auto:cheap against single models, random, the zero-router
     and the oracle, with bootstrap intervals, APGR and the cost-quality AUC."""
-    from rich.console import Console
     from rich.table import Table
 
+    from routr_cli.cli.render import data_console
     from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db
     from routr_cli.router.session import attempt_frame, fit_routing_table
@@ -53,9 +53,7 @@ def route_eval(
     if as_json:
         typer.echo(json.dumps(result.as_json(), indent=2))
         return
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, width=140)
+    console = data_console()
     label = " (simulated)" if result.simulated else ""
     table = Table(
         title=f"Routing vs single models{label}: {result.n_tasks} held-out tasks, "

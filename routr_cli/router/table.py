@@ -16,7 +16,6 @@ from routr_cli.router.policy import ALL, ModelInfo, RouteStat, RoutingTable
 
 # What a simulated model can do: plain chat, streamed or not (no tools, images or JSON mode).
 SIM_CAPABILITIES = frozenset({"streaming"})
-ROUTING_SOLVER = "edit"  # a routed call is one turn: the single-turn solver's evidence
 
 
 class BoardLike(Protocol):
@@ -24,7 +23,7 @@ class BoardLike(Protocol):
 
     def categories(self) -> list[str]: ...
 
-    def for_category(self, category: str = ..., solver: str | None = ...) -> Sequence[Any]: ...
+    def for_category(self, category: str = ...) -> Sequence[Any]: ...
 
 
 def _stat(standing: Any) -> RouteStat | None:
@@ -45,9 +44,7 @@ def _stat(standing: Any) -> RouteStat | None:
 
 
 def _slice(board: BoardLike, category: str) -> tuple[RouteStat, ...]:
-    rows = list(board.for_category(category, solver=ROUTING_SOLVER)) or list(
-        board.for_category(category)
-    )
+    rows = board.for_category(category)  # the board's default solver: edit, when present
     stats = [s for s in (_stat(row) for row in rows) if s is not None]
     return tuple(stats)
 

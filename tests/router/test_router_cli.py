@@ -154,3 +154,24 @@ def test_a_cut_stream_exits_non_zero_after_the_partial_text(tmp_path: Path) -> N
     assert done.returncode == 5
     assert done.stdout.startswith("Hello from") and "vendor." not in done.stdout
     assert "incomplete" in done.stderr
+
+
+def test_terminal_controls_in_an_answer_are_shown_not_obeyed(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    hostile = ("Done.", "\x1b]0;pwned\x07", "\x1b[2J", " \u202eevil")
+    with FakeVendor() as vendor:
+        env = {"ROUTR_OPENAI_BASE_URL": vendor.url + "/v1", "OPENAI_API_KEY": FAKE_KEY}
+        args = ("call", "-m", "openai/gpt-4.1", "--category", "bugfix", "hi", "--db", db)
+        vendor.script(Reply(parts=hostile), Reply(parts=hostile), Reply(parts=hostile))
+        raw = run_routr(*args, "--json", env=env)
+        streamed = run_routr(*args, env=env)
+        whole = run_routr(*args, "--no-stream", "--log-content", env=env)
+    # control: the model really sent the sequences (JSON carries them exactly)
+    assert json.loads(raw.stdout)["text"] == "".join(hostile)
+    for done in (streamed, whole):
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
+        assert "\\x1b]0;pwned\\x07" in done.stdout and "\\u202e" in done.stdout
+    newest = calls_json(db)[0]
+    shown = run_routr("calls", "show", str(newest["id"]), "--db", db)
+    assert "\x1b" not in shown.stdout and "\\x1b[2J" in shown.stdout
