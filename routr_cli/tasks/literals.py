@@ -9,9 +9,9 @@ statements, test code structure.
 
 The mask is per character of the file: True for specification text. It comes from a
 small lexer per language family (Python; C-like: JavaScript, TypeScript, Go), which
-knows strings, comments and line starts, and nothing else; that is enough because a
-misread only ever errs towards calling text code (a leak). Files of other types are
-all code. In C-like files an object key or struct field name (``owner:`` in
+knows strings, comments and line starts, and nothing else. What it cannot read (a JS
+regular expression holding a quote) ends at the line's end for one-line strings, so a
+misread stays on one line. Files of other types are all code. In C-like files an object key or struct field name (``owner:`` in
 ``{ owner: 'BLACK' }``) is data, like the value after it, so an expected value the
 prompt shows as an example is specification too.
 
@@ -27,7 +27,7 @@ import re
 _PY_SUFFIXES = (".py", ".pyi")
 _C_LIKE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go")
 _PY_STRING_START = re.compile(r"(?i)(?<![\w])[rbuf]{0,2}('''|\"\"\"|'|\")")
-_OBJECT_KEY = re.compile(r"\b[A-Za-z_$][\w$]*(?=[ \t]*:(?!:))")
+_OBJECT_KEY = re.compile(r"\b[A-Za-z_$][\w$]*(?=[ \t]*:(?![:=]))")
 _DECLARATION = re.compile(
     r"^[ \t]*(?:export[ \t]+(?:default[ \t]+)?)?(?:async[ \t]+)?"
     r"(?:def|class|func|function\*?|type|interface)\b"
