@@ -38,6 +38,7 @@ TIERS = {
     "grading": 2,
     "errors": 1,
     "paths": 1,
+    "text": 1,
     "": 1,  # routr_cli/__init__.py: the version
 }
 SIBLINGS_MAY_IMPORT = {2, 5}  # the tiers whose packages may use each other

@@ -41,6 +41,7 @@ from routr_cli.solvers.base import Solver
 from routr_cli.store.db import Store
 from routr_cli.store.records import AttemptRecord
 from routr_cli.store.write import record_attempt
+from routr_cli.text import plural
 
 StopReason = Literal["completed", "budget", "interrupted", "sandbox"]
 CostFn = Callable[[str, Usage], float | None]
@@ -220,7 +221,7 @@ class BenchRunner:
                         stop_reason = "budget"
                         message = (
                             f"spend ${totals.spend_usd:.4f} reached --max-cost "
-                            f"${self.max_cost_usd:.4f}: {len(pending)} attempts not started"
+                            f"${self.max_cost_usd:.4f}: {plural(len(pending), 'attempt')} not started"
                         )
                         break
                     self.workers.submit(pending.pop())
@@ -248,7 +249,7 @@ class BenchRunner:
                 self._record_finished(totals)
                 self.on_cancel()
             raise BenchInterrupted(
-                f"interrupted: {totals.done} attempts recorded, the rest not started or "
+                f"interrupted: {plural(totals.done, 'attempt')} recorded, the rest not started or "
                 "cancelled: resume with the same command"
             ) from None
         finally:
@@ -259,7 +260,7 @@ class BenchRunner:
             self.workers.close()
         if stop_reason == "sandbox":
             raise SandboxUnavailable(
-                f"{message}; {totals.done} attempts recorded: "
+                f"{message}; {plural(totals.done, 'attempt')} recorded: "
                 "fix Docker, then resume with the same command"
             )
         config = self.failures.summary(dict(self.not_recorded)) if self.failures.stopped else ""

@@ -30,6 +30,7 @@ from routr_cli.providers.base import Usage
 from routr_cli.store.db import Store, utc_now
 from routr_cli.store.records import AttemptRecord, RunRecord, TaskSnapshot
 from routr_cli.tasks.model import Change, Task
+from routr_cli.text import plural
 
 
 @dataclass(frozen=True)
@@ -213,14 +214,14 @@ def run_bench(
         selection = select_work(items, options.shard, kept)
         retried = len((recorded - kept) & set(selection.keys))
         if selection.other_shards:
-            note(f"shard {options.shard}: {len(selection.keys)} of {len(items)} attempts")
+            note(f"shard {options.shard}: {len(selection.keys)} of {plural(len(items), 'attempt')}")
         if selection.already_recorded:
             note(
-                f"{selection.already_recorded} attempts already recorded in {options.db}: skipping them"
+                f"{plural(selection.already_recorded, 'attempt')} already recorded in {options.db}: skipping them"
             )
         if retried:
             note(
-                f"{retried} attempts recorded as provider errors: attempting them again "
+                f"{plural(retried, 'attempt')} recorded as provider errors: attempting them again "
                 "(--keep-errors keeps them)"
             )
         tracking = TrackingBackend(backend if backend is not None else _docker_backend())

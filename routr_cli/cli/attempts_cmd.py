@@ -18,6 +18,8 @@ from typing import Any
 
 import typer
 
+from routr_cli.text import plural
+
 app = typer.Typer(no_args_is_help=True)
 
 DB_HELP = "Results database (default: reports/routr.duckdb or $ROUTR_DB)."
@@ -242,7 +244,7 @@ def review(
         state = row["review"] or "not reviewed"
         typer.echo(
             f"attempt {full[:12]} ({who}): status {row['status']}, "
-            f"{len(row['suspect_hits'])} scan hit(s), {state}; "
+            f"{plural(len(row['suspect_hits']), 'scan hit')}, {state}; "
             "decide with --accept or --reject"
         )
         return

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from routr_cli.text import plural
+
 if TYPE_CHECKING:
     from routr_cli.router.executor import CallResult
     from routr_cli.router.policy import Candidate, Decision
@@ -58,7 +60,7 @@ def explain_lines(decision: Decision) -> list[str]:
     for position, c in enumerate(decision.candidates, start=1):
         interval = (
             f"expected pass {_pct(c.pass_rate)} [95% CI {_pct(c.ci_low)}-{_pct(c.ci_high)}], "
-            f"n={c.n_tasks} tasks"
+            f"n={plural(c.n_tasks, 'task')}"
             if c.pass_rate is not None
             else "no bench evidence"
         )
@@ -117,7 +119,7 @@ def _footer(call_id: str, result: CallResult) -> str:
     from routr_cli.providers.sim.catalog import display_name
 
     tried = len([a for a in result.attempts if a.status != "skipped"])
-    fell = f", after {tried - 1} failed candidate(s)" if tried > 1 else ""
+    fell = f", after {plural(tried - 1, 'failed candidate')}" if tried > 1 else ""
     served = display_name(result.served_model or "-", result.simulated)
     return (
         f"served by {served}{fell}; {result.usage.input_tokens} in / "

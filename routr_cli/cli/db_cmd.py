@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from routr_cli.text import plural
+
 app = typer.Typer(no_args_is_help=True)
 
 
@@ -25,7 +27,7 @@ def merge(
     results = merge_databases(sources, out)
     for result in results:
         typer.echo(
-            f"{result.source}: {result.attempts_added} attempts added, "
+            f"{result.source}: {plural(result.attempts_added, 'attempt')} added, "
             f"{result.attempts_skipped} already present",
             err=True,
         )

@@ -33,8 +33,9 @@ app = typer.Typer(
     help="Grade coding models on real tasks in Docker sandboxes, rank them honestly, route by the results.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
 )
 app.add_typer(tasks_cmd.app, name="tasks", help="List, show, validate, import and count tasks.")
 app.add_typer(sandbox_cmd.app, name="sandbox", help="Build and prune the Docker sandbox images.")
@@ -78,11 +79,19 @@ def main(
 
 
 def run() -> None:
-    """Run the CLI; a ``RoutrError`` becomes one line on stderr and its exit code."""
+    """Run the CLI; a ``RoutrError`` becomes one line on stderr and its exit code.
+
+    The conventions of ``cli.conventions`` apply to every command: plain value names in
+    help, and a closed stdout pipe that ends output quietly without stopping the work.
+    """
+    from routr_cli.cli.conventions import guard_stdout, plain_metavars
     from routr_cli.errors import RoutrError
 
+    guard_stdout()
+    command = typer.main.get_command(app)
+    plain_metavars(command)
     try:
-        app()
+        command(prog_name="routr")
     except RoutrError as exc:
         if os.environ.get("ROUTR_DEBUG") == "1":
             raise

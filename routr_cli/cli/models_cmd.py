@@ -44,14 +44,6 @@ def _price_json(price: Price) -> dict[str, Any]:
     }
 
 
-def _console() -> Any:
-    import sys
-
-    from rich.console import Console
-
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-
-
 @app.command("list")
 def list_models(
     provider: str | None = typer.Option(None, "--provider", help="Only this provider's models."),
@@ -68,16 +60,20 @@ def list_models(
     if as_json:
         typer.echo(json.dumps([_price_json(p) for p in prices], indent=2))
         return
-    from rich.table import Table
+    from routr_cli.cli.render import Col, data_console, plural, print_table
 
-    table = Table(title=f"{len(prices)} models (USD per 1M tokens)")
-    table.add_column("model", no_wrap=True)
-    table.add_column("provider", no_wrap=True)
-    for column in ("input", "output", "cached in", "cache write", "context"):
-        table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("as of", no_wrap=True)
-    for p in prices:
-        table.add_row(
+    columns = [
+        Col("model", 0),
+        Col("provider", 5),
+        Col("input", 0, "right"),
+        Col("output", 0, "right"),
+        Col("cached in", 3, "right"),
+        Col("cache write", 4, "right"),
+        Col("context", 2, "right"),
+        Col("as of", 1),
+    ]
+    rows = [
+        [
             display_name(p.model, p.simulated),
             p.provider,
             _money(p.input_per_mtok),
@@ -86,8 +82,11 @@ def list_models(
             _money(p.cache_write_per_mtok),
             "-" if p.context_window is None else f"{p.context_window:,}",
             p.as_of or ("invented" if p.simulated else "-"),
-        )
-    _console().print(table)
+        ]
+        for p in prices
+    ]
+    title = f"{plural(len(prices), 'model')} (USD per 1M tokens)"
+    print_table(data_console(), columns, rows, title=title)
 
 
 @app.command("providers")
@@ -114,18 +113,18 @@ def list_providers(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.table import Table
+    from routr_cli.cli.render import Col, data_console, plural, print_table
 
-    table = Table(title=f"{len(rows)} providers")
-    for column in ("provider", "format", "base url", "key variable", "key"):
-        table.add_column(column, no_wrap=True)
+    columns = [Col("provider", 0), Col("format", 2), Col("base url", 3), Col("key variable", 1),
+               Col("key", 0)]  # fmt: skip
+    table = []
     for row in rows:
         key = "set" if row["key_set"] else ("missing" if row["key_required"] else "not needed")
         name = display_name(str(row["provider"]), row["simulated"] is True)
-        table.add_row(
-            name, str(row["format"]), str(row["base_url"]), str(row["key_env"] or "-"), key
+        table.append(
+            [name, str(row["format"]), str(row["base_url"]), str(row["key_env"] or "-"), key]
         )
-    _console().print(table)
+    print_table(data_console(), columns, table, title=plural(len(rows), "provider"))
 
 
 @app.command("refresh")

@@ -19,8 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from routr_cli.text import plural
+
 if TYPE_CHECKING:
     from rich.console import Console
+
+__all__ = [
+    "Col", "data_console", "err_console", "money", "plural", "print_table", "safe_text", "seconds",
+]  # fmt: skip
 
 PIPED_WIDTH = 160  # piped with no COLUMNS: one row per line for every table we draw
 
@@ -78,11 +84,6 @@ def seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f} s"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``"1 task"``, ``"2 tasks"``, ``"0 tasks"``; ``many`` for irregular plurals."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
 @dataclass(frozen=True)
 class Col:
     """One table column. ``priority`` 0 is a key column, never dropped; higher numbers
@@ -91,13 +92,18 @@ class Col:
     name: str
     priority: int = 1
     justify: str = "left"
+    fold: bool = False  # long free text (a title): folds onto more lines instead of dropping
+
+
+FOLDED_WIDTH = 24  # what a folding column needs to be worth keeping
 
 
 KEY_MIN_WIDTH = 16  # a key column narrower than this never shrinks; a wider one folds
 
 
 def _needed(columns: Sequence[Col], rows: Sequence[Sequence[str]]) -> list[int]:
-    return [max([len(col.name), *(len(row[i]) for row in rows)]) for i, col in enumerate(columns)]
+    widths = [max([len(c.name), *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
+    return [min(w, FOLDED_WIDTH) if c.fold else w for w, c in zip(widths, columns, strict=True)]
 
 
 def _fitted(columns: Sequence[Col], rows: Sequence[Sequence[str]], width: int) -> list[int]:

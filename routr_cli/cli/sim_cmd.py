@@ -79,21 +79,25 @@ def models(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    from routr_cli.cli.render import Col, data_console, print_table
 
-    table = Table(title="Simulated models (invented figures)", box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("model", no_wrap=True)
-    for column in ("skill", "$/M in/out", "ctx", "ttft, tok/s", "err %"):
-        table.add_column(column, justify="right", no_wrap=True)
-    for m in load_sim_models().values():
-        table.add_row(
+    columns = [
+        Col("model", 0),
+        Col("skill", 0, "right"),
+        Col("$/M in/out", 1, "right"),
+        Col("ctx", 3, "right"),
+        Col("ttft, tok/s", 2, "right"),
+        Col("err %", 4, "right"),
+    ]
+    table = [
+        [
             display_name(m.name),
             f"{m.skill['default']:.2f}",
             f"{m.input_usd_per_mtok:.2f}/{m.output_usd_per_mtok:.2f}",
             f"{m.context_window // 1000}k",
             f"{m.ttft_s:.2f}, {m.tokens_per_second:.0f}",
             f"{m.rate_limited_rate * 100:.0f}/{m.server_error_rate * 100:.0f}",
-        )
-    Console().print(table)
+        ]
+        for m in load_sim_models().values()
+    ]
+    print_table(data_console(), columns, table, title="Simulated models (invented figures)")

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from routr_cli.text import plural
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -78,7 +80,7 @@ def list_tasks(
 
     On a narrow screen (COLUMNS) the least useful columns are dropped, never the id.
     """
-    from routr_cli.cli.render import Col, plural, print_table
+    from routr_cli.cli.render import Col, print_table
     from routr_cli.tasks.load import load_tasks_lenient
     from routr_cli.tasks.stats import task_facts
 
@@ -89,7 +91,7 @@ def list_tasks(
     else:
         columns = [
             Col("id", priority=0),
-            Col("title", priority=5),
+            Col("title", priority=5, fold=True),
             Col("category", priority=3),
             Col("language", priority=2),
             Col("difficulty", priority=6),
@@ -181,8 +183,9 @@ def show_task(
         ),
         (
             "hidden",
-            f"{len(tests)} test files ({'~' if estimated else ''}{test_count} tests), "
-            f"reference changes {len(data['solution_files'])} files, "
+            f"{plural(len(tests), 'test file')} "
+            f"({'~' if estimated else ''}{plural(test_count, 'test')}), "
+            f"reference changes {plural(len(data['solution_files']), 'file')}, "
             f"deletes {len(data['solution_deletes'])}",
         ),
     ]
@@ -190,7 +193,7 @@ def show_task(
         meta.add_row(key, value)
     out.print(meta)
     out.print(Panel(Markdown(task.prompt), title="prompt.md", title_align="left"))
-    files = Table(title=f"repo/ ({len(repo)} files)", title_justify="left")
+    files = Table(title=f"repo/ ({plural(len(repo), 'file')})", title_justify="left")
     files.add_column("path")
     files.add_column("lines", justify="right")
     for entry in data["repo_files"]:
@@ -220,7 +223,7 @@ def stats(
         _print_json(summary)
     else:
         out = _stdout()
-        out.print(f"{summary['tasks']} tasks")
+        out.print(plural(summary["tasks"], "task"))
         for key in ("by_category", "by_language", "by_difficulty"):
             table = Table(title=key.replace("_", " "), title_justify="left")
             table.add_column(key.removeprefix("by_"))
@@ -273,7 +276,7 @@ def validate(
     candidates = collect_candidates(_tasks_dir(tasks), ids or None)
     err = _stderr()
     err.print(
-        f"validating {len(candidates)} task(s): {runs} reference run(s) each, "
+        f"validating {plural(len(candidates), 'task')}: {plural(runs, 'reference run')} each, "
         f"{worker_count(jobs)} at a time{', writing test lists' if write else ''}",
         markup=False,
     )
@@ -290,7 +293,7 @@ def validate(
         total_s = sum(r.duration_s for r in results)
         typer.echo(
             f"{len(results) - len(invalid)} valid, {len(invalid)} invalid "
-            f"of {len(results)} task(s) ({total_s:.1f} s of grading)"
+            f"of {plural(len(results), 'task')} ({total_s:.1f} s of grading)"
         )
     if invalid:
         raise typer.Exit(1)
@@ -312,7 +315,7 @@ def _report_import(report: ImportReport, out: Path) -> None:
     skipped = len(report.problems) + sum(report.unsupported.values())
     to_confirm = f" ({len(report.flagged)} still to confirm)" if report.flagged else ""
     typer.echo(
-        f"{written} {'task' if written == 1 else 'tasks'} written to {out}{to_confirm}, "
+        f"{plural(written, 'task')} written to {out}{to_confirm}, "
         f"{skipped} skipped; next: `routr tasks validate --write --tasks {out}` "
         "fills fail_to_pass/pass_to_pass and refuses what cannot be graded"
     )

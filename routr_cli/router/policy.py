@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from routr_cli.router.features import RequestFeatures
+from routr_cli.text import plural
 
 ALL = "all"
 OBJECTIVES = ("auto", "auto:cheap", "auto:fast")
@@ -340,7 +341,7 @@ def _auto(
         if len(tied) == 1:
             why = "the best, not tied with any other model"
         else:
-            why = f"cheapest of {len(tied)} models statistically tied with the best"
+            why = f"cheapest of {plural(len(tied), 'model')} statistically tied with the best"
     ordered = [_candidate(primary[1], primary[0], features, why)]
     for stat, info in eligible:
         if stat is primary[0]:

@@ -59,6 +59,7 @@ from routr_cli.sandbox.engine import thread_client, unavailable
 from routr_cli.sandbox.exec_stream import Demuxer, pump, raw_socket, send_stdin
 from routr_cli.sandbox.images import resolve_image
 from routr_cli.sandbox.owner import reap_orphans_once
+from routr_cli.text import plural
 
 OP_TIMEOUT_S = 60.0  # writing, reading and removing files
 KILL_GRACE_S = 2.0  # host-side wait beyond the in-sandbox timeout before sweeping
@@ -197,7 +198,7 @@ class DockerSandbox:
             raise WriteRejected(f"the sandbox refused the files: {_one_line(result.stderr)}")
         if result.exit_code != 0:
             raise SandboxUnavailable(
-                f"writing {len(files)} files into the sandbox failed: {_one_line(result.stderr)}"
+                f"writing {plural(len(files), 'file')} into the sandbox failed: {_one_line(result.stderr)}"
             )
 
     def remove(self, paths: list[str], root: str = WORKDIR) -> None:

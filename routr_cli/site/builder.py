@@ -24,6 +24,7 @@ from routr_cli.site.formatting import day
 from routr_cli.site.inputs import SiteData, SiteOptions
 from routr_cli.site.page import Page
 from routr_cli.site.render import Renderer
+from routr_cli.text import plural
 
 MANIFEST = ".routr-site.json"
 STATIC_FILES = ("static/site.css", "grader/grader.js")
@@ -51,7 +52,7 @@ class BuildReport:
     def summary(self) -> str:
         return (
             f"{self.pages} pages ({self.indexable} indexable, {self.thin} thin, "
-            f"{self.redirects} redirects); rewrote {self.written} of {self.files} files, "
+            f"{self.redirects} redirects); rewrote {self.written} of {plural(self.files, 'file')}, "
             f"{self.unchanged} unchanged, {self.removed} removed"
         )
 

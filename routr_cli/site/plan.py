@@ -28,6 +28,7 @@ from routr_cli.site.formatting import (
 )
 from routr_cli.site.inputs import Outcome, SiteData, SiteOptions
 from routr_cli.site.page import HIDDEN, INDEX, Page
+from routr_cli.text import plural
 
 ALL = "all"
 PRIMARY_SOLVER = "edit"
@@ -224,7 +225,7 @@ def headline(facts: SiteFacts, standings: Sequence[Any]) -> str:
     top = ranked[0]
     text = (
         f"{facts.labels[top.model]} leads with {pct(top.pass_rate)} solved "
-        f"(95% CI {interval(top.ci_low, top.ci_high)}, n={top.n_tasks} tasks)"
+        f"(95% CI {interval(top.ci_low, top.ci_high)}, n={plural(top.n_tasks, 'task')})"
     )
     if top.model in tied(standings):
         text += ", statistically tied with others"
@@ -249,7 +250,7 @@ def home_page(facts: SiteFacts) -> Page:
     by_solver = {solver: facts.board(ALL, solver) for solver in facts.solvers}
     n_tasks = len(facts.data.tasks)
     best_by_category = [(c, best_values(facts, facts.board(c))) for c in facts.categories]
-    title = f"{facts.options.title}: {len(facts.models)} models ranked on {n_tasks} coding tasks"
+    title = f"{facts.options.title}: {plural(len(facts.models), 'model')} ranked on {plural(n_tasks, 'coding task')}"
     description = (
         f"{headline(facts, standings)}. Pass rates with intervals, ties, cost per solved task "
         f"and head-to-head comparisons on real multi-file tasks graded by hidden tests."
@@ -300,7 +301,7 @@ def _board_page(
     lastmod = newest(s.newest_attempt for rows in boards.values() for s in rows)
     title = f"Best model for {what} tasks: {len(standings)} coding models compared"
     description = (
-        f"For {what} tasks ({n_tasks} tasks), {headline(facts, standings)}. "
+        f"For {what} tasks ({plural(n_tasks, 'task')}), {headline(facts, standings)}. "
         "Intervals, ties and cost per solved task for every model."
     )
     top = [s.model for s in standings if s.pass_rate is not None][:5]
@@ -405,7 +406,7 @@ def model_pages(facts: SiteFacts) -> list[Page]:
         )
         description = (
             f"{name} solves {pct(overall.pass_rate)} (95% CI "
-            f"{interval(overall.ci_low, overall.ci_high)}) of {overall.n_tasks} tasks, rank "
+            f"{interval(overall.ci_low, overall.ci_high)}) of {plural(overall.n_tasks, 'task')}, rank "
             f"{overall.rank if overall.rank is not None else 'unranked'} of "
             f"{len(facts.board())}; per-category standings, cost, latency and failure reasons."
         )
@@ -450,12 +451,12 @@ def task_pages(facts: SiteFacts) -> list[Page]:
         solvers = sum(1 for o in primary if o.solved > 0)
         path = f"tasks/{task_id}/"
         title = (
-            f"{task.title}: {solvers} of {len(primary)} models solved this "
+            f"{task.title}: {solvers} of {plural(len(primary), 'model')} solved this "
             f"{task.language} {task.category} task"
         )
         description = (
             f"A {task.difficulty} {task.language} {task.category} task graded by hidden tests: "
-            f"{solvers} of {len(primary)} models solved it at least once. Every model's outcome."
+            f"{solvers} of {plural(len(primary), 'model')} solved it at least once. Every model's outcome."
         )
         pages.append(
             Page(
@@ -489,7 +490,7 @@ def tasks_index(facts: SiteFacts) -> Page:
         template="tasks.html.j2",
         title=f"The {n} coding tasks behind the rankings",
         description=(
-            f"All {n} tasks by category, language and difficulty, each graded by hidden "
+            f"All {plural(n, 'task')} by category, language and difficulty, each graded by hidden "
             "tests in a network-less sandbox, with every model's outcome."
         ),
         trail=[HOME, ("Tasks", "tasks/")],

@@ -20,6 +20,7 @@ from routr_cli.site.formatting import interval, pct, points, pvalue, ratio
 from routr_cli.site.page import Page
 from routr_cli.site.pairs import PairView, pair_view
 from routr_cli.site.plan import ALL, HOME, SiteFacts
+from routr_cli.text import plural
 
 REDIRECT_TEMPLATE = "redirect.html.j2"
 
@@ -101,7 +102,7 @@ def _pair_page(facts: SiteFacts, view: PairView, links: TaskLinks, categories: l
     thin = view.thin(facts.options.min_shared_tasks)
     title = f"{la} vs {lb} for {what} tasks: {pct(view.pass_a)} vs {pct(view.pass_b)} solved"
     description = (
-        f"{view.verdict} On {view.n_shared} shared {what} tasks: {la} {pct(view.pass_a)} "
+        f"{view.verdict} On {plural(view.n_shared, f'shared {what} task')}: {la} {pct(view.pass_a)} "
         f"(95% CI {interval(view.ci_a_low, view.ci_a_high)}), {lb} {pct(view.pass_b)} "
         f"(95% CI {interval(view.ci_b_low, view.ci_b_high)}), difference "
         f"{points(view.diff)}, q = {pvalue(view.q_value)}, cost ratio {ratio(view.cost_ratio)}."

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from routr_cli.solvers.edit_render import render_file
+from routr_cli.text import plural
 
 CHARS_PER_TOKEN = 4
 FRAMING_TOKENS = 200  # headings and notes around the files
@@ -65,7 +66,7 @@ def selection_order(prompt: str, files: dict[str, str]) -> list[str]:
 def _omitted_note(omitted: list[str]) -> str:
     listing = "".join(f"- {p}\n" for p in omitted)
     return (
-        f"\n{len(omitted)} file(s) were left out to fit the context window (files the task "
+        f"\n{plural(len(omitted), 'file')} {'was' if len(omitted) == 1 else 'were'} left out to fit the context window (files the task "
         "mentions first, then smallest first). They exist; you cannot quote them in a SEARCH "
         "block, but you may replace them with FILE: or remove them with DELETE:.\n" + listing
     )

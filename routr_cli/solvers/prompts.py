@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from routr_cli.solvers.context import RepoContext
 from routr_cli.solvers.edit_format import EditFormat
+from routr_cli.text import plural
 
 _COMMON = """You are an expert software engineer working in an existing repository.
 You are given a task and the repository's files. Change the files so the task is done.
@@ -67,7 +68,7 @@ def system_prompt(fmt: EditFormat) -> str:
 
 def task_message(task_prompt: str, context: RepoContext) -> str:
     """The first user message: the task statement, then the repository files."""
-    note = f"The repository has {len(context.shown) + len(context.omitted)} files; " + (
+    note = f"The repository has {plural(len(context.shown) + len(context.omitted), 'file')}; " + (
         "all are shown below."
         if not context.omitted
         else f"{len(context.shown)} are shown below and {len(context.omitted)} are listed "

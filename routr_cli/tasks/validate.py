@@ -30,6 +30,7 @@ from routr_cli.tasks.leak import describe_leaks, task_leaks
 from routr_cli.tasks.load import load_task, select_task_folders
 from routr_cli.tasks.model import Task
 from routr_cli.tasks.toml_write import write_test_lists
+from routr_cli.text import plural
 
 MAX_NAMED = 3  # tests named per problem before "and N more"
 MAX_MESSAGE = 120  # characters of a failure message quoted in a problem
@@ -163,13 +164,13 @@ def assess(reference_runs: Sequence[Grade], repo_only: Grade) -> Evidence:
         first = evidence.messages.get(always_bad[0], "")
         detail = f" (first: {' '.join(first.split())[:MAX_MESSAGE]})" if first else ""
         evidence.problems.append(
-            f"the reference does not pass {len(always_bad)} test(s) "
+            f"the reference does not pass {plural(len(always_bad), 'test')} "
             f"({'/'.join(sorted(how))}): {_names(always_bad)}{detail}"
         )
     for test_id in flaky:
         passed = sum(run.get(test_id) == "passed" for run in evidence.reference)
         evidence.problems.append(
-            f"flaky with the reference: {test_id} passed {passed} of {runs} runs"
+            f"flaky with the reference: {test_id} passed {passed} of {plural(runs, 'run')}"
         )
     return evidence
 

@@ -98,7 +98,7 @@ def test_over_budget_mentioned_first_then_smallest_and_omitted_listed() -> None:
     ctx = build_repo_context(prompt, files, 400)
     assert ctx.shown == ("big_mentioned.py", "small.py")
     assert ctx.omitted == ("huge.py", "medium.py")
-    assert "2 file(s) were left out" in ctx.text and "- huge.py\n" in ctx.text
+    assert "2 files were left out" in ctx.text and "- huge.py\n" in ctx.text
     assert ctx.tokens <= 400
     # Deterministic: the same input gives the same text.
     assert build_repo_context(prompt, files, 400).text == ctx.text

@@ -33,14 +33,14 @@ def test_good_fixtures_are_valid() -> None:
     assert re.fullmatch(
         r"ok good-py-slug \(1 run, 2 fail_to_pass, 1 pass_to_pass, [\d.]+ s\)", lines[1]
     )
-    assert lines[2].startswith("2 valid, 0 invalid of 2 task(s)")
+    assert lines[2].startswith("2 valid, 0 invalid of 2 tasks")
 
 
 # folder -> what its one line must say (the loader cases name the file and field).
 EXPECTED_BROKEN = {
     "already-solved": "fail_to_pass is empty and every test already passes on repo/ alone",
     "prompt-leaks-test": "prompt.md quotes hidden code from tests/test_greet.py: 'def test_exclaims()",
-    "reference-fails-test": "the reference does not pass 1 test(s) (failed): tests.test_greet::test_names_the_person",
+    "reference-fails-test": "the reference does not pass 1 test (failed): tests.test_greet::test_names_the_person",
     "unknown-test-id": "listed test id(s) not in the report: tests.test_greet::test_waves_goodbye",
     "missing-task-toml": "missing-task-toml: missing task.toml",
     "missing-prompt": "missing-prompt: missing prompt.md",
@@ -66,7 +66,7 @@ def test_broken_fixtures_give_exactly_one_clear_line_each() -> None:
     assert result.returncode == 1
     *task_lines, summary = result.stdout.splitlines()
     assert summary.startswith(
-        f"0 valid, {len(EXPECTED_BROKEN)} invalid of {len(EXPECTED_BROKEN)} task(s)"
+        f"0 valid, {len(EXPECTED_BROKEN)} invalid of {len(EXPECTED_BROKEN)} tasks"
     )
     assert len(task_lines) == len(EXPECTED_BROKEN)
     by_id = {line.split(":", 1)[0].removeprefix("INVALID "): line for line in task_lines}

@@ -53,7 +53,7 @@ def test_flake_across_runs_is_named_with_its_pass_count() -> None:
 def test_reference_failure_names_tests_and_the_first_message() -> None:
     evidence = assess([grade(("a", "failed"), ("b", "error"), ("c", "passed"))], grade())
     assert evidence.problems == [
-        "the reference does not pass 2 test(s) (error/failed): a, b (first: a broke)"
+        "the reference does not pass 2 tests (error/failed): a, b (first: a broke)"
     ]
 
 

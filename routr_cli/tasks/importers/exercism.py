@@ -50,6 +50,7 @@ from routr_cli.tasks.importers.common import (
     write_drafts,
 )
 from routr_cli.tasks.model import iter_files
+from routr_cli.text import plural
 
 LANGUAGES = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".go": "go"}
 # The grade commands of sandboxes/node/README.md and sandboxes/go/README.md, verbatim.
@@ -291,7 +292,7 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
     language = _language(solution_files, where)
     if len(example_files) != len(solution_files):
         raise ImportProblem(
-            f"{where}: .meta/config.json: files.example has {len(example_files)} file(s) "
+            f"{where}: .meta/config.json: files.example has {plural(len(example_files), 'file')} "
             f"but files.solution has {len(solution_files)} (cannot pair them)"
         )
     try:
