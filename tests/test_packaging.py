@@ -176,6 +176,11 @@ def test_every_imported_library_is_a_declared_dependency() -> None:
     assert missing == {}, "add these to [project].dependencies (pinned, as in requirements.lock)"
 
 
+def test_every_declared_dependency_is_imported() -> None:
+    unused = _declared() - set(_imported_distributions())
+    assert unused == set(), "drop these from [project].dependencies, or use them"
+
+
 @pytest.mark.parametrize("pin", sorted(_declared()))
 def test_declared_dependencies_are_pinned_as_locked(pin: str) -> None:
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))

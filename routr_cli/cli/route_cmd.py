@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from routr_cli.text import plural
+
 app = typer.Typer(no_args_is_help=True)
 
 
@@ -78,7 +80,7 @@ def route_eval(
     )
     typer.echo(
         f"APGR {apgr}; cost-quality AUC: router {result.auc_router:.3f}, "
-        f"zero-router {result.auc_hull:.3f}; n={result.n_tasks} tasks"
+        f"zero-router {result.auc_hull:.3f}; n={plural(result.n_tasks, 'task')}"
         + (
             f" ({result.dropped_tasks} not attempted by every model left out)"
             if result.dropped_tasks

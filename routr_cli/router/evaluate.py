@@ -44,6 +44,7 @@ import pandas as pd
 from routr_cli.errors import ConfigError
 from routr_cli.router.features import RequestFeatures
 from routr_cli.router.policy import ALL, Constraints, ModelInfo, RoutingTable, choose
+from routr_cli.text import plural
 
 MARGINS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0)
 EQUIVALENCE = 0.02  # "equal pass rate": the difference's interval stays above -2 points
@@ -197,7 +198,7 @@ def evaluate(
     if n < 4 or len(models) < 2:
         raise ConfigError(
             f"route eval needs at least 4 tasks every model attempted and 2 models "
-            f"(found {n} tasks, {len(models)} models): bench more"
+            f"(found {plural(n, 'task')}, {plural(len(models), 'model')}): bench more"
         )
     k = max(2, min(folds, n))
     rng = np.random.default_rng(seed)

@@ -199,6 +199,6 @@ def test_commonjs_conversion_control_without_it_the_references_break(tmp_path: P
     assert result.returncode == 1
     for name in ("line-grep", "shout"):  # the test file cannot even load: one `(file)` case
         assert (
-            f"INVALID exercism-javascript-{name}: the reference does not pass 1 test(s) "
+            f"INVALID exercism-javascript-{name}: the reference does not pass 1 test "
             f"(failed): tests/{name}.test.js::(file)"
         ) in result.stdout, result.stdout
