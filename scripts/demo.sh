@@ -32,3 +32,21 @@ $ROUTR bench \
 echo
 echo "== leaderboard"
 $ROUTR rank --db "$DB"
+
+echo
+echo "== one attempt opened: a failed one if any (routr attempts show KEY)"
+KEY=$($ROUTR attempts list --db "$DB" --status failed --limit 1 --json \
+  | .venv/bin/python -c 'import json, sys; rows = json.load(sys.stdin); print(rows[0]["attempt_key"][:12] if rows else "")')
+if [ -z "$KEY" ]; then
+  KEY=$($ROUTR attempts list --db "$DB" --limit 1 --json \
+    | .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)[0]["attempt_key"][:12])')
+fi
+SHOWN=$($ROUTR attempts show "$KEY" --db "$DB")
+echo "$SHOWN" | sed -n '1,8p'
+echo "$SHOWN" | sed -n '/^== applied change/,/^== [0-9]* tests\?:/p' | sed -n '1,30p'
+echo "$SHOWN" | sed -n '/^== grading output/,$p' | sed -n '1,15p'
+
+echo
+echo "== export: every attempt as Parquet, read back by DuckDB"
+$ROUTR export attempts --db "$DB" --format parquet -o reports/demo-attempts.parquet
+.venv/bin/python -c 'import duckdb; print(duckdb.sql("SELECT model, count(*) AS attempts, count_if(solved) AS solved FROM '"'"'reports/demo-attempts.parquet'"'"' GROUP BY model ORDER BY model"))'

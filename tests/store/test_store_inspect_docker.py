@@ -5,12 +5,14 @@ messages, and the grading output."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
-from routr_cli_runner import run_routr
+from routr_cli_runner import ROUTR, run_routr
 
 from routr_cli.paths import PROJECT_ROOT
 
@@ -65,3 +67,22 @@ def test_a_benched_database_exports_to_parquet_that_duckdb_reads_back(
     con.close()
     assert sorted(back) == sorted((r["attempt_key"], r["model"], r["status"]) for r in listed)
     assert len(back) == 2 * 2 * 2  # tasks x models x epochs
+
+
+def test_a_bench_whose_reader_went_away_keeps_running_and_recording(tmp_path: Path) -> None:
+    """`routr bench ... --json - | head -0`: the reader is gone before the first byte;
+    every attempt is still graded and recorded, and nothing is printed about the pipe."""
+    db = tmp_path / "r.duckdb"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTR_")}
+    proc = subprocess.Popen(
+        [str(ROUTR), "bench", "-m", "sim/frontier", "--tasks", str(FIXTURES), "--db", str(db),
+         "--json", "-", "--sim-latency", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err
+    rows = json.loads(run_routr("attempts", "list", "--db", db, "--json").stdout)
+    assert len(rows) == 2 and {r["status"] for r in rows} <= {"solved", "failed"}
