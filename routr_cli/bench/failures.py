@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from routr_cli.bench.secrets import scrub_text
+from routr_cli.text import plural
 
 _KIND = re.compile(r"^(?:unexpected )?([A-Za-z_][A-Za-z0-9_]*): ")
 _NOT_FOUND = re.compile(r"\bnot found \(HTTP 404\b|\bmodel_not_found\b", re.I)
@@ -82,9 +83,5 @@ class FailureWatch:
         parts = []
         for model, message in self.stopped.items():
             dropped = not_recorded.get(model, 0)
-            parts.append(f"{message} ({model}: {_attempts(dropped)} not recorded)")
+            parts.append(f"{message} ({model}: {plural(dropped, 'attempt')} not recorded)")
         return "; ".join(parts) + ": fix the configuration, then run the same command again"
-
-
-def _attempts(n: int) -> str:
-    return f"{n} attempt" + ("" if n == 1 else "s")

@@ -3,8 +3,10 @@
 Workers run whole attempts (model calls through the solver, gradings through a
 semaphore capped at the CPU count, since sandboxes are CPU-bound and model calls are
 not). Each finished attempt goes on a queue; the main thread -- the store's only writer
--- commits it at once, so a killed process loses at most what was in flight, and the
-attempt key (the primary key, skipped on resume) rules out duplicates.
+-- hands it to the writer, which commits a batch every second or so and holds the
+database file only meanwhile (``store.batch``: readers can watch the run). A killed
+process loses at most what was in flight and the last second's batch; the attempt key
+(the primary key, skipped on resume) rules out duplicates.
 
 Stopping: ``--max-cost`` stops scheduling once this run's paid spend reaches it. Ctrl-C
 sets a flag every worker checks before its next model call or grading, records what
@@ -24,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -35,12 +38,11 @@ from routr_cli.bench.failures import FailureWatch
 from routr_cli.bench.keys import WorkItem
 from routr_cli.bench.records import build_attempt
 from routr_cli.bench.workers import Finished, GradeFn, ModelHandle, Workers
-from routr_cli.errors import RoutrError, SandboxUnavailable
+from routr_cli.errors import RoutrError, SandboxUnavailable, StoreError
 from routr_cli.providers.base import Usage
 from routr_cli.solvers.base import Solver
-from routr_cli.store.db import Store
+from routr_cli.store.batch import AttemptWriter
 from routr_cli.store.records import AttemptRecord
-from routr_cli.store.write import record_attempt
 from routr_cli.text import plural
 
 StopReason = Literal["completed", "budget", "interrupted", "sandbox"]
@@ -97,7 +99,7 @@ class RunOutcome:
 
 @dataclass
 class BenchRunner:
-    store: Store
+    writer: AttemptWriter
     run_id: str
     models: Mapping[str, ModelHandle]
     provider_names: Mapping[str, str]
@@ -116,6 +118,7 @@ class BenchRunner:
 
     def __post_init__(self) -> None:
         self.not_recorded: Counter[str] = Counter()  # per model stopped by its configuration
+        self._unwritten = 0  # attempts handed to the writer since its last flush
         self.workers = Workers(
             self.models,
             self.solver,
@@ -127,7 +130,7 @@ class BenchRunner:
 
     # -- main thread ----------------------------------------------------------------
 
-    def _record(self, finished: Finished, totals: RunTotals) -> bool:
+    def _record(self, finished: Finished, totals: RunTotals) -> None:
         result = finished.result
         assert result is not None
         item = finished.item
@@ -146,8 +149,8 @@ class BenchRunner:
             stats=finished.stats,
         )
         replace = "provider_error" if self.retry_errors else None
-        if not record_attempt(self.store, record, replace_status=replace):
-            return False
+        self.writer.add(record, replace)
+        self._unwritten += 1
         write_s = time.perf_counter() - write_started
         totals.own_time_s.append(
             max(0.0, finished.wall_s - result.latency_s - result.grade_duration_s) + write_s
@@ -158,7 +161,6 @@ class BenchRunner:
         totals.errors += int(record.status == "provider_error")
         totals.spend_usd += paid
         self.progress.attempt_done(record, totals)
-        return True
 
     def _handle(self, finished: Finished, totals: RunTotals) -> str | None:
         """Record one finished attempt; return a message when the run must stop."""
@@ -191,6 +193,15 @@ class BenchRunner:
                 self.progress.note(line)
         self._record(finished, totals)
         return None
+
+    def _charge_write(self, seconds: float, totals: RunTotals) -> None:
+        """A batch write's time, shared by the attempts it wrote (Routr's own time)."""
+        if seconds > 0 and self._unwritten:
+            share = seconds / self._unwritten
+            for index in range(1, min(self._unwritten, len(totals.own_time_s)) + 1):
+                totals.own_time_s[-index] += share
+        if seconds > 0:
+            self._unwritten = 0
 
     def _drop_stopped_models(self, pending: list[WorkItem]) -> list[WorkItem]:
         """``pending`` without the attempts of models stopped by a configuration failure."""
@@ -228,6 +239,7 @@ class BenchRunner:
                     in_flight += 1
                 if stop_reason != "completed" and not in_flight:
                     break
+                self._charge_write(self.writer.tick(), totals)
                 try:
                     finished = self.workers.results.get(timeout=0.25)
                 except queue.Empty:
@@ -247,6 +259,7 @@ class BenchRunner:
             # prunes this run's containers again on its way out.
             with contextlib.suppress(KeyboardInterrupt):
                 self._record_finished(totals)
+                self._charge_write(self.writer.flush(), totals)
                 self.on_cancel()
             raise BenchInterrupted(
                 f"interrupted: {plural(totals.done, 'attempt')} recorded, the rest not started or "
@@ -258,6 +271,13 @@ class BenchRunner:
             # answers nobody will record.
             self.workers.stop.set()
             self.workers.close()
+            # Whatever ended the run, what finished is written; a failing write only
+            # speaks when no other error is on its way out.
+            try:
+                self._charge_write(self.writer.flush(), totals)
+            except StoreError:
+                if sys.exc_info()[0] is None:
+                    raise
         if stop_reason == "sandbox":
             raise SandboxUnavailable(
                 f"{message}; {plural(totals.done, 'attempt')} recorded: "

@@ -27,6 +27,7 @@ from routr_cli.bench.workers import GradeFn
 from routr_cli.errors import ConfigError, StoreError
 from routr_cli.grading.model import Grade
 from routr_cli.providers.base import Usage
+from routr_cli.store.batch import FINAL_LOCK_WAIT_S, SharedWriter, bench_lock
 from routr_cli.store.db import Store, utc_now
 from routr_cli.store.records import AttemptRecord, RunRecord, TaskSnapshot
 from routr_cli.tasks.model import Change, Task
@@ -205,7 +206,8 @@ def run_bench(
         stack.callback(close_client)
         resolved = {name: resolve_model(name, client) for name in models}
         warn_unpriced_models(models, note, options.max_cost_usd)  # after names resolved
-        store = stack.enter_context(Store.open(options.db))
+        stack.enter_context(bench_lock(options.db))  # one bench per database
+        store = stack.enter_context(Store.open(options.db))  # then the writer's
         items = plan_work(tasks, models, options.epochs, options.solver, solver_params)
         recorded = read.recorded_keys(store, [i.key for i in items])
         kept = recorded
@@ -232,8 +234,13 @@ def run_bench(
         write.begin_run(
             store, RunRecord(run_id, utc_now(), options.argv, __version__, options.config_json())
         )
+        cache = ResponseCache(
+            read.cached_responses(store, models) if options.use_cache else {},
+            read=options.use_cache,
+        )
+        writer = SharedWriter(options.db, store)  # lets readers in when they ask
         runner = BenchRunner(
-            store=store,
+            writer=writer,
             run_id=run_id,
             models=resolved,
             provider_names={n: m.provider_name for n, m in resolved.items()},
@@ -241,10 +248,7 @@ def run_bench(
             solver_params=solver_params,
             grade=_grader(tracking),
             cost=_cost,
-            cache=ResponseCache(
-                read.cached_responses(store, models) if options.use_cache else {},
-                read=options.use_cache,
-            ),
+            cache=cache,
             progress=_Silent(),
             jobs=options.jobs,
             max_cost_usd=options.max_cost_usd,
@@ -269,13 +273,16 @@ def run_bench(
             # After a failure the run's status is best effort: the original error (a
             # full disk, say) is the one to show, not a second one from this update.
             try:
-                write.finish_run(store, run_id, status)
+                writer.finish()
+                with Store.open(options.db, lock_wait_s=FINAL_LOCK_WAIT_S) as store:
+                    write.finish_run(store, run_id, status)
             except StoreError:
                 if status not in ("failed", "interrupted"):  # no other error to show
                     raise
             if status != "completed":
                 pruned = tracking.prune()
-        rows = read.attempts_for_keys(store, selection.keys)
+        with Store.open(options.db, read_only=True, lock_wait_s=FINAL_LOCK_WAIT_S) as store:
+            rows = read.attempts_for_keys(store, selection.keys)
     return BenchReport(
         run_id=run_id,
         outcome=outcome,

@@ -1,8 +1,9 @@
 """Open the DuckDB results file, run pending migrations, map lock errors to one line.
 
-One process writes (the one running ``routr bench`` or ``routr db merge``); every other
-command opens the file with ``read_only=True``. DuckDB locks the file per process, so a
-second process gets ``StoreLockedError`` naming the holder's pid, never a traceback.
+One process writes at a time (``routr bench``, ``routr db merge``); every other command
+opens the file with ``read_only=True``. DuckDB locks the file per process; an open that
+meets the lock asks a running bench to let go (``store.batch``) and waits a few seconds
+before giving up with ``StoreLockedError`` naming the holder's pid.
 
 Migrations are ``migrations/NNN_name.sql`` files shipped with the package, applied in
 order inside one transaction on a writable open and recorded in ``schema_migrations``.
@@ -12,6 +13,7 @@ They are append-only: a released file is never edited, a change is a new file.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from typing import Any, Self
 
 from routr_cli.errors import StoreError, StoreLockedError
 
+# How long an open waits for a lock: a bench writes a batch in well under a second.
+LOCK_WAIT_S = 5.0
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 _PID = re.compile(r"\(PID (\d+)\)")
 
@@ -57,8 +61,39 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def connect(path: Path, *, read_only: bool) -> Any:
-    """A DuckDB connection, with the lock and missing-file cases as one-line errors."""
+def read_request_path(path: Path) -> Path:
+    """The file a process touches to ask a running bench to let go of ``path``."""
+    path = Path(path)
+    return path.with_name(path.name + ".read-request")
+
+
+def connect(
+    path: Path, *, read_only: bool, lock_wait_s: float = 0.0, ask_writer: bool = True
+) -> Any:
+    """A DuckDB connection, with the lock and missing-file cases as one-line errors.
+
+    A file locked by another process is retried for ``lock_wait_s``; with ``ask_writer``
+    the first failure also touches the read-request file, which a running bench answers
+    by closing the file for a moment (``store.batch``).
+    """
+    deadline = time.monotonic() + lock_wait_s
+    pause = 0.02
+    asked = not ask_writer or lock_wait_s <= 0
+    while True:
+        try:
+            return _connect_once(path, read_only=read_only)
+        except StoreLockedError:
+            if not asked:
+                asked = True
+                with suppress(OSError):
+                    read_request_path(path).touch()
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
+def _connect_once(path: Path, *, read_only: bool) -> Any:
     import duckdb
 
     path = Path(path)
@@ -184,9 +219,17 @@ class Store:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: Path, *, read_only: bool = False) -> Store:
-        """Open (creating and migrating when writable) the database at ``path``."""
-        con = connect(path, read_only=read_only)
+    def open(
+        cls,
+        path: Path,
+        *,
+        read_only: bool = False,
+        lock_wait_s: float = LOCK_WAIT_S,
+        ask_writer: bool = True,
+    ) -> Store:
+        """Open (creating and migrating when writable) the database at ``path``; wait up
+        to ``lock_wait_s`` for another process (asking a running bench to let go)."""
+        con = connect(path, read_only=read_only, lock_wait_s=lock_wait_s, ask_writer=ask_writer)
         try:
             if read_only:
                 done = set(applied_versions(con))

@@ -252,7 +252,7 @@ def test_a_killed_bench_resumes_with_only_the_missing_attempts(tmp_path: Path) -
     took = _wait_until_no_container_of(proc.pid, list(alive))
     assert took < 60
     kept = {r[0] for r in _rows(db, "SELECT attempt_key FROM attempts")}
-    assert 3 <= len(kept) < PLANNED
+    assert 3 <= len(kept) < PLANNED  # SIGKILL loses only what was in flight
 
     rerun = _bench(tmp_path, "-m", "sim/swift", "-m", "sim/budget", "--tasks", str(FIXTURES),
                    "--db", str(db), "--epochs", "3", "--jobs", "2", "--sim-latency", "0")  # fmt: skip
@@ -300,6 +300,40 @@ def test_ctrl_c_keeps_finished_attempts_removes_containers_and_exits_130(
     assert 2 <= recorded < PLANNED
     status = _rows(db, "SELECT status FROM runs")
     assert status == [("interrupted",)]
+
+
+def test_readers_watch_a_running_bench_at_most_a_few_seconds_stale(tmp_path: Path) -> None:
+    """`routr db info` and `routr rank` read the database while a bench writes it."""
+    db = tmp_path / "r.duckdb"
+    proc = _start_and_wait(tmp_path, db, lines_before_signal=1)
+    assert proc.stderr is not None
+    seen = 1
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True)
+    reader.start()  # keep draining the progress lines meanwhile
+    checks = 0
+    try:
+        while proc.poll() is None and checks < 3:
+            time.sleep(1.0)
+            seen = 1 + sum(line.startswith("[") for line in list(lines))
+            info = subprocess.run(
+                [sys.executable, "-m", "routr_cli", "db", "info", "--db", str(db), "--json"],
+                capture_output=True, text=True, env=_env(tmp_path), timeout=60,
+            )  # fmt: skip
+            assert info.returncode == 0, info.stderr
+            assert json.loads(info.stdout)["attempts"] >= seen
+            rank = subprocess.run(
+                [sys.executable, "-m", "routr_cli", "rank", "--db", str(db)],
+                capture_output=True, text=True, env=_env(tmp_path), timeout=60,
+            )  # fmt: skip
+            assert rank.returncode == 0, rank.stderr
+            checks += 1
+    finally:
+        proc.wait(timeout=300)
+        reader.join(timeout=10)
+    assert checks >= 2, "the bench ended before readers could watch it"
+    assert proc.returncode == 0, "".join(lines)
+    assert _rows(db, "SELECT count(*) FROM attempts")[0][0] == PLANNED
 
 
 def test_sigterm_stops_like_ctrl_c_with_143_and_leaves_no_container(tmp_path: Path) -> None:

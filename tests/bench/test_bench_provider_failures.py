@@ -123,6 +123,6 @@ def test_an_unknown_model_is_shown_and_exits_5_and_resume_retries_errors(
         vendor.clear_script()
         retried = _bench(env, "-m", "openai/gpt-4.1-mini", "--db", str(db))
     assert retried.returncode == 0, retried.stderr
-    assert "1 attempts recorded as provider errors: attempting them again" in retried.stderr
+    assert "1 attempt recorded as provider errors: attempting them again" in retried.stderr
     assert _count(db, "status = 'provider_error'") == 0
     assert _count(db, "true") == 2

@@ -21,6 +21,7 @@ from routr_cli.grading.model import TestOutcome as GradedTest
 from routr_cli.providers.base import ChatRequest, ChatResponse, Message, Usage
 from routr_cli.solvers.base import Grader, ResolvedModelLike, SolveResult
 from routr_cli.store import Store
+from routr_cli.store.batch import DirectWriter
 from routr_cli.store.read import cached_responses, table_counts
 from routr_cli.store.records import AttemptRecord
 from routr_cli.tasks.load import load_tasks
@@ -112,7 +113,7 @@ def _grade(task: Task, change: Change) -> Grade:
 
 def _runner(store: Store, models: dict[str, FakeModel], **kwargs: Any) -> BenchRunner:
     params: dict[str, Any] = dict(
-        store=store,
+        writer=DirectWriter(store),
         run_id="run-1",
         models=models,
         provider_names={n: "fake" for n in models},

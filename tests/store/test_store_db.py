@@ -126,7 +126,7 @@ def test_a_database_locked_by_another_process_is_one_line(tmp_path: Path) -> Non
         assert holder.stdout.readline().strip() == "locked"
         for read_only in (False, True):
             with pytest.raises(StoreLockedError) as info:
-                Store.open(path, read_only=read_only)
+                Store.open(path, read_only=read_only, lock_wait_s=0.2)
             message = str(info.value)
             assert "\n" not in message
             assert f"pid {holder.pid}?" in message
