@@ -37,18 +37,18 @@ def _num(value: float | None, fmt: str) -> str:
     return "-" if value is None else format(value, fmt)
 
 
-def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    from rich.table import Table
+def _table(
+    title: str, columns: list[str], rows: list[list[str]], keys: tuple[str, ...] = ()
+) -> None:
+    """A table that fits the screen: ``keys`` (and the first column) are never dropped;
+    the others go from the right when the width (COLUMNS) is short."""
+    from routr_cli.cli.render import Col, data_console, print_table
 
-    from routr_cli.cli.render import data_console
-
-    console = data_console()
-    table = Table(title=title)
-    for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i < 2 else "right", no_wrap=True)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    cols = [
+        Col(name, 0 if i == 0 or name in keys else i, "left" if i < 2 else "right")
+        for i, name in enumerate(columns)
+    ]
+    print_table(data_console(), cols, rows, title=title)
 
 
 @app.command("list")
@@ -95,6 +95,7 @@ def list_calls(
             ]
             for r in rows
         ],
+        keys=("served by", "status"),
     )
 
 
@@ -188,6 +189,7 @@ def stats(
             ]
             for r in rows
         ],
+        keys=("calls", "error rate"),
     )
 
 
