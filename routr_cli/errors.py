@@ -12,6 +12,7 @@ to this tree once, at the boundary where they occur (``raise ... from exc``).
      │    └── MissingKeyError      the provider's API key variable is not set
      ├── TaskFormatError           a malformed task folder (names the file and field)
      ├── SandboxUnavailable        Docker missing or dead, image missing: infrastructure
+     ├── BudgetReached             --max-cost stopped the run (exit 6; resume raises it)
      ├── StoreError                the DuckDB store cannot be used
      │    └── StoreLockedError     another process holds the database
      └── ProviderError             a model call failed (after retries, where retried)
@@ -59,6 +60,12 @@ class SandboxUnavailable(RoutrError):
     """The sandbox infrastructure failed (not the code running inside it)."""
 
     exit_code = 3
+
+
+class BudgetReached(RoutrError):
+    """``--max-cost`` stopped scheduling: what ran is recorded; a higher limit resumes."""
+
+    exit_code = 6
 
 
 class StoreError(RoutrError):

@@ -8,7 +8,8 @@ database file only meanwhile (``store.batch``: readers can watch the run). A kil
 process loses at most what was in flight and the last second's batch; the attempt key
 (the primary key, skipped on resume) rules out duplicates.
 
-Stopping: ``--max-cost`` stops scheduling once this run's paid spend reaches it. Ctrl-C
+Stopping: ``--max-cost`` stops scheduling when this run's paid spend, plus the estimates
+reserved for attempts in flight, plus the next attempt's estimate would pass it. Ctrl-C
 sets a flag every worker checks before its next model call or grading, records what
 had finished, removes this run's containers (``on_cancel``) and raises
 ``BenchInterrupted`` without waiting for calls in flight: the workers are daemon
@@ -115,10 +116,13 @@ class BenchRunner:
     on_cancel: Callable[[], object] = lambda: None  # e.g. remove this run's containers
     retry_errors: bool = False  # attempts recorded as provider_error are run again
     failures: FailureWatch = field(default_factory=FailureWatch)
+    # An attempt's estimated cost before it starts (``bench.estimate``), for --max-cost.
+    estimate: Callable[[WorkItem], float] = lambda _item: 0.0
 
     def __post_init__(self) -> None:
         self.not_recorded: Counter[str] = Counter()  # per model stopped by its configuration
         self._unwritten = 0  # attempts handed to the writer since its last flush
+        self._reserved: dict[str, float] = {}  # estimated cost of each attempt in flight
         self.workers = Workers(
             self.models,
             self.solver,
@@ -215,8 +219,27 @@ class BenchRunner:
                 kept.append(item)
         return kept
 
-    def _budget_reached(self, totals: RunTotals) -> bool:
-        return self.max_cost_usd is not None and totals.spend_usd >= self.max_cost_usd
+    def _budget_stop(self, totals: RunTotals, item: WorkItem, left: int) -> str | None:
+        """Why ``item`` may not start under ``--max-cost``, or None when it may.
+
+        What was spent, plus the estimates reserved for attempts in flight, plus this
+        attempt's estimate must stay within the limit: the run stops *before* it could
+        pass it, overshooting at most by how far the estimates of attempts in flight
+        fall short of their real cost.
+        """
+        if self.max_cost_usd is None:
+            return None
+        reserved = sum(self._reserved.values())
+        estimate = self.estimate(item)
+        spent = totals.spend_usd
+        if spent < self.max_cost_usd and spent + reserved + estimate <= self.max_cost_usd:
+            return None
+        return (
+            f"--max-cost ${self.max_cost_usd:.4f} reached: spent ${spent:.4f}, "
+            f"${reserved:.4f} reserved for attempts in flight, the next estimated at "
+            f"${estimate:.4f}; {plural(left, 'attempt')} not started "
+            "(resume with a higher --max-cost)"
+        )
 
     def run(self, work: Sequence[WorkItem]) -> RunOutcome:
         totals = RunTotals(total=len(work))
@@ -228,14 +251,14 @@ class BenchRunner:
         try:
             while pending or in_flight:
                 while pending and in_flight < self.jobs and stop_reason == "completed":
-                    if self._budget_reached(totals):
+                    budget = self._budget_stop(totals, pending[-1], len(pending))
+                    if budget is not None:
                         stop_reason = "budget"
-                        message = (
-                            f"spend ${totals.spend_usd:.4f} reached --max-cost "
-                            f"${self.max_cost_usd:.4f}: {plural(len(pending), 'attempt')} not started"
-                        )
+                        message = budget
                         break
-                    self.workers.submit(pending.pop())
+                    item = pending.pop()
+                    self._reserved[item.key] = self.estimate(item)
+                    self.workers.submit(item)
                     in_flight += 1
                 if stop_reason != "completed" and not in_flight:
                     break
@@ -245,6 +268,7 @@ class BenchRunner:
                 except queue.Empty:
                     continue
                 in_flight -= 1
+                self._reserved.pop(finished.item.key, None)  # its real cost counts now
                 failure = self._handle(finished, totals)
                 pending = self._drop_stopped_models(pending)
                 if failure and stop_reason == "completed":

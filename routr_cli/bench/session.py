@@ -18,6 +18,7 @@ from typing import Any
 
 from routr_cli import __version__
 from routr_cli.bench.cache import ResponseCache
+from routr_cli.bench.estimate import Estimator, plan_by_model, render_plan
 from routr_cli.bench.failures import FailureWatch
 from routr_cli.bench.keys import Shard, plan_work, sample_tasks, select_work
 from routr_cli.bench.reports import summarize
@@ -252,6 +253,7 @@ def run_bench(
             progress=_Silent(),
             jobs=options.jobs,
             max_cost_usd=options.max_cost_usd,
+            estimate=Estimator(_cost, getattr(solver, "max_turns", 1)).cost_usd,
             on_cancel=tracking.prune,  # in-flight gradings end at once
             retry_errors=options.retry_errors,
             failures=FailureWatch(secret_vars=_secret_vars()),
@@ -294,6 +296,38 @@ def run_bench(
         summary=summarize(rows),
         pruned_containers=pruned,
     )
+
+
+def plan_bench(options: BenchOptions, note: Callable[[str], None]) -> list[str]:
+    """``--dry-run``: the plan's lines -- attempts, tokens and cost per model -- after the
+    same checks as a real run (tasks, solver, model names, keys), calling nothing,
+    starting no sandbox and writing nothing (the database is only read, if it exists)."""
+    import httpx
+
+    from routr_cli.providers.registry import resolve_model
+    from routr_cli.solvers import get_solver
+    from routr_cli.store import read
+
+    options.check()
+    tasks = select_tasks(options, note)
+    solver = get_solver(options.solver, **options.solver_params)
+    solver_params = effective_solver_params(solver, options.solver_params)
+    models = list(dict.fromkeys(options.models))
+    with httpx.Client() as client:
+        for name in models:
+            resolve_model(name, client)  # names and keys: no request is made
+    items = plan_work(tasks, models, options.epochs, options.solver, solver_params)
+    recorded: set[str] = set()
+    if Path(options.db).is_file():
+        with Store.open(options.db, read_only=True) as store:
+            recorded = read.recorded_keys(
+                store,
+                [i.key for i in items],
+                except_status="provider_error" if options.retry_errors else None,
+            )
+    selection = select_work(items, options.shard, recorded)
+    estimator = Estimator(_cost, getattr(solver, "max_turns", 1))
+    return render_plan(plan_by_model(selection.todo, models, estimator), selection.already_recorded)
 
 
 class _Silent:

@@ -1,6 +1,6 @@
 """`routr bench`: parse flags, call routr_cli.bench, render progress and results.
 
-Exit codes: 0 done (or stopped by --max-cost), 1 below --fail-under, 5 a model's
+Exit codes: 0 done, 1 below --fail-under, 6 stopped by --max-cost, 5 a model's
 configuration failed (bad key, unknown model, unreachable host), 130 Ctrl-C (143
 SIGTERM, 129 SIGHUP: the same clean stop), and
 the error tree's codes for bad input (2), Docker (3), the database (4).
@@ -29,7 +29,9 @@ def bench(
     epochs: int = typer.Option(1, "--epochs", help="Attempts per task and model."),
     jobs: int = typer.Option(4, "--jobs", "-j", help="Attempts in flight (model calls)."),
     max_cost: float | None = typer.Option(
-        None, "--max-cost", help="Stop scheduling new attempts once this run spent this many USD."
+        None,
+        "--max-cost",
+        help="Stop scheduling before this run's spend (plus estimates in flight) passes USD.",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for the simulated models."),
     no_cache: bool = typer.Option(
@@ -67,6 +69,11 @@ def bench(
     fail_under: float | None = typer.Option(
         None, "--fail-under", help="Exit 1 when the pass rate (0..1) is below this."
     ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Print the plan (attempts, estimated tokens and cost per model); call nothing.",
+    ),
     sim_latency: float = typer.Option(
         1.0, "--sim-latency", help="Scale the simulated models' latency (0: answer at once)."
     ),
@@ -80,9 +87,9 @@ def bench(
     from routr_cli.bench.reports import write_json, write_junit
     from routr_cli.bench.runner import BenchInterrupted
     from routr_cli.bench.secrets import scrub_argv
-    from routr_cli.bench.session import BenchOptions, run_bench
+    from routr_cli.bench.session import BenchOptions, plan_bench, run_bench
     from routr_cli.bench.signals import exit_code_for, signal_label, stop_signals_interrupt
-    from routr_cli.errors import ConfigError, ProviderError
+    from routr_cli.errors import BudgetReached, ConfigError, ProviderError
     from routr_cli.paths import default_db, default_tasks_dir
     from routr_cli.providers.config import load_provider_configs
 
@@ -110,6 +117,10 @@ def bench(
             secret_vars=[c.key_env for c in load_provider_configs().values() if c.key_env],
         ),
     )
+    if dry_run:
+        for line in plan_bench(options, lambda line: err.print(line, markup=False)):
+            typer.echo(line)
+        return
     check_outputs(json_out, junit_out, options.db)  # before any model is called
     with stop_signals_interrupt() as received:
         try:
@@ -126,7 +137,7 @@ def bench(
                 exc.args = (f"{signal_label(received)}: {exc}",)
             raise
     outcome = report.outcome
-    if outcome.message:
+    if outcome.message and outcome.stop_reason != "budget":  # the budget's is the error
         err.print(outcome.message, markup=False)
     summary = report.summary
     rate = summary["pass_rate"]
@@ -146,6 +157,8 @@ def bench(
         write_report(junit_out, "--junit", lambda p: write_junit(p, report.rows))
     if outcome.configuration_failure:  # after the reports: they hold what did run
         raise ProviderError(outcome.configuration_failure)
+    if outcome.stop_reason == "budget":
+        raise BudgetReached(outcome.message)
     if fail_under is not None and (rate is None or rate < fail_under):
         err.print(f"pass rate {rate_text} is below --fail-under {fail_under:.1%}", markup=False)
         raise typer.Exit(1)

@@ -186,6 +186,27 @@ def test_max_cost_stops_scheduling(tmp_path: Path, tasks: list[Task]) -> None:
         assert table_counts(store)["attempts"] == 3
 
 
+def test_max_cost_reserves_estimates_so_parallel_attempts_never_overshoot(
+    tmp_path: Path, tasks: list[Task]
+) -> None:
+    models = {"m/a": FakeModel("m/a", FakeProvider())}
+    work = plan_work(tasks, ["m/a"], 10, "fake", {})
+    # Control: with nothing reserved, 4 attempts start at once and overshoot the limit.
+    with Store.open(tmp_path / "control.duckdb") as store:
+        blind = _runner(store, models, jobs=4, max_cost_usd=0.005).run(work)
+    assert blind.totals.spend_usd > 0.005
+    # Each attempt reserves its estimate (0.002, its real cost) while in flight.
+    with Store.open(tmp_path / "r.duckdb") as store:
+        outcome = _runner(
+            store, models, jobs=4, max_cost_usd=0.005, estimate=lambda _item: 0.002
+        ).run(work)
+    assert outcome.stop_reason == "budget"
+    assert outcome.recorded == 2  # 0.002 + 0.002 reserved; a third would make 0.006
+    assert outcome.totals.spend_usd == pytest.approx(0.004)
+    assert "reserved for attempts in flight" in outcome.message
+    assert "18 attempts not started" in outcome.message
+
+
 def test_provider_errors_are_recorded_and_the_run_goes_on(
     tmp_path: Path, tasks: list[Task]
 ) -> None:
