@@ -17,10 +17,12 @@ from routr_cli.cli import (
     bench_cmd,
     call_cmd,
     calls_cmd,
+    compare_cmd,
     db_cmd,
     export_cmd,
     models_cmd,
     rank_cmd,
+    recommend_cmd,
     route_cmd,
     runs_cmd,
     sandbox_cmd,
@@ -61,6 +63,10 @@ app.command("call", help="Route a request to the best model for it, by the stand
 app.add_typer(calls_cmd.app, name="calls", help="The log of routed calls: list, show, stats.")
 app.command("feedback", help="Record whether a routed call's answer was right.")(calls_cmd.feedback)
 app.add_typer(route_cmd.app, name="route", help="Is routing worth it? `routr route eval`.")
+app.command("compare", help="Compare two models on their shared tasks (or every pair).")(
+    compare_cmd.compare
+)
+app.command("recommend", help="Recommend models for a described task.")(recommend_cmd.recommend)
 
 
 def _version(value: bool) -> None:

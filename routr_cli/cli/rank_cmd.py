@@ -1,8 +1,9 @@
-"""`routr rank`: read attempts, rank them (pure), render a table or JSON."""
+"""`routr rank`: read the attempt frame, rank it (pure), render a table, JSON, CSV or Markdown."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,139 +12,261 @@ import typer
 if TYPE_CHECKING:
     from routr_cli.ranking import Leaderboard, Standing
 
+FORMATS = ("table", "json", "markdown", "csv")
+# The flat columns of --format csv|markdown (JSON carries every field).
+FLAT_COLUMNS = (
+    "rank", "tie_group", "model", "simulated", "category", "solver", "metric", "pass_rate",
+    "ci_low", "ci_high", "n_tasks", "epochs", "coverage", "rank_ub", "rank_low", "rank_high",
+    "p_top1", "p_top3", "bt_score", "cost_per_solved", "cost_ci_low", "cost_ci_high",
+    "total_cost", "latency_p50_s", "latency_p90_s", "best_value", "dominated",
+)  # fmt: skip
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+
+def pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
 
 
-def _money(value: float | None) -> str:
+def money(value: float | None) -> str:
     if value is None:
         return "-"
     return f"${value:.4f}" if value < 1 else f"${value:.2f}"
 
 
-def _label(standing: Standing) -> str:
+def label(model: str, simulated: bool) -> str:
     from routr_cli.providers.sim.catalog import display_name
 
-    return display_name(standing.model, standing.simulated)
+    return display_name(model, simulated)
 
 
-def _render(board: Leaderboard, categories: list[str]) -> None:
+def tie_letter(group: int | None) -> str:
+    """Tie groups as letters: A is the top group; models sharing a letter are tied."""
+    if not group:
+        return "-"
+    letters = ""
+    n = group
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def console() -> Any:
+    """A rich console; piped output without COLUMNS gets a width that fits every column."""
+    import os
+
     from rich.console import Console
+
+    out = Console(highlight=False)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(highlight=False, width=160)
+    return out
+
+
+def _marks(s: Standing) -> str:
+    marks = []
+    if s.best_value:
+        marks.append("best value")
+    if s.dominated:
+        marks.append("dominated")
+    return ", ".join(marks)
+
+
+def _render_table(board: Leaderboard, scopes: list[tuple[str, str]]) -> None:
     from rich.table import Table
 
-    from routr_cli.ranking import ALL
-
-    console = Console(highlight=False)
-    if not console.is_terminal:  # piped: wide enough for every column, never wrapped
-        console = Console(highlight=False, width=140)
-    scopes = categories or [ALL]
-    for scope in scopes:
-        standings = board.for_category(scope)
-        title = "all categories" if scope == ALL else f"category {scope}"
-        table = Table(title=f"Leaderboard, {title}")
-        table.add_column("#", justify="right")
+    out = console()
+    for category, solver in scopes:
+        rows = board.for_category(category, solver)
+        if not rows:
+            continue
+        where = "all categories" if category == "all" else f"category {category}"
+        metric = rows[0].metric
+        table = Table(title=f"Leaderboard, {where}, solver {solver} ({metric})")
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("tie", no_wrap=True)
         table.add_column("model", no_wrap=True)
-        for name in (
-            "attempts",
-            "solved",
-            "pass rate",
-            "95% CI",
-            "$/solved",
-            "median latency",
-            "tokens",
-            "errors",
-        ):
+        for name in ("pass", "95% CI", "tasks x ep", "cover", "rank range", "P(top1)"):
             table.add_column(name, justify="right", no_wrap=True)
-        for position, s in enumerate(standings, start=1):
+        table.add_column("$/solved [95% CI]", justify="right")
+        table.add_column("p50 s", justify="right", no_wrap=True)
+        table.add_column("marks")
+        for s in rows:
+            if s.rank is None:
+                table.add_row(
+                    "-", "-", label(s.model, s.simulated), "-", "no graded attempts",
+                    f"0 x {s.epochs}", pct(s.coverage), "-", "-", money(s.total_cost), "-", "unranked",
+                )  # fmt: skip
+                continue
+            cost = money(s.cost_per_solved)
+            if s.cost_ci_low is not None:
+                cost += f" [{money(s.cost_ci_low)}-{money(s.cost_ci_high)}]"
             table.add_row(
-                str(position),
-                _label(s),
-                str(s.attempts),
-                str(s.solved),
-                _pct(s.pass_rate),
-                f"{s.ci_low:.0%}-{s.ci_high:.0%}",
-                _money(s.cost_per_solved),
-                "-" if s.median_latency_s is None else f"{s.median_latency_s:.2f} s",
-                f"{s.total_tokens:,}",
-                str(s.provider_errors),
-            )
-        console.print(table)
-    if not categories and board.categories():
-        _render_matrix(console, board)
+                str(s.rank), tie_letter(s.tie_group), label(s.model, s.simulated),
+                pct(s.pass_rate), f"{pct(s.ci_low)}-{pct(s.ci_high)}",
+                f"{s.n_tasks} x {s.epochs}", pct(s.coverage), f"{s.rank_low}-{s.rank_high}",
+                pct(s.p_top1), cost,
+                "-" if s.latency_p50_s is None else f"{s.latency_p50_s:.1f}", _marks(s),
+            )  # fmt: skip
+        out.print(table)
+    out.print(
+        "Models sharing a tie letter are statistically tied (95%, task bootstrap); "
+        "rank range is the 95% bootstrap interval of the rank."
+    )
 
 
-def _render_matrix(console: object, board: Leaderboard) -> None:
-    """Pass rate per model and category, models in overall order."""
-    from rich.console import Console
-    from rich.table import Table
+def _flat(s: Standing) -> dict[str, Any]:
+    data = s.as_json()
+    return {k: data[k] for k in FLAT_COLUMNS}
 
-    from routr_cli.ranking import ALL
 
-    assert isinstance(console, Console)
-    cells = {(s.model, s.category): s for s in board.standings}
-    table = Table(title="Pass rate by category (solved/attempts)")
-    table.add_column("model", no_wrap=True)
-    for category in board.categories():
-        table.add_column(category, justify="right", no_wrap=True)
-    for overall in board.for_category(ALL):
-        row = [_label(overall)]
-        for category in board.categories():
-            s = cells.get((overall.model, category))
-            row.append("-" if s is None else f"{_pct(s.pass_rate)} ({s.solved}/{s.attempts})")
-        table.add_row(*row)
-    console.print(table)
+def _render_csv(rows: list[Standing]) -> None:
+    import csv
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(FLAT_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for s in rows:
+        writer.writerow({k: "" if v is None else v for k, v in _flat(s).items()})
+
+
+def _md_cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value).replace("|", "\\|")
+
+
+def _render_markdown(rows: list[Standing]) -> None:
+    columns = list(FLAT_COLUMNS)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for s in rows:
+        flat = _flat(s)
+        flat["model"] = label(s.model, s.simulated)
+        lines.append("| " + " | ".join(_md_cell(flat[c]) for c in columns) + " |")
+    typer.echo("\n".join(lines))
+
+
+def coverage_warning(board: Leaderboard, solver: str) -> str | None:
+    """A warning when models in a solver's overall slice were benched on different tasks."""
+    rows = [s for s in board.for_category("all", solver) if s.rank is not None]
+    cover = [s.coverage for s in rows]
+    if not cover or min(cover) >= 1.0:
+        return None
+    least = min(rows, key=lambda s: s.coverage)
+    return (
+        f"warning: models were benched on different task sets (coverage {pct(min(cover))} "
+        f"for {least.model} to {pct(max(cover))}); comparisons use shared tasks only "
+        "(see `routr compare A B`)"
+    )
 
 
 def rank(
     db: Path | None = typer.Option(
         None, "--db", help="Results database (default: reports/routr.duckdb or $ROUTR_DB)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print JSON (every figure) instead of a table."
+    ),
+    output_format: str = typer.Option(
+        "table", "--format", help="table, json, markdown or csv.", metavar="FORMAT"
+    ),
     category: list[str] = typer.Option(
-        [], "--category", help="Rank within this category only (repeatable)."
+        [], "--category", help="Rank within this category only (repeatable; any case)."
     ),
     solver: list[str] = typer.Option(
-        [], "--solver", help="Only attempts made with this solver (repeatable; default: all)."
+        [],
+        "--solver",
+        help="Only this solver, e.g. edit or repair@2 (repeatable; default: each, separately).",
     ),
+    source: str = typer.Option("bench", "--source", help="Where attempts come from: bench."),
+    draws: int = typer.Option(1000, "--draws", min=100, help="Bootstrap draws."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed (results are reproducible)."),
     all_versions: bool = typer.Option(
         False, "--all-versions", help="Count attempts at older versions of edited tasks too."
     ),
 ) -> None:
-    """Rank models from recorded attempts."""
+    """Rank models from recorded attempts, with intervals, ties and cost per solved."""
+    from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db
 
+    fmt = "json" if as_json else output_format.lower()
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown --format {output_format!r}: use one of {', '.join(FORMATS)}")
     path = db if db is not None else default_db()
-    board = _board(path, category, solver, all_versions)
-    if as_json:
-        typer.echo(json.dumps(board_json(board, category), indent=2))
-        return
-    _render(board, category)
+    board = _board(path, source=source, all_versions=all_versions, draws=draws, seed=seed)
+    scopes = _scopes(board, category, solver)
+    rows = [st for c, s in scopes for st in board.for_category(c, s)]
+    for name in sorted({s for _, s in scopes}):
+        warning = coverage_warning(board, name)
+        if warning:
+            typer.echo(warning, err=True)
+    if fmt == "json":
+        typer.echo(json.dumps([s.as_json() for s in rows], indent=2))
+    elif fmt == "csv":
+        _render_csv(rows)
+    elif fmt == "markdown":
+        _render_markdown(rows)
+    else:
+        solvers = sorted({s for _, s in scopes})
+        _render_table(board, scopes if category else [("all", s) for s in solvers])
+        if not category and board.categories():
+            _render_matrix(board, solvers)
 
 
-def _board(path: Path, category: list[str], solver: list[str], all_versions: bool) -> Leaderboard:
+def _board(
+    path: Path,
+    *,
+    source: str = "bench",
+    all_versions: bool = False,
+    draws: int = 1000,
+    seed: int = 0,
+) -> Leaderboard:
     from routr_cli.errors import ConfigError
-    from routr_cli.ranking import rank
-    from routr_cli.store import Store
-    from routr_cli.store.read import rank_rows
+    from routr_cli.ranking import standings
+    from routr_cli.store.frame import read_attempt_frame
 
-    with Store.open(path, read_only=True) as store:
-        rows = rank_rows(store, category or None, solver or None, all_versions=all_versions)
-    if not rows:
-        where = f" in category {', '.join(category)}" if category else ""
-        raise ConfigError(f"no attempts{where} in {path}: run `routr bench -m MODEL` first")
-    return rank(rows)
+    frame = read_attempt_frame(path, source=source, all_versions=all_versions)
+    if frame.empty:
+        raise ConfigError(f"no attempts in {path}: run `routr bench -m MODEL` first")
+    return standings(frame, draws=draws, seed=seed, categories=True)
 
 
-def board_json(board: Leaderboard, category: list[str]) -> list[dict[str, Any]]:
-    from routr_cli.ranking import ALL
-
-    scopes = category or [ALL, *board.categories()]
-    return [s.as_json() for scope in scopes for s in board.for_category(scope)]
+def _scopes(board: Leaderboard, category: list[str], solver: list[str]) -> list[tuple[str, str]]:
+    """(category, solver) slices asked for: each solver separately, never pooled."""
+    solvers = [board.resolve_solver(s) for s in solver] or board.solvers()
+    categories = [board.resolve_category(c) for c in category] or ["all", *board.categories()]
+    return [(c, s) for s in solvers for c in categories]
 
 
 def rank_json(
     path: Path, category: list[str], solver: list[str], all_versions: bool = False
 ) -> list[dict[str, Any]]:
     """Exactly what `routr rank --json` prints (`routr export leaderboard` writes it)."""
-    return board_json(_board(path, category, solver, all_versions), category)
+    board = _board(path, all_versions=all_versions)
+    return [
+        st.as_json() for c, s in _scopes(board, category, solver) for st in board.for_category(c, s)
+    ]
+
+
+def _render_matrix(board: Leaderboard, solvers: list[str]) -> None:
+    """Pass rate per model and category (n tasks), models in overall order."""
+    from rich.table import Table
+
+    out = console()
+    for solver in solvers:
+        cells = {(s.model, s.category): s for s in board.rows if s.solver == solver}
+        table = Table(title=f"Pass rate by category, solver {solver} (tie letter, n tasks)")
+        table.add_column("model", no_wrap=True)
+        for name in board.categories():
+            table.add_column(name, justify="right", no_wrap=True)
+        for overall in board.for_category("all", solver):
+            row = [label(overall.model, overall.simulated)]
+            for name in board.categories():
+                s = cells.get((overall.model, name))
+                row.append(
+                    "-"
+                    if s is None or s.pass_rate is None
+                    else f"{pct(s.pass_rate)} {tie_letter(s.tie_group)} ({s.n_tasks})"
+                )
+            table.add_row(*row)
+        out.print(table)

@@ -1,44 +1,79 @@
-"""``rank(rows) -> Leaderboard``: per model, overall and per category. Pure: no I/O.
+"""``standings(frame) -> Leaderboard``: one row per (model, category or "all", solver).
 
-Counting rules (kept deliberately small; the rigorous statistics are a later issue):
-
-- An attempt whose model call failed after retries (``status == "provider_error"``)
-  is not a coding attempt: it is left out of ``attempts`` and the pass rate and counted
-  in ``provider_errors`` instead, so a vendor outage does not read as a weak model.
-- ``pass_rate`` is solved / attempts with a 95% Wilson interval.
-- ``cost_per_solved`` is the total cost of every attempt (errors included: they were
-  paid for) divided by the solved count; ``None`` when nothing was solved or when any
-  attempt's cost is unknown (an unpriced model), never a guess.
-- ``median_latency_s`` is the model's own time per attempt (sandbox time excluded).
+The task is the unit: a task's score is the mean over its graded epochs, a pass rate is
+the mean of task scores, and every interval resamples tasks (clustered by family), never
+epochs. Solvers are never pooled: ``edit`` and ``repair@2`` are separate leaderboards.
+A model with attempts but no graded one (every call failed) is listed, unranked.
+See docs/methodology.md for every formula.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from routr_cli.ranking.stats import median_or_none, wilson_interval
+import numpy as np
 
-ALL = "all"
+from routr_cli.ranking.frame import stamp_text
+from routr_cli.ranking.matrix import ALL, SolverMatrix, build_matrices
+from routr_cli.ranking.names import resolve_category, resolve_solver
+from routr_cli.ranking.slices import SliceStats, slice_stats
+from routr_cli.ranking.stats import pass_at_k_array, pass_hat_k_array
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Failure kinds, in the order tables show them.
+FAILURE_KINDS = (
+    "malformed_edit", "unappliable_edit", "tests_failed", "timeout", "provider_error",
+    "sandbox_error", "tampered", "suspect", "other",
+)  # fmt: skip
+PASS_K = (2, 3, 5, 10)
 
 
 @dataclass(frozen=True)
 class Standing:
+    """One model in one slice. Rates are shares in [0, 1]; ``None`` means not known."""
+
     model: str
     category: str  # a task category, or "all"
+    solver: str  # "edit" | "repair@2" | ...
     simulated: bool
-    attempts: int
-    solved: int
+    metric: str  # what pass_rate measures: "pass@1" (edit) or the solver's name
     pass_rate: float | None
-    ci_low: float
-    ci_high: float
-    provider_errors: int
-    cost_usd: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n_tasks: int
+    epochs: int
+    coverage: float
+    rank: int | None
+    rank_ub: int | None
+    rank_low: int | None
+    rank_high: int | None
+    tie_group: int | None
+    p_top1: float | None
+    p_top3: float | None
+    bt_score: float | None
+    bt_ci_low: float | None
+    bt_ci_high: float | None
     cost_per_solved: float | None
-    median_latency_s: float | None
-    total_tokens: int
+    cost_ci_low: float | None
+    cost_ci_high: float | None
+    total_cost: float | None
+    latency_p50_s: float | None
+    latency_p90_s: float | None
+    failure_shares: dict[str, float]
+    tampered: int
+    suspect: int
+    attempts: int
+    graded: int
+    solved: int
+    best_value: bool
+    dominated: bool
+    pass_at_k: dict[str, float | None] = field(default_factory=dict)
+    newest_attempt: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,55 +81,283 @@ class Standing:
 
 @dataclass(frozen=True)
 class Leaderboard:
-    standings: tuple[Standing, ...]
+    """Every standing, plus each slice's bootstrap draws (for ``recommend``)."""
 
-    def for_category(self, category: str = ALL) -> list[Standing]:
-        return [s for s in self.standings if s.category == category]
+    rows: tuple[Standing, ...]
+    newest_attempt: datetime | None = None
+    draws: dict[tuple[str, str], tuple[tuple[str, ...], np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def solvers(self) -> list[str]:
+        return sorted({s.solver for s in self.rows})
+
+    @property
+    def default_solver(self) -> str | None:
+        """``edit`` when present (the standard protocol), else the first solver."""
+        names = self.solvers()
+        return resolve_solver(None, names) if names else None
 
     def categories(self) -> list[str]:
-        return sorted({s.category for s in self.standings if s.category != ALL})
+        return sorted({s.category for s in self.rows if s.category != ALL})
+
+    def resolve_category(self, category: str) -> str:
+        """A category as recorded (any case); unknown names are a ``ConfigError``."""
+        return resolve_category(category, self.categories())
+
+    def resolve_solver(self, solver: str | None) -> str:
+        """A solver by its shown name (``repair@2``) or stored name (``repair``)."""
+        return resolve_solver(solver, self.solvers())
+
+    def for_category(self, category: str = ALL, solver: str | None = None) -> list[Standing]:
+        """The slice's standings, best first (unranked models last)."""
+        name = self.resolve_category(category)
+        wanted = self.resolve_solver(solver)
+        rows = [s for s in self.rows if s.category == name and s.solver == wanted]
+        return sorted(rows, key=lambda s: (s.rank is None, s.rank or 0, s.model))
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [s.as_json() for s in self.rows]
 
 
-def _standing(model: str, category: str, rows: list[Mapping[str, Any]]) -> Standing:
-    graded = [r for r in rows if r["status"] != "provider_error"]
-    solved = sum(1 for r in graded if r["solved"])
-    low, high = wilson_interval(solved, len(graded))
-    costs = [r["cost_usd"] for r in rows]
-    cost = None if any(c is None for c in costs) else float(sum(costs))
-    return Standing(
-        model=model,
-        category=category,
-        simulated=any(bool(r["simulated"]) for r in rows),
-        attempts=len(graded),
-        solved=solved,
-        pass_rate=solved / len(graded) if graded else None,
-        ci_low=low,
-        ci_high=high,
-        provider_errors=len(rows) - len(graded),
-        cost_usd=cost,
-        cost_per_solved=cost / solved if cost is not None and solved else None,
-        median_latency_s=median_or_none([float(r["latency_s"]) for r in graded]),
-        total_tokens=sum(int(r["input_tokens"]) + int(r["output_tokens"]) for r in rows),
+def standings(
+    frame: pd.DataFrame, *, draws: int = 1000, seed: int = 0, categories: bool = True
+) -> Leaderboard:
+    """Rank every model overall (and per category) for each solver. Pure."""
+    from routr_cli.ranking.frame import normalise_frame
+
+    frame = normalise_frame(frame)
+    rng = np.random.default_rng(seed)
+    extras = _attempt_extras(frame)
+    rows: list[Standing] = []
+    board_draws: dict[tuple[str, str], tuple[tuple[str, ...], np.ndarray]] = {}
+    for solver, matrix in build_matrices(frame).items():
+        scopes = [ALL, *(matrix.categories() if categories else [])]
+        for scope in scopes:
+            stats = slice_stats(matrix, scope, draws=draws, rng=rng)
+            if stats is None:
+                continue
+            names = tuple(matrix.models[m] for m in stats.models)
+            ranked = ~np.isnan(stats.pass_rate)
+            board_draws[(scope, solver)] = (
+                tuple(n for n, r in zip(names, ranked, strict=True) if r),
+                stats.draws[:, ranked],
+            )
+            rows.extend(_rows(matrix, stats, extras))
+    newest = frame["finished_at"].max() if len(frame) else None
+    newest_dt = None if newest is None or _isnat(newest) else newest.to_pydatetime()
+    return Leaderboard(tuple(rows), newest_dt, board_draws)
+
+
+def _isnat(value: Any) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def _num(value: Any) -> float | None:
+    v = float(value)
+    return None if math.isnan(v) else v
+
+
+def _rows(
+    matrix: SolverMatrix, stats: SliceStats, extras: dict[tuple[str, str, str], dict[str, Any]]
+) -> list[Standing]:
+    solver = matrix.solver
+    metric = "pass@1" if solver == "edit" else solver
+    ranks = np.zeros(stats.models.size, dtype="int64")
+    position = 0
+    for pos in stats.order:
+        if not np.isnan(stats.pass_rate[pos]):
+            position += 1
+            ranks[pos] = position
+    dominated = _dominated(stats)
+    best_value = _best_value(stats)
+    out = []
+    for pos, m in enumerate(stats.models):
+        model = matrix.models[m]
+        ranked = not np.isnan(stats.pass_rate[pos])
+        extra = extras.get((solver, model, stats.category), {})
+        graded = matrix.graded[m, stats.tasks]
+        out.append(
+            Standing(
+                model=model,
+                category=stats.category,
+                solver=solver,
+                simulated=bool(matrix.simulated[m]),
+                metric=metric,
+                pass_rate=_num(stats.pass_rate[pos]),
+                ci_low=_num(stats.ci_low[pos]),
+                ci_high=_num(stats.ci_high[pos]),
+                n_tasks=int(stats.n_tasks[pos]),
+                epochs=int(stats.epochs[pos]),
+                coverage=float(stats.coverage[pos]),
+                rank=int(ranks[pos]) if ranked else None,
+                rank_ub=int(stats.rank_ub[pos]) if ranked else None,
+                rank_low=int(stats.rank_low[pos]) if ranked else None,
+                rank_high=int(stats.rank_high[pos]) if ranked else None,
+                tie_group=int(stats.tie_group[pos]) if ranked else None,
+                p_top1=float(stats.p_top1[pos]) if ranked else None,
+                p_top3=float(stats.p_top3[pos]) if ranked else None,
+                bt_score=_num(stats.bt[pos]),
+                bt_ci_low=_num(stats.bt_low[pos]),
+                bt_ci_high=_num(stats.bt_high[pos]),
+                cost_per_solved=_num(stats.cost_per_solved[pos]),
+                cost_ci_low=_num(stats.cost_low[pos]),
+                cost_ci_high=_num(stats.cost_high[pos]),
+                total_cost=_num(stats.total_cost[pos]),
+                latency_p50_s=extra.get("p50"),
+                latency_p90_s=extra.get("p90"),
+                failure_shares=extra.get("shares", {}),
+                tampered=int(extra.get("tampered", 0)),
+                suspect=int(extra.get("suspect", 0)),
+                attempts=int(matrix.attempts[m, stats.tasks].sum()),
+                graded=int(graded.sum()),
+                solved=int(matrix.solved[m, stats.tasks].sum()),
+                best_value=bool(best_value[pos]),
+                dominated=bool(dominated[pos]),
+                pass_at_k=_pass_at_k(matrix.graded[m, stats.tasks], matrix.solved[m, stats.tasks]),
+                newest_attempt=extra.get("newest"),
+            )
+        )
+    return out
+
+
+def _pass_at_k(graded: np.ndarray, solved: np.ndarray) -> dict[str, float | None]:
+    """Unbiased pass@k and pass^k per task, averaged over tasks, for each k that every
+    attempted task reaches in epochs (mixing k-reachable and not would bias the mean)."""
+    # Every key on every row (None when some task has fewer than k epochs): one shape.
+    out: dict[str, float | None] = {f"{m}{k}": None for k in PASS_K for m in ("pass@", "pass^")}
+    have = graded > 0
+    if not have.any():
+        return out
+    n, c = graded[have], solved[have]
+    least = int(n.min())
+    for k in PASS_K:
+        if least >= k:
+            out[f"pass@{k}"] = float(pass_at_k_array(n, c, k).mean())
+            out[f"pass^{k}"] = float(pass_hat_k_array(n, c, k).mean())
+    return out
+
+
+def _dominated(stats: SliceStats) -> np.ndarray:
+    """Pareto on (pass rate, cost per solved): i is dominated when some j is
+    significantly better at solving while not significantly dearer, or significantly
+    cheaper (cost intervals apart) while not significantly worse."""
+    n = stats.models.size
+    out = np.zeros(n, dtype=bool)
+    cost = stats.cost_per_solved
+    for i in range(n):
+        if np.isnan(stats.pass_rate[i]):
+            continue
+        for j in range(n):
+            if i == j or np.isnan(stats.pass_rate[j]):
+                continue
+            both_costed = not (np.isnan(cost[i]) or np.isnan(cost[j]))
+            j_cheaper = both_costed and stats.cost_high[j] < stats.cost_low[i]
+            j_dearer = both_costed and stats.cost_low[j] > stats.cost_high[i]
+            beats_on_solving = both_costed and stats.better[j, i] and not j_dearer
+            beats_on_cost = j_cheaper and not stats.better[i, j]
+            if beats_on_solving or beats_on_cost:
+                out[i] = True
+    return out
+
+
+def _best_value(stats: SliceStats) -> np.ndarray:
+    """The cheapest (cost per solved) model in the first tie group: as good as the best
+    within the evidence, for less."""
+    out = np.zeros(stats.models.size, dtype=bool)
+    first = np.flatnonzero((stats.tie_group == 1) & ~np.isnan(stats.cost_per_solved))
+    if first.size:
+        out[first[np.argmin(stats.cost_per_solved[first])]] = True
+    return out
+
+
+def failure_kind(frame: pd.DataFrame) -> np.ndarray:
+    """Each attempt's failure kind ("" when solved), one vocabulary for every table."""
+    status = frame["status"].astype(str).to_numpy()
+    reason = frame["reason"].fillna("").astype(str).to_numpy()
+    solved = frame["solved"].to_numpy(dtype=bool)
+    return np.select(
+        [
+            status == "provider_error",
+            status == "sandbox_error",
+            reason == "tampered",
+            (status == "suspect") | (reason == "suspect"),
+            status == "malformed_edit",
+            status == "unappliable_edit",
+            solved,
+            reason == "timeout",
+            np.isin(reason, ["tests_failed", ""]),
+        ],
+        [
+            "provider_error",
+            "sandbox_error",
+            "tampered",
+            "suspect",
+            "malformed_edit",
+            "unappliable_edit",
+            "",
+            "timeout",
+            "tests_failed",
+        ],
+        default="other",
     )
 
 
-def sort_key(standing: Standing) -> tuple[float, float, float, str]:
-    """Best first: pass rate, then the lower CI bound (more evidence), then cheaper."""
-    cost = standing.cost_per_solved
-    return (
-        -(standing.pass_rate if standing.pass_rate is not None else -1.0),
-        -standing.ci_low,
-        cost if cost is not None else float("inf"),
-        standing.model,
+def _attempt_extras(frame: pd.DataFrame) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Per (solver, model, slice): latency percentiles over graded attempts, failure
+    shares over every attempt, tampered and suspect counts, the newest attempt."""
+    import pandas as pd
+
+    from routr_cli.ranking.frame import UNGRADED_STATUSES
+
+    if not len(frame):
+        return {}
+    base = pd.DataFrame(
+        {
+            "solver": frame["solver"].to_numpy(),
+            "model": frame["model"].to_numpy(),
+            "category": frame["category"].astype(str).to_numpy(),
+            "kind": failure_kind(frame),
+            "suspect": frame["suspect"].to_numpy(dtype=bool),
+            "latency": frame["latency_s"].where(~frame["status"].isin(UNGRADED_STATUSES)),
+            "finished": frame["finished_at"].to_numpy(),
+        }
     )
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for keys, scope in ((["solver", "model"], None), (["solver", "model", "category"], "cat")):
+        grouped = base.groupby(keys, sort=False)
+        lat = grouped["latency"].quantile(np.array([0.5, 0.9])).unstack()
+        kinds = base.groupby([*keys, "kind"], sort=False).size().unstack(fill_value=0)
+        totals = grouped.size()
+        suspect = grouped["suspect"].sum()
+        newest = grouped["finished"].max()
+        for key in totals.index:
+            tup = key if isinstance(key, tuple) else (key,)
+            solver, model = str(tup[0]), str(tup[1])
+            category = ALL if scope is None else str(tup[2])
+            total = int(totals[key])
+            counts = kinds.loc[key]
+            # Every kind, zeros included: one shape for every row (exports keep it).
+            shares = {
+                kind: float(counts[kind]) / total if kind in counts.index else 0.0
+                for kind in FAILURE_KINDS
+            }
+            stamp = newest[key]
+            out[(solver, model, category)] = {
+                "p50": _num(lat.loc[key, 0.5]),
+                "p90": _num(lat.loc[key, 0.9]),
+                "shares": shares,
+                "tampered": int(counts["tampered"]) if "tampered" in counts.index else 0,
+                "suspect": int(suspect[key]),
+                "newest": stamp_text(stamp),
+            }
+    return out
 
 
-def rank(rows: Iterable[Mapping[str, Any]]) -> Leaderboard:
-    """Group attempt rows (dicts with the store's attempt columns) into standings."""
-    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[(row["model"], ALL)].append(row)
-        groups[(row["model"], row["category"])].append(row)
-    standings = [_standing(model, category, items) for (model, category), items in groups.items()]
-    standings.sort(key=lambda s: (s.category != ALL, s.category, sort_key(s)))
-    return Leaderboard(tuple(standings))
+def rank(rows: Any, *, draws: int = 1000, seed: int = 0) -> Leaderboard:
+    """``standings`` over plain attempt dicts (the store's attempt columns)."""
+    from routr_cli.ranking.frame import attempt_frame_from_rows
+
+    return standings(attempt_frame_from_rows(rows), draws=draws, seed=seed)

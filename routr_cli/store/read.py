@@ -123,3 +123,8 @@ def attempt_integrity(store: Store, key: str) -> dict[str, Any]:
     (row,) = _dicts(cursor)
     row["suspect_hits"] = json.loads(row["suspect_hits"])
     return row
+
+
+# The attempt frame (the ranking's one query) lives in store.frame; the ranking contract
+# names it here too.
+from routr_cli.store.frame import read_attempt_frame as read_attempt_frame  # noqa: E402

@@ -1,0 +1,379 @@
+"""Map a task description to category weights and a language, deterministically.
+
+Two signals, both explainable: a hand-written lexicon (``lexicon.py``: words and
+bigrams with weights per category and language) and the cosine similarity of the text
+to the bundled tasks' prompts (tf-idf vectors). ``classifier_model()`` is the whole
+classifier as plain JSON-able data; ``classify_with(model, text)`` is a pure function
+over it that uses only what vanilla JavaScript reproduces bit for bit: ASCII
+tokenising, dictionary lookups, sums in sorted order, one square root, and rounding as
+``Math.round(x * 1e6) / 1e6``. The site's grader runs the same model in the browser.
+
+The algorithm (docs/methodology.md, "Classifier"):
+
+1. tokens: every match of ``[A-Za-z0-9+#]+``, ASCII-lowercased; a token found in
+   ``synonyms`` is replaced; a token ending in ``s`` (length > 3) whose stem is a known
+   term is stemmed. Bigrams are adjacent tokens joined by ``_``.
+2. lexicon score of a category or language: the sum of the weights of the distinct
+   terms (tokens and bigrams) it lists, terms visited in sorted order.
+3. similarity: tf-idf of the text (non-stopword tokens with an idf) against each
+   example prompt; a category's similarity is its best example's cosine.
+4. category score = round6(lexicon + similarity_weight * similarity); categories
+   scoring at least ``keep_ratio`` of the best (and at least ``min_score``) are kept,
+   weights = score / sum, rounded; ties broken by name.
+5. language: lexicon score plus identifier shapes (``SHAPES``: snake_case for Python,
+   camelCase for JavaScript, ``pkg.Exported`` and ``ErrX`` for Go, ...); the best
+   language if it reaches ``language_min``, else none. Similar prompts do not decide a
+   language: a description that names none should not get one by resemblance.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from routr_cli.ranking.lexicon import CATEGORY_TERMS, LANGUAGE_TERMS, STOPWORDS, SYNONYMS
+
+TOKEN = re.compile(r"[A-Za-z0-9+#]+")
+# Identifier shapes (regular expressions that mean the same in Python with re.ASCII and
+# in JavaScript): how code in a description gives its language away.
+SHAPES = (
+    {
+        "language": "python",
+        "name": "snake_case",
+        "pattern": r"\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b",
+        "weight": 1.0,
+        "cap": 4,
+    },
+    {
+        "language": "python",
+        "name": "@decorator",
+        "pattern": r"\B@[a-z_][a-z0-9_]*\b",
+        "weight": 1.0,
+        "cap": 2,
+    },
+    {
+        "language": "python",
+        "name": "call(keyword=",
+        "pattern": r"\([a-z_][a-z0-9_]*=",
+        "weight": 1.0,
+        "cap": 2,
+    },
+    {
+        "language": "javascript",
+        "name": "camelCase",
+        "pattern": r"\b[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\b",
+        "weight": 1.0,
+        "cap": 4,
+    },
+    {
+        "language": "go",
+        "name": "pkg.Exported",
+        "pattern": r"\b[a-z]{2,}\.[A-Z][A-Za-z0-9]*\b",
+        "weight": 1.5,
+        "cap": 4,
+    },
+    {
+        "language": "go",
+        "name": "ErrSentinel",
+        "pattern": r"\bErr[A-Z][A-Za-z0-9]*\b",
+        "weight": 1.5,
+        "cap": 4,
+    },
+    {
+        "language": "go",
+        "name": "VerbExported",
+        "pattern": r"\b(?:New|Parse|Read|Write|Load|Must|Open|Handle|Verify)[A-Z][A-Za-z0-9]*\b",
+        "weight": 1.0,
+        "cap": 4,
+    },
+)
+PARAMS = {
+    "similarity_weight": 8.0,
+    "keep_ratio": 0.5,
+    "min_score": 1.0,
+    "language_min": 1.5,
+    "min_idf": 0.25,
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One bundled task prompt the classifier compares against."""
+
+    id: str
+    category: str
+    language: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Classification:
+    categories: dict[str, float]  # category -> weight; weights sum to 1 (empty: no match)
+    language: str | None
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # name -> deciding words
+    scores: dict[str, float] = field(default_factory=dict)  # every category's raw score
+    similar: list[str] = field(default_factory=list)  # the most similar bundled tasks
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "categories": dict(self.categories),
+            "language": self.language,
+            "evidence": {k: list(v) for k, v in self.evidence.items()},
+            "scores": dict(self.scores),
+            "similar": list(self.similar),
+        }
+
+
+def round6(x: float) -> float:
+    """Rounding JavaScript reproduces exactly: ``Math.round(x * 1e6) / 1e6``."""
+    return math.floor(x * 1_000_000 + 0.5) / 1_000_000
+
+
+def _known_terms(model: Mapping[str, Any]) -> set[str]:
+    known: set[str] = set(model["idf"])
+    for table in (*model["categories"].values(), *model["languages"].values()):
+        known.update(table)
+    return known
+
+
+def tokenize(model: Mapping[str, Any], text: str) -> list[str]:
+    """Tokens after synonyms and plural stemming (see the module docstring, step 1)."""
+    synonyms: Mapping[str, str] = model["synonyms"]
+    known = model.get("_known") or _known_terms(model)
+    out = []
+    for raw in TOKEN.findall(text):
+        token = raw.lower()
+        if token in synonyms:
+            token = synonyms[token]
+        elif len(token) > 3 and token.endswith("s") and token[:-1] in known:
+            token = token[:-1]
+        out.append(token)
+    return out
+
+
+def _terms(tokens: list[str]) -> list[str]:
+    bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]
+    return sorted(set(tokens) | set(bigrams))
+
+
+def _lexicon(
+    table: Mapping[str, Mapping[str, float]], terms: list[str]
+) -> dict[str, tuple[float, list[str]]]:
+    out = {}
+    for name in sorted(table):
+        weights = table[name]
+        total = 0.0
+        hits = []
+        for term in terms:
+            if term in weights:
+                total += weights[term]
+                hits.append(term)
+        out[name] = (total, hits)
+    return out
+
+
+def _vector(model: Mapping[str, Any], tokens: list[str]) -> dict[str, float]:
+    idf: Mapping[str, float] = model["idf"]
+    counts: dict[str, float] = {}
+    for token in tokens:
+        if token in idf:
+            counts[token] = counts.get(token, 0.0) + 1.0
+    return {t: counts[t] * idf[t] for t in sorted(counts)}
+
+
+def _norm(vector: Mapping[str, float]) -> float:
+    total = 0.0
+    for term in sorted(vector):
+        total += vector[term] * vector[term]
+    return math.sqrt(total)
+
+
+def _cosine(query: Mapping[str, float], norm: float, example: Mapping[str, Any]) -> float:
+    if norm == 0 or example["norm"] == 0:
+        return 0.0
+    vector: Mapping[str, float] = example["vector"]
+    dot = 0.0
+    for term in sorted(query):
+        if term in vector:
+            dot += query[term] * vector[term]
+    return float(dot / (norm * example["norm"]))
+
+
+def classify_with(model: Mapping[str, Any], text: str) -> Classification:
+    """Classify ``text`` with a classifier model (pure; the algorithm in the docstring)."""
+    params = model["params"]
+    tokens = tokenize(model, text)
+    terms = _terms(tokens)
+    query = _vector(model, tokens)
+    qnorm = _norm(query)
+    sims = [(round6(_cosine(query, qnorm, ex)), ex["id"], ex) for ex in model["examples"]]
+    sims.sort(key=lambda s: (-s[0], s[1]))
+    best_sim: dict[str, float] = {}
+    for sim, _, ex in sims:
+        best_sim.setdefault(ex["category"], sim)
+    lexicon = _lexicon(model["categories"], terms)
+    scores = {
+        name: round6(lexicon[name][0] + params["similarity_weight"] * best_sim.get(name, 0.0))
+        for name in sorted(model["categories"])
+    }
+    top = max(scores.values(), default=0.0)
+    kept = sorted(
+        (
+            n
+            for n, s in scores.items()
+            if top >= params["min_score"] and s >= params["keep_ratio"] * top
+        ),
+        key=lambda n: (-scores[n], n),
+    )
+    total = sum(scores[n] for n in kept)
+    categories = {n: round6(scores[n] / total) for n in kept}
+    evidence = {n: lexicon[n][1] for n in kept}
+    similar = [ex_id for sim, ex_id, _ in sims[:3] if sim > 0]
+    for n in kept:
+        near = [ex_id for sim, ex_id, ex in sims[:3] if sim > 0 and ex["category"] == n]
+        evidence[n] = evidence[n] + [f"similar to task {ex_id}" for ex_id in near]
+    language, lang_words = _language(model, text, terms)
+    if language is not None:
+        evidence[language] = lang_words
+    return Classification(categories, language, evidence, scores, similar)
+
+
+def _shapes(model: Mapping[str, Any], text: str) -> dict[str, tuple[float, list[str]]]:
+    """Identifier shapes: snake_case reads as Python, camelCase as JavaScript,
+    ``pkg.Exported`` as Go. Each shape adds ``weight`` per distinct match, up to ``cap``."""
+    out: dict[str, tuple[float, list[str]]] = {}
+    for shape in model["shapes"]:
+        found = sorted(set(re.findall(shape["pattern"], text, flags=re.ASCII)))
+        if not found:
+            continue
+        count = min(len(found), shape["cap"])
+        total, words = out.get(shape["language"], (0.0, []))
+        out[shape["language"]] = (total + shape["weight"] * count, words + found[: shape["cap"]])
+    return out
+
+
+def _language(
+    model: Mapping[str, Any], text: str, terms: list[str]
+) -> tuple[str | None, list[str]]:
+    params = model["params"]
+    table = _lexicon(model["languages"], terms)
+    for name, (extra, words) in _shapes(model, text).items():
+        total, hits = table.get(name, (0.0, []))
+        table[name] = (total + extra, hits + words)
+    ranked = sorted(table, key=lambda n: (-table[n][0], n))
+    if ranked and table[ranked[0]][0] >= params["language_min"]:
+        return ranked[0], table[ranked[0]][1]
+    return None, []
+
+
+def build_model(examples: Iterable[Example]) -> dict[str, Any]:
+    """The classifier as plain data, from example prompts (idf and vectors computed here,
+    rounded to 6 decimals so the JavaScript port reads exactly these numbers)."""
+    base: dict[str, Any] = {
+        "version": 1,
+        "tokenizer": {
+            "pattern": TOKEN.pattern,
+            "lowercase": "ascii",
+            "plural_stem": "strip a trailing 's' (len > 3) when the stem is a known term",
+            "bigrams": "adjacent tokens joined by '_'",
+        },
+        "params": dict(PARAMS),
+        "synonyms": dict(sorted(SYNONYMS.items())),
+        "stopwords": sorted(STOPWORDS),
+        "categories": {k: dict(sorted(v.items())) for k, v in sorted(CATEGORY_TERMS.items())},
+        "languages": {k: dict(sorted(v.items())) for k, v in sorted(LANGUAGE_TERMS.items())},
+        "shapes": [dict(shape) for shape in SHAPES],
+        "idf": {},
+        "examples": [],
+    }
+    items = sorted(examples, key=lambda e: e.id)
+    # Tokenise with the lexicon known (idf is not known yet: stems follow the lexicon).
+    docs = [tokenize(base, ex.text) for ex in items]
+    n = len(docs)
+    df: dict[str, int] = {}
+    for tokens in docs:
+        for token in set(tokens):
+            if token not in STOPWORDS and not token.isdigit() and len(token) > 1:
+                df[token] = df.get(token, 0) + 1
+    idf = {}
+    for term in sorted(df):
+        value = round6(math.log((1 + n) / (1 + df[term])))
+        if value >= PARAMS["min_idf"]:
+            idf[term] = value
+    base["idf"] = idf
+    for ex, tokens in zip(items, docs, strict=True):
+        vector = _vector(base, tokens)
+        vector = {t: round6(v) for t, v in vector.items()}
+        base["examples"].append(
+            {
+                "id": ex.id,
+                "category": ex.category,
+                "language": ex.language,
+                "vector": vector,
+                "norm": _norm(vector),
+            }
+        )
+    return base
+
+
+def bundled_examples() -> list[Example]:
+    """The bundled suite's prompts (read from the package's task folders)."""
+    from routr_cli.paths import PROJECT_ROOT
+    from routr_cli.tasks.load import load_tasks_lenient
+
+    root = PROJECT_ROOT / "tasks"
+    tasks = load_tasks_lenient(root)
+    loaded = tasks[0] if isinstance(tasks, tuple) else tasks
+    return [Example(t.id, t.category, t.language, t.prompt) for t in loaded]
+
+
+@cache
+def _bundled_model() -> dict[str, Any]:
+    return build_model(bundled_examples())
+
+
+def classifier_model() -> dict[str, Any]:
+    """The classifier over the bundled tasks, as plain JSON-able data (a fresh copy)."""
+    import copy
+
+    return copy.deepcopy(_bundled_model())
+
+
+def classify(text: str) -> Classification:
+    """Classify with the bundled classifier."""
+    return classify_with(_bundled_model(), text)
+
+
+def leave_one_out(examples: list[Example]) -> dict[str, Any]:
+    """Each example classified by a model built without it: top-1 category accuracy,
+    language accuracy, and the misses (what the docs and a test report)."""
+    hits_cat = hits_lang = 0
+    misses = []
+    for i, ex in enumerate(examples):
+        model = build_model(examples[:i] + examples[i + 1 :])
+        got = classify_with(model, ex.text)
+        top = next(iter(got.categories), None)
+        hits_cat += top == ex.category
+        hits_lang += got.language == ex.language
+        if top != ex.category or got.language != ex.language:
+            misses.append(
+                {
+                    "id": ex.id,
+                    "category": ex.category,
+                    "got": top,
+                    "language": ex.language,
+                    "got_language": got.language,
+                }
+            )
+    n = max(len(examples), 1)
+    return {
+        "n": len(examples),
+        "category_top1": hits_cat / n,
+        "language": hits_lang / n,
+        "misses": misses,
+    }
