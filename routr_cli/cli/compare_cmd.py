@@ -27,13 +27,14 @@ def _ratio(x: float | None) -> str:
 def render(c: Comparison) -> str:
     """The comparison for people: both rates, the paired difference, the test, the verdict."""
     from routr_cli.cli.rank_cmd import label
+    from routr_cli.text import plural
 
     sim = "ulated" if c.simulated else ""
     a = label(c.a, c.simulated and c.a.startswith("sim/"))
     b = label(c.b, c.simulated and c.b.startswith("sim/"))
     lines = [
-        f"{a} vs {b}: category {c.category}, solver {c.solver}, {c.n_shared} shared tasks"
-        f" (up to {c.epochs} epochs each)",
+        f"{a} vs {b}: category {c.category}, solver {c.solver}, "
+        f"{plural(c.n_shared, 'shared task')} (up to {plural(c.epochs, 'epoch')} each)",
         f"  {c.a:<24} {_pct(c.pass_a):>7} [{_pct(c.ci_a_low)}-{_pct(c.ci_a_high)}]",
         f"  {c.b:<24} {_pct(c.pass_b):>7} [{_pct(c.ci_b_low)}-{_pct(c.ci_b_high)}]",
         f"  difference (A-B)          {_pts(c.diff):>7} points, 95% CI [{_pts(c.diff_ci_low)}, {_pts(c.diff_ci_high)}]",

@@ -29,6 +29,7 @@ from routr_cli.ranking.matrix import (
 from routr_cli.ranking.names import resolve_category, resolve_model, resolve_solver
 from routr_cli.ranking.slices import clustered_variance
 from routr_cli.ranking.stats import Z_80, Z_95, benjamini_hochberg, effective_wilson, mcnemar_exact
+from routr_cli.text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -363,7 +364,7 @@ def _verdict(
     bootstrap interval of the difference to exclude zero on the same side."""
     if n == 0 or diff is None or lo is None or hi is None:
         return None, "cannot tell: no shared graded tasks"
-    pts = f"{abs(diff) * 100:.1f} points [{lo * 100:+.1f}, {hi * 100:+.1f}] on {n} shared tasks ({which}={p:.3g})"
+    pts = f"{abs(diff) * 100:.1f} points [{lo * 100:+.1f}, {hi * 100:+.1f}] on {plural(n, 'shared task')} ({which}={p:.3g})"
     if p < ALPHA and lo > 0:
         return a, f"{a} is better than {b} by {pts}"
     if p < ALPHA and hi < 0:
@@ -371,13 +372,13 @@ def _verdict(
     if lo >= -EQUIVALENCE_MARGIN and hi <= EQUIVALENCE_MARGIN:
         return None, (
             f"practically equivalent within +/-{EQUIVALENCE_MARGIN * 100:.0f} points "
-            f"(difference {diff * 100:+.1f} [{lo * 100:+.1f}, {hi * 100:+.1f}] on {n} shared tasks)"
+            f"(difference {diff * 100:+.1f} [{lo * 100:+.1f}, {hi * 100:+.1f}] on {plural(n, 'shared task')})"
         )
     if needed is None:
-        return None, f"cannot tell yet: no difference observed on {n} shared tasks"
+        return None, f"cannot tell yet: no difference observed on {plural(n, 'shared task')}"
     more = max(needed - n, 1)
     return None, (
-        f"cannot tell yet: about {more} more shared tasks needed "
+        f"cannot tell yet: about {plural(more, 'more shared task')} needed "
         f"(difference {diff * 100:+.1f} [{lo * 100:+.1f}, {hi * 100:+.1f}] on {n}, {which}={p:.3g})"
     )
 

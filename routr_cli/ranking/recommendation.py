@@ -21,6 +21,7 @@ from routr_cli.ranking.classifier import Classification, classify
 from routr_cli.ranking.leaderboard import Leaderboard, Standing
 from routr_cli.ranking.matrix import ALL
 from routr_cli.ranking.slices import SIGNIFICANCE
+from routr_cli.text import plural
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ def _with_reasons(
             where = f"overall (no {category} data)"
         reasons.append(
             f"pass rate {_pct(s.pass_rate)} [{_pct(s.ci_low)}-{_pct(s.ci_high)}] {where}, "
-            f"n={s.n_tasks} tasks x {s.epochs} epochs"
+            f"n={plural(s.n_tasks, 'task')} x {plural(s.epochs, 'epoch')}"
         )
     if pick.cost_per_solved is not None:
         reasons.append(f"cost per solved ${pick.cost_per_solved:.4f}")

@@ -30,7 +30,7 @@ def test_recommend_scores_the_matched_category_and_gives_reasons() -> None:
     assert names[0] == "sim/race-expert" and len(names) == 3
     first = rec.recommendations[0]
     assert first.pass_rate == pytest.approx(0.95) and first.ci_low < 0.95 < first.ci_high
-    assert any("in concurrency, n=40 tasks x 1 epochs" in r for r in first.reasons)
+    assert any("in concurrency, n=40 tasks x 1 epoch" in r for r in first.reasons)
     assert "(simulated)" in first.reasons and any(r.startswith("P(top-3)") for r in first.reasons)
     assert not any(p.tied_with_first for p in rec.recommendations)
 
