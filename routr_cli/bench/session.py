@@ -211,6 +211,7 @@ def run_bench(
         store = stack.enter_context(Store.open(options.db))  # then the writer's
         items = plan_work(tasks, models, options.epochs, options.solver, solver_params)
         recorded = read.recorded_keys(store, [i.key for i in items])
+        check_seed(store, recorded, options.seed)
         kept = recorded
         if options.retry_errors:
             kept = read.recorded_keys(store, [i.key for i in items], except_status="provider_error")
@@ -298,6 +299,31 @@ def run_bench(
     )
 
 
+def check_seed(store: Store, recorded: set[str], seed: int) -> None:
+    """Recorded simulated attempts made with another ``--seed`` are an error, not skipped.
+
+    The attempt key does not hold the seed (real models ignore it), so a run with a new
+    seed would find every simulated attempt "already recorded" and report the old
+    seed's results as if they were the new one's.
+    """
+    if not recorded:
+        return
+    rows = store.con.execute(
+        "SELECT a.model, CAST(json_extract(r.config, '$.seed') AS BIGINT) AS seed, count(*) "
+        "FROM attempts a JOIN runs r ON r.id = a.run_id "
+        "WHERE a.simulated AND a.attempt_key IN (SELECT unnest(?::VARCHAR[])) "
+        "GROUP BY ALL ORDER BY 3 DESC",
+        [sorted(recorded)],
+    ).fetchall()
+    for model, other, count in rows:
+        if other is not None and int(other) != seed:
+            raise ConfigError(
+                f"this database holds {plural(int(count), 'attempt')} of {model} made with "
+                f"--seed {other} (this run: --seed {seed}): pass --seed {other} to resume, "
+                "or --db OTHER for a run with another seed"
+            )
+
+
 def plan_bench(options: BenchOptions, note: Callable[[str], None]) -> list[str]:
     """``--dry-run``: the plan's lines -- attempts, tokens and cost per model -- after the
     same checks as a real run (tasks, solver, model names, keys), calling nothing,
@@ -320,6 +346,7 @@ def plan_bench(options: BenchOptions, note: Callable[[str], None]) -> list[str]:
     recorded: set[str] = set()
     if Path(options.db).is_file():
         with Store.open(options.db, read_only=True) as store:
+            check_seed(store, read.recorded_keys(store, [i.key for i in items]), options.seed)
             recorded = read.recorded_keys(
                 store,
                 [i.key for i in items],

@@ -15,8 +15,8 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("merge")
 def merge(
     sources: list[Path] = typer.Argument(..., metavar="DB...", help="Shard databases to merge."),
-    out: Path = typer.Option(
-        ..., "-o", "--out", help="The merged database (created, or appended to)."
+    out: Path | None = typer.Option(
+        None, "-o", "--out", help="The merged database (created, or appended to)."
     ),
 ) -> None:
     """Combine shard databases (from `routr bench --shard i/n`) without duplicates."""
@@ -24,6 +24,12 @@ def merge(
     from routr_cli.store.merge import merge_databases
     from routr_cli.store.read import table_counts
 
+    if out is None:
+        from routr_cli.errors import ConfigError
+
+        raise ConfigError(
+            "name the merged database with -o, e.g. routr db merge shard-*.duckdb -o all.duckdb"
+        )
     results = merge_databases(sources, out)
     for result in results:
         typer.echo(

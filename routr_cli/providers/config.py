@@ -178,6 +178,34 @@ def _env_base_url(name: str) -> str | None:
     return value.rstrip("/") or None
 
 
+KNOWN_TABLES = ("providers",)  # what routr.toml may hold at its top level
+
+
+def _check_tables(document: dict[str, Any], path: Path) -> None:
+    """A top-level table routr.toml does not know is an error with a suggestion.
+
+    ``[provider.acme]`` (a typo) used to be ignored: the provider silently did not
+    exist and the user was told it was unknown with no hint why.
+    """
+    import difflib
+
+    for key, value in document.items():
+        if key in KNOWN_TABLES:
+            continue
+        tables = (
+            [k for k, v in value.items() if isinstance(v, dict)] if isinstance(value, dict) else []
+        )
+        sub = tables[0] if tables else None
+        shown = f"[{key}.{sub}]" if sub else f"[{key}]" if isinstance(value, dict) else key
+        close = difflib.get_close_matches(key, KNOWN_TABLES, n=1, cutoff=0.6)
+        if close:
+            wanted = f"[{close[0]}.{sub}]" if sub else f"[{close[0]}.NAME]"
+            hint = f"did you mean {wanted}?"
+        else:
+            hint = "routr.toml holds only [providers.NAME] tables"
+        raise ConfigError(f"{path}: unknown table {shown}: {hint}")
+
+
 def load_provider_configs() -> dict[str, ProviderConfig]:
     """Built-ins, then routr.toml, then ``ROUTR_<NAME>_BASE_URL``; sorted by name."""
     configs: dict[str, ProviderConfig] = {}
@@ -185,7 +213,9 @@ def load_provider_configs() -> dict[str, ProviderConfig]:
         configs[name] = _entry(name, raw, "built-in", None)
     user_file = config_file()
     if user_file is not None:
-        section = _read_toml(user_file).get("providers", {})
+        document = _read_toml(user_file)
+        _check_tables(document, user_file)
+        section = document.get("providers", {})
         if not isinstance(section, dict):
             raise ConfigError(f"{user_file}: [providers] must be a table of [providers.NAME]")
         for name, raw in section.items():

@@ -116,6 +116,11 @@ def _connect_once(path: Path, *, read_only: bool) -> Any:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         text = str(exc)
+        if "not a valid duckdb database" in text.lower():
+            raise StoreError(
+                f"{path} is not a DuckDB database (damaged, or another kind of file): "
+                "pass a routr results database, or move the file away to start a new one"
+            ) from exc
         if "lock" in text.lower():
             pid = _PID.search(text)
             holder = f"pid {pid[1]}?" if pid else "pid unknown"

@@ -31,6 +31,10 @@ class MergeResult:
 
 
 def _check_source(source: Path, out_path: Path) -> None:
+    if source.is_dir():
+        raise StoreError(
+            f"{source} is a folder: pass the shard databases in it, e.g. {source}/*.duckdb"
+        )
     if not source.is_file():
         raise StoreError(f"no database at {source}: check the path")
     if source.resolve() == out_path.resolve():
@@ -129,9 +133,24 @@ def merge_databases(sources: list[Path], out_path: Path) -> list[MergeResult]:
     """Merge ``sources`` into ``out_path`` (created if missing, appended to if not)."""
     if not sources:
         raise StoreError("nothing to merge: name at least one database")
-    # Every input is checked before the output is opened, so a typo in the last path
-    # does not leave a new empty output file (or half the shards merged) behind.
+    out_path = Path(out_path)
+    if out_path.is_dir():
+        raise StoreError(
+            f"-o {out_path} is a folder: name the merged database file, "
+            f"e.g. -o {out_path / 'merged.duckdb'}"
+        )
+    # Every input is checked -- found, a readable routr database of this schema --
+    # before the output is opened, so a typo or a damaged shard does not leave a new
+    # output file (or half the shards merged) behind.
     for source in sources:
-        _check_source(Path(source), Path(out_path))
-    with Store.open(out_path) as out:
-        return [merge_into(out, Path(s)) for s in sources]
+        _check_source(Path(source), out_path)
+        Store.open(Path(source), read_only=True).close()
+    created = not out_path.exists()
+    try:
+        with Store.open(out_path) as out:
+            return [merge_into(out, Path(s)) for s in sources]
+    except BaseException:
+        if created:  # nothing half-merged is left for a later command to trust
+            for leftover in (out_path, out_path.with_name(out_path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise

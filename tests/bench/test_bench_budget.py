@@ -78,3 +78,23 @@ def test_max_cost_never_overshoots_exits_6_and_a_higher_limit_resumes(tmp_path: 
                      env={"ROUTR_REPORTS": str(tmp_path)}, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert _spent(db)[0] == 6
+
+
+@pytest.mark.docker
+def test_a_changed_seed_is_never_silently_skipped(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    args = ("bench", "-m", "sim/swift", "--tasks", FIXTURES, "--task", "good-py-slug",
+            "--sim-latency", "0", "--db", db)  # fmt: skip
+    first = run_routr(*args, timeout=300)
+    assert first.returncode == 0, first.stderr
+    for extra in ((), ("--dry-run",)):
+        other = run_routr(*args, "--seed", "7", *extra)
+        assert other.returncode == 2, other.stderr
+        assert other.stderr == (
+            "error: this database holds 1 attempt of sim/swift made with --seed 0 (this "
+            "run: --seed 7): pass --seed 0 to resume, or --db OTHER for a run with "
+            "another seed\n"
+        )
+    assert _spent(db)[0] == 1
+    same = run_routr(*args, "--seed", "0", timeout=300)  # control: the same seed resumes
+    assert same.returncode == 0 and "1 attempt already recorded" in same.stderr

@@ -28,3 +28,12 @@ def test_db_merge_with_a_bad_input_is_one_line(tmp_path: Path) -> None:
     result = _routr("db", "merge", str(not_db), "-o", str(tmp_path / "out.duckdb"))
     assert result.returncode == 4, result.stderr
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+def test_db_merge_without_o_names_the_flag_in_one_line(tmp_path: Path) -> None:
+    result = _routr("db", "merge", str(tmp_path / "a.duckdb"))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: name the merged database with -o, e.g. routr db merge shard-*.duckdb "
+        "-o all.duckdb\n"
+    )

@@ -115,3 +115,57 @@ def test_a_real_attempt_replaces_a_provider_error_when_merging(
         rows = store.con.execute("SELECT attempt_key, status FROM attempts ORDER BY 1").fetchall()
         assert rows == [("k1", "failed"), ("k2", "solved")]
         assert table_counts(store)["attempt_tests"] == 4
+
+
+def test_a_damaged_shard_leaves_no_output_and_says_what_it_is(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    good = _shard(tmp_path / "a.duckdb", "run-a", [make_attempt("k1")])
+    damaged = tmp_path / "b.duckdb"
+    damaged.write_bytes(bytes(range(256)) * 40)
+    out = tmp_path / "out.duckdb"
+    with pytest.raises(StoreError, match=r"b\.duckdb is not a DuckDB database \(damaged"):
+        merge_databases([good, damaged], out)
+    assert not out.exists() and not list(tmp_path.glob("out.duckdb*"))
+
+
+def test_merge_hints_for_folders(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    good = _shard(tmp_path / "a.duckdb", "run-a", [make_attempt("k1")])
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    with pytest.raises(StoreError, match=r"is a folder: pass the shard databases in it"):
+        merge_databases([good, folder], tmp_path / "out.duckdb")
+    with pytest.raises(StoreError, match=r"-o .* is a folder: name the merged database file"):
+        merge_databases([good], folder)
+    assert not (tmp_path / "out.duckdb").exists()
+
+
+def test_a_merge_failing_midway_removes_the_output_it_created_but_keeps_an_existing_one(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import routr_cli.store.merge as merge_module
+
+    a = _shard(tmp_path / "a.duckdb", "run-a", [make_attempt("k1")])
+    b = _shard(tmp_path / "b.duckdb", "run-b", [make_attempt("k2")])
+    real = merge_module.merge_into
+    calls: list[Path] = []
+
+    def failing_second(out: Store, source: Path) -> object:
+        calls.append(source)
+        if len(calls) == 2:
+            raise StoreError("disk full (simulated)")
+        return real(out, source)
+
+    monkeypatch.setattr(merge_module, "merge_into", failing_second)
+    fresh = tmp_path / "fresh.duckdb"
+    with pytest.raises(StoreError, match="disk full"):
+        merge_databases([a, b], fresh)
+    assert not fresh.exists()  # half a merge is not left behind
+    existing = _shard(tmp_path / "existing.duckdb", "run-e", [make_attempt("k3")])
+    calls.clear()
+    with pytest.raises(StoreError, match="disk full"):
+        merge_databases([a, b], existing)
+    with Store.open(existing, read_only=True) as store:
+        assert table_counts(store)["attempts"] == 2  # its own and a's, committed whole
