@@ -32,6 +32,9 @@ from routr_cli.store.records import AttemptRecord
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "good_tasks"
 MODELS = ["sim/frontier", "sim/swift", "sim/budget", "sim/flaky"]
 TARGET_OWN_MS = 50.0
+# The tiny run tests/benchmarks runs so this script cannot rot.
+SMOKE_ARGS = ["--epochs", "1", "--jobs", "1"]
+SMOKE_DOCKER = True
 
 
 class Quiet:

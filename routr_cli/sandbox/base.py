@@ -101,6 +101,11 @@ class Sandbox(Protocol):
         """Run ``cmd`` (a shell string runs under ``sh -c``); kill the tree at ``timeout``."""
         ...
 
+    def kill_strays(self) -> bool:
+        """Kill every process a command left running (detached ones too); True once none
+        is left. Grading calls it before reading a report, so nothing rewrites it."""
+        ...
+
 
 class SandboxFactory(Protocol):
     """Makes a fresh sandbox per grading (``backend.open(spec)``)."""

@@ -247,6 +247,9 @@ class DockerSandbox:
                 oom_killed=self._state_oom_killed(),
             )
 
+    def kill_strays(self) -> bool:
+        return self._sweep()
+
     # -- machinery ---------------------------------------------------------------------
     def _alive_id(self) -> str:
         if self._stopped_inside:

@@ -119,11 +119,14 @@ def test_empty_lists_grade_every_test_and_need_one() -> None:
     assert not only_skipped.solved and only_skipped.score == 0.0
 
 
-def test_without_a_report_the_exit_status_decides() -> None:
-    spec = GradeSpec("cmd", fail_to_pass=("a::f",))
-    ok = decide(spec, run(0), [], 1.0)
+def test_without_a_report_the_exit_status_decides_only_without_lists() -> None:
+    listed = GradeSpec("cmd", fail_to_pass=("a::f",))
+    forged = decide(listed, run(0), [], 1.0)
+    assert not forged.solved and forged.score == 0.0 and forged.reason == "no_report"
+    unlisted = GradeSpec("cmd")
+    ok = decide(unlisted, run(0), [], 1.0)
     assert ok.solved and ok.score == 1.0 and ok.reason is None
-    bad = decide(spec, run(2), [], 1.0)
+    bad = decide(unlisted, run(2), [], 1.0)
     assert not bad.solved and bad.score == 0.0 and bad.reason == "no_report"
 
 

@@ -318,18 +318,28 @@ def pytest_runtest_makereport(item, call):
 """
 
 
-def test_grading_restores_test_harness_files(
-    harness: BackendHarness, tiny_task: Task, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_grading_restores_test_harness_files(harness: BackendHarness, tiny_task: Task) -> None:
     forged = grade_change(tiny_task, {"conftest.py": FORGING_CONFTEST}, harness.factory)
     assert not forged.solved and forged.reason == "tests_failed"
     assert forged.restored == ("conftest.py",)
     assert "restored test-harness files" in forged.output
 
-    # The control: with no harness protection the very same change forges a pass, so the
-    # assertion above is about the protection, not about a hook that never worked.
-    import routr_cli.grading.grader as grader
+    # Without the restoration the canaries still catch it (the hook passes the must-fail
+    # canary too); with both off, the control, the very same change forges a pass, so
+    # the assertions above are about the defences, not about a hook that never worked.
+    from routr_cli.grading.grader import ALL_DEFENCES
 
-    monkeypatch.setattr(grader, "HARNESS_FILES", ())
-    unprotected = grade_change(tiny_task, {"conftest.py": FORGING_CONFTEST}, harness.factory)
+    caught = grade_change(
+        tiny_task,
+        {"conftest.py": FORGING_CONFTEST},
+        harness.factory,
+        defences=ALL_DEFENCES.without("restored_harness"),
+    )
+    assert not caught.solved and caught.reason == "tampered", caught
+    unprotected = grade_change(
+        tiny_task,
+        {"conftest.py": FORGING_CONFTEST},
+        harness.factory,
+        defences=ALL_DEFENCES.without("restored_harness", "canaries"),
+    )
     assert unprotected.solved and unprotected.restored == ()

@@ -1,0 +1,134 @@
+"""The attack suite's machinery: hostile changes graded for real, with their controls.
+
+Each :class:`Attack` is a change a model could send for one of the tiny fixture tasks
+(tests/fixtures/attack_tasks: ``add`` subtracts; the attack never fixes it). It is
+graded twice in real Docker sandboxes:
+
+- with every defence on: it must end failed, no-report or tampered, never solved;
+- as its CONTROL, with the defences named in ``stops`` switched off
+  (``grade_change(defences=ALL_DEFENCES.without(*stops))``): it must be graded solved,
+  which shows that the attack really forges a pass and that those defences are what
+  stop it (the others stay on). An attack whose ``stops`` is empty has no control and
+  says why in ``no_control``.
+
+All gradings of a module run at once on a small thread pool (one fresh container
+each), so the suite costs a few containers' time, not forty in a row.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from routr_cli.grading import Grade, grade_change
+from routr_cli.grading.grader import ALL_DEFENCES, Defences
+from routr_cli.sandbox import DockerBackend
+from routr_cli.tasks.load import load_task
+from routr_cli.tasks.model import Change, Task
+
+TASKS = Path(__file__).resolve().parent.parent / "fixtures" / "attack_tasks"
+STOPPED = ("tests_failed", "no_report", "tampered")
+WORKERS = 3
+# The regular expression each forger uses to turn failing test cases into passing ones.
+FAILURES_RE = r"<(failure|error)\b[^>]*?(/>|>.*?</\1>)"
+
+
+@dataclass(frozen=True)
+class Attack:
+    """One hostile change and the defences that stop it (see the module docstring)."""
+
+    name: str
+    change: Change
+    stops: tuple[str, ...]
+    no_control: str = ""  # why no control can exist, when ``stops`` is empty
+
+    def __post_init__(self) -> None:
+        assert self.stops or self.no_control, f"{self.name}: name its defences or say why not"
+        ALL_DEFENCES.without(*self.stops)  # every name is a real defence
+
+
+@dataclass(frozen=True)
+class Graded:
+    """An attack's grade with every defence on, and its control's (None without one)."""
+
+    defended: Grade
+    control: Grade | None
+
+
+def task(task_id: str) -> Task:
+    return load_task(TASKS / task_id)
+
+
+REFERENCE, UNCHANGED = "honest: the reference", "honest: no change"
+
+
+def grade_all(task_id: str, attacks: list[Attack]) -> dict[str, Graded]:
+    """Grade every attack and every control of ``task_id`` concurrently, and two honest
+    baselines (:data:`REFERENCE`, :data:`UNCHANGED`) that must grade ``verified``."""
+    fixture = task(task_id)
+    backend = DockerBackend()
+    honest = [
+        Attack(REFERENCE, fixture.solution_change(), (), "honest"),
+        Attack(UNCHANGED, {}, (), "honest"),
+    ]
+    attacks = [*attacks, *honest]
+    jobs: list[tuple[str, bool, Defences]] = []
+    for attack in attacks:
+        jobs.append((attack.name, False, ALL_DEFENCES))
+        if attack.stops:
+            jobs.append((attack.name, True, ALL_DEFENCES.without(*attack.stops)))
+    changes = {attack.name: attack.change for attack in attacks}
+
+    def run(job: tuple[str, bool, Defences]) -> Grade:
+        name, _, defences = job
+        return grade_change(
+            fixture, changes[name], backend, raise_sandbox_errors=True, defences=defences
+        )
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        grades = list(pool.map(run, jobs))
+    defended: dict[str, Grade] = {}
+    controls: dict[str, Grade] = {}
+    for (name, is_control, _), grade in zip(jobs, grades, strict=True):
+        (controls if is_control else defended)[name] = grade
+    return {a.name: Graded(defended[a.name], controls.get(a.name)) for a in attacks}
+
+
+def explain(grade: Grade) -> str:
+    """One grade, readable in an assertion message."""
+    tests = ", ".join(f"{t.id}={t.outcome}" for t in grade.tests)
+    return (
+        f"solved={grade.solved} reason={grade.reason} integrity={grade.integrity} "
+        f"({grade.integrity_detail}) tests=[{tests}]\n{grade.output[-1500:]}"
+    )
+
+
+def assert_honest_baselines(graded: dict[str, Graded]) -> None:
+    """The reference is solved and the unchanged repository fails, both ``verified``:
+    the defences flag neither (no false positive on honest work)."""
+    reference, unchanged = graded[REFERENCE].defended, graded[UNCHANGED].defended
+    assert reference.solved and reference.integrity == "verified", explain(reference)
+    assert not unchanged.solved and unchanged.reason == "tests_failed", explain(unchanged)
+    assert unchanged.integrity == "verified", explain(unchanged)
+
+
+def assert_stopped(attack: Attack, graded: Graded) -> None:
+    grade = graded.defended
+    assert not grade.solved, f"{attack.name} forged a pass: {explain(grade)}"
+    assert grade.reason in STOPPED, f"{attack.name}: {explain(grade)}"
+
+
+def assert_control_forges(attack: Attack, graded: Graded) -> None:
+    assert graded.control is not None
+    off = ", ".join(attack.stops)
+    assert graded.control.solved, (
+        f"{attack.name} with {off} off was not solved, so the control does not show those "
+        f"defences are what stop it: {explain(graded.control)}"
+    )
+
+
+def assert_no_control_explained(attack: Attack) -> None:
+    """An attack without a control says, in a sentence or more, why none can exist."""
+    assert not attack.stops
+    assert len(attack.no_control.split()) >= 15, f"{attack.name}: explain why no control"
