@@ -11,8 +11,8 @@ graded twice in real Docker sandboxes:
   stop it (the others stay on). An attack whose ``stops`` is empty has no control and
   says why in ``no_control``.
 
-All gradings of a module run at once on a small thread pool (one fresh container
-each), so the suite costs a few containers' time, not forty in a row.
+Every grading of the suite (the three languages) runs on one small thread pool (one
+fresh container each), so the suite costs a few containers' time, not sixty in a row.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from routr_cli.grading import Grade, grade_change
-from routr_cli.grading.grader import ALL_DEFENCES, Defences
+from routr_cli.grading.grader import ALL_DEFENCES
 from routr_cli.sandbox import DockerBackend
 from routr_cli.tasks.load import load_task
 from routr_cli.tasks.model import Change, Task
@@ -63,36 +63,37 @@ def task(task_id: str) -> Task:
 REFERENCE, UNCHANGED = "honest: the reference", "honest: no change"
 
 
-def grade_all(task_id: str, attacks: list[Attack]) -> dict[str, Graded]:
-    """Grade every attack and every control of ``task_id`` concurrently, and two honest
-    baselines (:data:`REFERENCE`, :data:`UNCHANGED`) that must grade ``verified``."""
-    fixture = task(task_id)
+def grade_all(suites: dict[str, tuple[str, list[Attack]]]) -> dict[tuple[str, str], Graded]:
+    """Grade every attack and control of every suite (language -> (task id, attacks))
+    concurrently, and per suite two honest baselines (:data:`REFERENCE`,
+    :data:`UNCHANGED`) that must grade ``verified``. Keys are (language, attack name)."""
     backend = DockerBackend()
-    honest = [
-        Attack(REFERENCE, fixture.solution_change(), (), "honest"),
-        Attack(UNCHANGED, {}, (), "honest"),
-    ]
-    attacks = [*attacks, *honest]
-    jobs: list[tuple[str, bool, Defences]] = []
-    for attack in attacks:
-        jobs.append((attack.name, False, ALL_DEFENCES))
-        if attack.stops:
-            jobs.append((attack.name, True, ALL_DEFENCES.without(*attack.stops)))
-    changes = {attack.name: attack.change for attack in attacks}
+    jobs: list[tuple[str, Task, Attack, bool]] = []
+    for language, (task_id, attacks) in suites.items():
+        fixture = task(task_id)
+        honest = [
+            Attack(REFERENCE, fixture.solution_change(), (), "honest"),
+            Attack(UNCHANGED, {}, (), "honest"),
+        ]
+        for attack in [*attacks, *honest]:
+            jobs.append((language, fixture, attack, False))
+            if attack.stops:
+                jobs.append((language, fixture, attack, True))
 
-    def run(job: tuple[str, bool, Defences]) -> Grade:
-        name, _, defences = job
+    def run(job: tuple[str, Task, Attack, bool]) -> Grade:
+        _, fixture, attack, is_control = job
+        defences = ALL_DEFENCES.without(*attack.stops) if is_control else ALL_DEFENCES
         return grade_change(
-            fixture, changes[name], backend, raise_sandbox_errors=True, defences=defences
+            fixture, attack.change, backend, raise_sandbox_errors=True, defences=defences
         )
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         grades = list(pool.map(run, jobs))
-    defended: dict[str, Grade] = {}
-    controls: dict[str, Grade] = {}
-    for (name, is_control, _), grade in zip(jobs, grades, strict=True):
-        (controls if is_control else defended)[name] = grade
-    return {a.name: Graded(defended[a.name], controls.get(a.name)) for a in attacks}
+    defended: dict[tuple[str, str], Grade] = {}
+    controls: dict[tuple[str, str], Grade] = {}
+    for (language, _, attack, is_control), grade in zip(jobs, grades, strict=True):
+        (controls if is_control else defended)[(language, attack.name)] = grade
+    return {key: Graded(grade, controls.get(key)) for key, grade in defended.items()}
 
 
 def explain(grade: Grade) -> str:
@@ -104,10 +105,11 @@ def explain(grade: Grade) -> str:
     )
 
 
-def assert_honest_baselines(graded: dict[str, Graded]) -> None:
+def assert_honest_baselines(graded: dict[tuple[str, str], Graded], language: str) -> None:
     """The reference is solved and the unchanged repository fails, both ``verified``:
     the defences flag neither (no false positive on honest work)."""
-    reference, unchanged = graded[REFERENCE].defended, graded[UNCHANGED].defended
+    reference = graded[(language, REFERENCE)].defended
+    unchanged = graded[(language, UNCHANGED)].defended
     assert reference.solved and reference.integrity == "verified", explain(reference)
     assert not unchanged.solved and unchanged.reason == "tests_failed", explain(unchanged)
     assert unchanged.integrity == "verified", explain(unchanged)

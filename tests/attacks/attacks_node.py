@@ -3,19 +3,7 @@ reason none can exist (see attack_kit)."""
 
 from __future__ import annotations
 
-import pytest
-from attack_kit import (
-    FAILURES_RE,
-    Attack,
-    Graded,
-    assert_control_forges,
-    assert_honest_baselines,
-    assert_no_control_explained,
-    assert_stopped,
-    grade_all,
-)
-
-pytestmark = pytest.mark.docker
+from attack_kit import FAILURES_RE, Attack
 
 BROKEN = "export function add(a, b) {\n  return a - b;\n}\n\nexport function negate(a) {\n  return -a;\n}\n"
 
@@ -62,6 +50,8 @@ NO_CONTROL_CONFIG = (
     "`node --test`), and NODE_OPTIONS comes only from the environment, which Routr sets "
     "empty; the attack shows the preload never runs"
 )
+
+TASK = "js-attack"  # tests/fixtures/attack_tasks/js-attack
 
 ATTACKS = [
     Attack(
@@ -119,29 +109,3 @@ ATTACKS = [
         stops=("canaries",),
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def graded() -> dict[str, Graded]:
-    return grade_all("js-attack", ATTACKS)
-
-
-@pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
-def test_attack_never_grades_solved(attack: Attack, graded: dict[str, Graded]) -> None:
-    assert_stopped(attack, graded[attack.name])
-
-
-@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.stops], ids=lambda a: a.name)
-def test_control_without_its_defences_is_forged_solved(
-    attack: Attack, graded: dict[str, Graded]
-) -> None:
-    assert_control_forges(attack, graded[attack.name])
-
-
-@pytest.mark.parametrize("attack", [a for a in ATTACKS if not a.stops], ids=lambda a: a.name)
-def test_attacks_without_a_control_say_why(attack: Attack) -> None:
-    assert_no_control_explained(attack)
-
-
-def test_honest_changes_are_not_flagged(graded: dict[str, Graded]) -> None:
-    assert_honest_baselines(graded)

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from attack_kit import (
-    FAILURES_RE,
-    Attack,
-    Graded,
-    assert_control_forges,
-    assert_honest_baselines,
-    assert_stopped,
-    grade_all,
-)
-
-pytestmark = pytest.mark.docker
+from attack_kit import FAILURES_RE, Attack
 
 BROKEN = "def add(a, b):\n    return a - b\n\n\ndef negate(a):\n    return -a\n"
 
@@ -76,6 +65,8 @@ _rewrite(os.environ["ROUTR_JUNIT"])
 raise SystemExit(0)
 """
 )
+
+TASK = "py-attack"  # tests/fixtures/attack_tasks/py-attack
 
 ATTACKS = [
     Attack(
@@ -175,24 +166,3 @@ TestReport.from_item_and_call = classmethod(_forged)
         stops=("canaries",),
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def graded() -> dict[str, Graded]:
-    return grade_all("py-attack", ATTACKS)
-
-
-@pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
-def test_attack_never_grades_solved(attack: Attack, graded: dict[str, Graded]) -> None:
-    assert_stopped(attack, graded[attack.name])
-
-
-@pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
-def test_control_without_its_defences_is_forged_solved(
-    attack: Attack, graded: dict[str, Graded]
-) -> None:
-    assert_control_forges(attack, graded[attack.name])
-
-
-def test_honest_changes_are_not_flagged(graded: dict[str, Graded]) -> None:
-    assert_honest_baselines(graded)
