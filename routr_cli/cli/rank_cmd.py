@@ -178,7 +178,11 @@ def rank(
         "--solver",
         help="Only this solver, e.g. edit or repair@2 (repeatable; default: each, separately).",
     ),
-    source: str = typer.Option("bench", "--source", help="Where attempts come from: bench."),
+    source: str = typer.Option(
+        "bench",
+        "--source",
+        help="Where outcomes come from: bench, calls (graded with routr feedback) or all.",
+    ),
     draws: int = typer.Option(1000, "--draws", min=100, help="Bootstrap draws."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed (results are reproducible)."),
     all_versions: bool = typer.Option(

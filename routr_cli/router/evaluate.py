@@ -22,8 +22,9 @@ Intervals are percentile bootstraps over held-out tasks (the same resampled task
 every strategy, so differences are paired). APGR (average performance gap recovered, after
 RouteLLM) is the area under the router's PGR curve over normalised cost, PGR = (pass -
 pass_cheapest) / (pass_best - pass_cheapest), with the curve swept by ``auto:cheap``'s
-margin. AUC is the area under the router's cost-quality curve over normalised cost, beside
-the zero-router hull's. The verdict says plainly when ``auto`` does not beat the best
+margin (plus the two endpoints every router has: all calls to the cheapest model, all to
+the best). AUC is the area under the router's cost-quality curve over normalised cost,
+beside the zero-router hull's. The verdict says plainly when ``auto`` does not beat the best
 single model: cheaper at an equal pass rate, or better at an equal cost, with the
 interval of the difference excluding 0.
 
@@ -274,6 +275,12 @@ def evaluate(
     ]
     curve.append((float(auto_cost.mean()), float(auto_pass.mean())))
     cheap_p, cheap_c = per_task["cheapest"]
+    # the endpoints every router has (send everything to the cheapest, or to the best),
+    # as RouteLLM's curves do: the areas then compare like with like
+    curve += [
+        (float(cheap_c.mean()), float(cheap_p.mean())),
+        (float(best_cost.mean()), float(best_pass.mean())),
+    ]
     lo = min(float(cheap_c.mean()), *(c for c, _ in curve))
     hi = max(float(best_cost.mean()), *(c for c, _ in curve))
     span = float(best_pass.mean() - cheap_p.mean())
@@ -302,6 +309,14 @@ def evaluate(
             f"${-cost_diff[0]:.6f} per task [{-cost_diff[2]:.6f}, {-cost_diff[1]:.6f}] at an "
             f"equal pass rate (difference {pass_diff[0]:+.1%} [{pass_diff[1]:+.1%}, "
             f"{pass_diff[2]:+.1%}])"
+        )
+    elif cost_diff[2] < 0:
+        verdict = (
+            f"auto does NOT beat the best single model ({best_name}) on these tasks: it is "
+            f"cheaper by ${-cost_diff[0]:.6f} per task, but an equal pass rate is not shown "
+            f"(difference {pass_diff[0]:+.1%} [{pass_diff[1]:+.1%}, {pass_diff[2]:+.1%}]; the "
+            f"interval must stay above {-EQUIVALENCE:+.0%}) -- call {best_name} directly "
+            f"(-m {best_name}) or bench more tasks"
         )
     else:
         verdict = (

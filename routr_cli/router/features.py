@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 DEFAULT_OUTPUT_TOKENS = 1024  # the answer budget assumed when the caller sets none
 CAPABILITIES = ("tools", "json", "images", "streaming")
@@ -53,11 +52,8 @@ def features_for(
     budget = output_tokens if output_tokens is not None else DEFAULT_OUTPUT_TOKENS
     if category is not None:
         return RequestFeatures({category: 1.0}, language, tokens, budget, needs, overridden=True)
-    import importlib
+    from routr_cli.ranking import classify  # the ranking's classifier: one place for it
 
-    # The classifier is the ranking's (one place for it); looked up by name until its
-    # module lands everywhere.
-    classify: Any = getattr(importlib.import_module("routr_cli.ranking"), "classify")  # noqa: B009
     text = "\n".join(content for role, content in messages if role == "user")
     found = classify(text)
     evidence = {key: tuple(words) for key, words in found.evidence.items()}

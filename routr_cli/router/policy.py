@@ -332,10 +332,16 @@ def _auto(
         floor = best.pass_rate - constraints.cheap_margin
         close = [(s, i) for s, i in eligible if s.pass_rate >= floor and s.ci_high >= best.ci_low]
         primary = min(close, key=lambda p: _cost_key(p[1], p[0], features))
-        why = (
-            f"cheapest within {_pct(constraints.cheap_margin)} of the best "
-            f"({best.model}, {_pct(best.pass_rate)}) with an interval reaching the best's"
-        )
+        if primary[0] is best:
+            why = (
+                f"the best; no cheaper model is within {_pct(constraints.cheap_margin)} "
+                "of it with an interval reaching its interval"
+            )
+        else:
+            why = (
+                f"cheapest within {_pct(constraints.cheap_margin)} of the best "
+                f"({best.model}, {_pct(best.pass_rate)}) with an interval reaching the best's"
+            )
     else:
         primary = min(tied, key=lambda p: _cost_key(p[1], p[0], features))
         if len(tied) == 1:

@@ -19,13 +19,16 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from routr_cli.errors import ConfigError, StoreError
 from routr_cli.providers.base import Message
 from routr_cli.router.executor import CallResult, Executor, ExecutorSettings
 from routr_cli.router.features import RequestFeatures, features_for
 from routr_cli.router.policy import Constraints, Decision, RoutingTable, choose, parse_objective
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STANDINGS_DRAWS = 400  # bootstrap draws for the tie groups: enough for a routing decision
 CONVERSATION_FILE = "last-conversation.json"
@@ -74,24 +77,19 @@ def parse_max_price(text: str | None) -> tuple[float | None, float | None]:
     return values[0], values[-1]
 
 
-def _module(name: str) -> Any:
-    """The ranking API by name (typed by its own package once it is everywhere)."""
-    import importlib
+def attempt_frame(db: Path) -> pd.DataFrame:
+    """The ranking's attempt frame of ``db`` (bench attempts of the newest task versions)."""
+    from routr_cli.store.frame import read_attempt_frame
 
-    return importlib.import_module(name)
-
-
-def attempt_frame(db: Path) -> Any:
-    """The ranking's attempt frame of ``db`` (pandas)."""
-    return _module("routr_cli.store.read").read_attempt_frame(db)
+    return read_attempt_frame(db)
 
 
-def fit_routing_table(frame: Any) -> RoutingTable:
+def fit_routing_table(frame: pd.DataFrame) -> RoutingTable:
     """Standings fitted on ``frame``, as a routing table (no feedback)."""
+    from routr_cli.ranking import standings
     from routr_cli.router.table import routing_table
 
-    board = _module("routr_cli.ranking").standings(frame, draws=STANDINGS_DRAWS, seed=0)
-    return routing_table(board)
+    return routing_table(standings(frame, draws=STANDINGS_DRAWS, seed=0))
 
 
 def load_table(db: Path) -> RoutingTable:

@@ -18,7 +18,10 @@ from routr_cli.store.db import Store
 if TYPE_CHECKING:
     import pandas as pd
 
-SOURCES = ("bench",)
+# bench: graded attempts; calls: routed calls graded with `routr feedback` (each one a
+# task of its own, solved when the feedback said pass); all: both.
+SOURCES = ("bench", "calls", "all")
+UNCATEGORISED = "uncategorised"  # a call whose prompt no category dominated
 
 
 def _columns(store: Store, table: str) -> set[str]:
@@ -53,6 +56,23 @@ def attempt_frame_sql(store: Store, *, all_versions: bool = False) -> str:
     return sql + " ORDER BY a.model, a.solver, a.task_id, a.epoch, a.attempt_key"
 
 
+def call_frame_sql() -> str:
+    """Graded routed calls in the frame's columns: one call, one single-attempt task."""
+    return (
+        "SELECT c.served_model AS model, c.simulated, c.id AS task_id, '' AS task_hash, "
+        f"CASE WHEN c.category = 'all' THEN '{UNCATEGORISED}' ELSE c.category END AS category, "
+        "coalesce(c.language, '') AS language, '' AS difficulty, c.id AS family, "
+        "'edit' AS solver, 0 AS epoch, "
+        "CASE WHEN c.feedback = 'pass' THEN 'solved' ELSE 'failed' END AS status, "
+        "c.feedback = 'pass' AS solved, "
+        "CASE WHEN c.feedback = 'pass' THEN NULL ELSE 'call_feedback_fail' END AS reason, "
+        "false AS suspect, c.cost_usd, c.latency_s, c.input_tokens, c.output_tokens, "
+        "c.feedback_at AS finished_at "
+        "FROM calls c WHERE c.feedback IS NOT NULL AND c.served_model IS NOT NULL "
+        "ORDER BY model, task_id"
+    )
+
+
 def read_attempt_frame(
     db_path: Path | str, *, source: str = "bench", all_versions: bool = False
 ) -> pd.DataFrame:
@@ -61,8 +81,17 @@ def read_attempt_frame(
 
     if source not in SOURCES:
         raise ConfigError(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+    import pandas as pd
+
     with Store.open(Path(db_path), read_only=True) as store:
-        frame = store.con.execute(attempt_frame_sql(store, all_versions=all_versions)).df()
+        parts = []
+        if source in ("bench", "all"):
+            parts.append(
+                store.con.execute(attempt_frame_sql(store, all_versions=all_versions)).df()
+            )
+        if source in ("calls", "all"):
+            parts.append(store.con.execute(call_frame_sql()).df())
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     return normalise_frame(frame)
 
 

@@ -63,8 +63,8 @@ def test_suspect_and_family_columns_are_read_when_the_store_has_them(tmp_path: P
 
 
 def test_unknown_source_and_rows_without_a_model(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="unknown source 'calls'"):
-        read_attempt_frame(_store(tmp_path / "r.duckdb"), source="calls")
+    with pytest.raises(ConfigError, match="unknown source 'feedback'"):
+        read_attempt_frame(_store(tmp_path / "r.duckdb"), source="feedback")
     with pytest.raises(ValueError, match="needs a model"):
         attempt_frame_from_rows([{"task_id": "t"}])
     assert attempt_frame_from_rows([]).empty
