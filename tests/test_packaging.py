@@ -136,6 +136,18 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> Non
     assert tasks_dir.is_relative_to(venv) and sandboxes.is_relative_to(venv), where.stdout
     assert (sandboxes / "python" / "Dockerfile").is_file()
 
+    # The classifier learns from the bundled suite's prompts: found inside the package.
+    classified = _run(
+        python, "-c",
+        "from routr_cli.ranking.classifier import bundled_examples, classify; "
+        "print(len(bundled_examples())); "
+        "print(max(classify('fix the data race in the worker pool').categories.items(), "
+        "key=lambda kv: kv[1])[0])",
+        cwd=elsewhere, env=env,
+    )  # fmt: skip
+    assert classified.returncode == 0, classified.stderr
+    assert classified.stdout.split() == [str(len(bundled)), "concurrency"], classified.stdout
+
     chosen = _run(routr, "tasks", "list", "--json", cwd=elsewhere,
                   env={**env, "ROUTR_TASKS": str(elsewhere / "tasks")})  # fmt: skip
     assert "decoy" in chosen.stdout + chosen.stderr  # ROUTR_TASKS still chooses another

@@ -51,15 +51,10 @@ def tie_letter(group: int | None) -> str:
 
 
 def console() -> Any:
-    """A rich console; piped output without COLUMNS gets a width that fits every column."""
-    import os
+    """The data console: COLUMNS, else the terminal, else wide when piped (cli.render)."""
+    from routr_cli.cli.render import data_console
 
-    from rich.console import Console
-
-    out = Console(highlight=False)
-    if not out.is_terminal and "COLUMNS" not in os.environ:
-        out = Console(highlight=False, width=160)
-    return out
+    return data_console()
 
 
 def _marks(s: Standing) -> str:
@@ -71,46 +66,52 @@ def _marks(s: Standing) -> str:
     return ", ".join(marks)
 
 
+# The leaderboard's columns. Priority 0 never drops: the rank and tie letter, the model, its pass rate
+# with its interval and n (a rate is never shown without them); the rest go, highest
+# number first, when the screen is narrow (at 60 columns the key ones remain).
+RANK_COLUMNS = (
+    ("#", 0, "right"), ("tie", 0, "left"), ("model", 0, "left"), ("pass", 0, "right"),
+    ("95% CI", 0, "right"), ("tasks x ep", 0, "right"), ("cover", 3, "right"),
+    ("rank range", 4, "right"), ("P(top1)", 5, "right"), ("$/solved [95% CI]", 2, "right"),
+    ("p50 s", 6, "right"), ("marks", 7, "left"),
+)  # fmt: skip
+
+
+def _standing_cells(s: Standing) -> list[str]:
+    if s.rank is None:
+        return [
+            "-", "-", label(s.model, s.simulated), "-", "no graded attempts",
+            f"0 x {s.epochs}", pct(s.coverage), "-", "-", money(s.total_cost), "-", "unranked",
+        ]  # fmt: skip
+    cost = money(s.cost_per_solved)
+    if s.cost_ci_low is not None:
+        cost += f" [{money(s.cost_ci_low)}-{money(s.cost_ci_high)}]"
+    return [
+        str(s.rank), tie_letter(s.tie_group), label(s.model, s.simulated),
+        pct(s.pass_rate), f"{pct(s.ci_low)}-{pct(s.ci_high)}",
+        f"{s.n_tasks} x {s.epochs}", pct(s.coverage), f"{s.rank_low}-{s.rank_high}",
+        pct(s.p_top1), cost,
+        "-" if s.latency_p50_s is None else f"{s.latency_p50_s:.1f}", _marks(s),
+    ]  # fmt: skip
+
+
 def _render_table(board: Leaderboard, scopes: list[tuple[str, str]]) -> None:
-    from rich.table import Table
+    from routr_cli.cli.render import Col, print_table
 
     out = console()
+    columns = [Col(name, priority, justify) for name, priority, justify in RANK_COLUMNS]
     for category, solver in scopes:
         rows = board.for_category(category, solver)
         if not rows:
             continue
         where = "all categories" if category == "all" else f"category {category}"
         metric = rows[0].metric
-        table = Table(title=f"Leaderboard, {where}, solver {solver} ({metric})")
-        table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("tie", no_wrap=True)
-        table.add_column("model", no_wrap=True)
-        for name in ("pass", "95% CI", "tasks x ep", "cover", "rank range", "P(top1)"):
-            table.add_column(name, justify="right", no_wrap=True)
-        table.add_column("$/solved [95% CI]", justify="right")
-        table.add_column("p50 s", justify="right", no_wrap=True)
-        table.add_column("marks")
-        for s in rows:
-            if s.rank is None:
-                table.add_row(
-                    "-", "-", label(s.model, s.simulated), "-", "no graded attempts",
-                    f"0 x {s.epochs}", pct(s.coverage), "-", "-", money(s.total_cost), "-", "unranked",
-                )  # fmt: skip
-                continue
-            cost = money(s.cost_per_solved)
-            if s.cost_ci_low is not None:
-                cost += f" [{money(s.cost_ci_low)}-{money(s.cost_ci_high)}]"
-            table.add_row(
-                str(s.rank), tie_letter(s.tie_group), label(s.model, s.simulated),
-                pct(s.pass_rate), f"{pct(s.ci_low)}-{pct(s.ci_high)}",
-                f"{s.n_tasks} x {s.epochs}", pct(s.coverage), f"{s.rank_low}-{s.rank_high}",
-                pct(s.p_top1), cost,
-                "-" if s.latency_p50_s is None else f"{s.latency_p50_s:.1f}", _marks(s),
-            )  # fmt: skip
-        out.print(table)
+        title = f"Leaderboard, {where}, solver {solver} ({metric})"
+        print_table(out, columns, [_standing_cells(s) for s in rows], title=title)
     out.print(
         "Models sharing a tie letter are statistically tied (95%, task bootstrap); "
-        "rank range is the 95% bootstrap interval of the rank."
+        "rank range is the 95% bootstrap interval of the rank.",
+        markup=False,
     )
 
 
@@ -253,24 +254,25 @@ def rank_json(
 
 
 def _render_matrix(board: Leaderboard, solvers: list[str]) -> None:
-    """Pass rate per model and category (n tasks), models in overall order."""
-    from rich.table import Table
+    """Pass rate per model and category (n tasks), models in overall order; on a narrow
+    screen the model stays and the categories that do not fit are named under the table."""
+    from routr_cli.cli.render import Col, print_table
 
     out = console()
+    names = board.categories()
+    columns = [Col("model", 0), *(Col(name, i + 1, "right") for i, name in enumerate(names))]
     for solver in solvers:
         cells = {(s.model, s.category): s for s in board.rows if s.solver == solver}
-        table = Table(title=f"Pass rate by category, solver {solver} (tie letter, n tasks)")
-        table.add_column("model", no_wrap=True)
-        for name in board.categories():
-            table.add_column(name, justify="right", no_wrap=True)
+        rows = []
         for overall in board.for_category("all", solver):
             row = [label(overall.model, overall.simulated)]
-            for name in board.categories():
+            for name in names:
                 s = cells.get((overall.model, name))
                 row.append(
                     "-"
                     if s is None or s.pass_rate is None
                     else f"{pct(s.pass_rate)} {tie_letter(s.tie_group)} ({s.n_tasks})"
                 )
-            table.add_row(*row)
-        out.print(table)
+            rows.append(row)
+        title = f"Pass rate by category, solver {solver} (tie letter, n tasks)"
+        print_table(out, columns, rows, title=title)

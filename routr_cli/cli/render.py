@@ -98,9 +98,6 @@ class Col:
 FOLDED_WIDTH = 24  # what a folding column needs to be worth keeping
 
 
-KEY_MIN_WIDTH = 16  # a key column narrower than this never shrinks; a wider one folds
-
-
 def _needed(columns: Sequence[Col], rows: Sequence[Sequence[str]]) -> list[int]:
     widths = [max([len(c.name), *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
     return [min(w, FOLDED_WIDTH) if c.fold else w for w, c in zip(widths, columns, strict=True)]
@@ -138,17 +135,13 @@ def print_table(
 
     rows = [[safe_text(cell) for cell in row] for row in rows]
     keep = _fitted(columns, rows, console.width)
-    needed = _needed(columns, rows)
     table = Table()
     for i in keep:
         col = columns[i]
-        # Short key columns (a key, a status, a figure) keep their full width; a long one
-        # (a model name) folds onto a second line rather than being cut.
+        # What does not fit folds onto more lines, never cut: rich narrows the widest
+        # column first, so a long model name folds while a key or a figure stays whole.
         table.add_column(
-            col.name,
-            justify="right" if col.justify == "right" else "left",
-            min_width=min(needed[i], KEY_MIN_WIDTH) if col.priority == 0 else None,
-            overflow="fold",
+            col.name, justify="right" if col.justify == "right" else "left", overflow="fold"
         )
     for row in rows:
         table.add_row(*(Text(row[i]) for i in keep))  # Text: cells are data, never markup

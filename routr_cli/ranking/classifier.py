@@ -323,10 +323,10 @@ def build_model(examples: Iterable[Example]) -> dict[str, Any]:
 
 def bundled_examples() -> list[Example]:
     """The bundled suite's prompts (read from the package's task folders)."""
-    from routr_cli.paths import PROJECT_ROOT
+    from routr_cli.paths import bundled_tasks_dir
     from routr_cli.tasks.load import load_tasks_lenient
 
-    root = PROJECT_ROOT / "tasks"
+    root = bundled_tasks_dir()  # inside an installed package, or the checkout's tasks/
     tasks = load_tasks_lenient(root)
     loaded = tasks[0] if isinstance(tasks, tuple) else tasks
     return [Example(t.id, t.category, t.language, t.prompt) for t in loaded]

@@ -145,3 +145,16 @@ def test_markdown_escapes_what_would_break_a_table() -> None:
     text = markdown_table(["model", "note"], [("m", "a|b\nc\\d"), ("n", None)])
     assert text.splitlines()[2] == "| m | a\\|b c\\\\d |"
     assert text.splitlines()[3] == "| n |  |"
+
+
+def test_rank_keeps_model_pass_rate_interval_and_n_at_60_columns(db: Path) -> None:
+    narrow = run_routr("rank", "--db", db, env={"COLUMNS": "60"})
+    assert narrow.returncode == 0, narrow.stderr
+    lines = narrow.stdout.splitlines()
+    assert max(map(len, lines)) <= 60, narrow.stdout
+    header = next(line for line in lines if "model" in line and "pass" in line)
+    for key in ("#", "tie", "model", "pass", "95% CI", "tasks"):
+        assert key in header, key
+    assert "sim/alpha" in narrow.stdout and "not shown at 60 columns" in narrow.stdout
+    wide = run_routr("rank", "--db", db, env={"COLUMNS": "220"})
+    assert "not shown" not in wide.stdout and "P(top1)" in wide.stdout
