@@ -207,7 +207,9 @@ def _judge(
         trust_exit_status=not defences.listed_tests_rule,
     )
     grade = dataclasses.replace(grade, output=hide_lines(grade.output, canaries))
-    integrity, detail = _integrity(grade, run_plan, run, seal, alone, reported, trusted, canaries)
+    integrity, detail = _integrity(
+        grade, run_plan, run, seal, alone, reported, trusted, canaries, defences
+    )
     if integrity == "tampered":
         return dataclasses.replace(
             grade,
@@ -229,6 +231,7 @@ def _integrity(
     reported: list[TestOutcome],
     report: str | None,
     canaries: Canaries | None,
+    defences: Defences,
 ) -> tuple[Integrity, str]:
     """What the seal and the canaries prove about this run (see ``Integrity``)."""
     if seal is not None and seal.state == "tampered":
@@ -247,10 +250,14 @@ def _integrity(
         return "unverified", "processes the run left behind could not be stopped"
     if run_plan.kind is None:
         return "unverified", "the task's own test command: no sealed report or canaries"
-    if seal is None or canaries is None:
-        return "unchecked", "grading defences were switched off"
+    if seal is None:
+        return "unchecked", "the sealed report was switched off"
     if seal.state != "sealed":
         return "unverified", seal.detail
+    if canaries is None and defences.canaries:
+        return "unverified", "no test file the runner runs could carry the canary tests"
+    if canaries is None:
+        return "unchecked", "the canary tests were switched off"
     return "verified", ""
 
 

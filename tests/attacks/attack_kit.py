@@ -9,7 +9,10 @@ graded twice in real Docker sandboxes:
   (``grade_change(defences=ALL_DEFENCES.without(*stops))``): it must be graded solved,
   which shows that the attack really forges a pass and that those defences are what
   stop it (the others stay on). An attack whose ``stops`` is empty has no control and
-  says why in ``no_control``.
+  says why in ``no_control``;
+- for each defence in ``alone``, with the other defences of ``stops`` off and only that
+  one on: it must still not be solved, which shows that defence stops it on its own
+  (one attack per defence and language is enough to show each defence works).
 
 Every grading of the suite (the three languages) runs on one small thread pool (one
 fresh container each), so the suite costs a few containers' time, not sixty in a row.
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from routr_cli.grading import Grade, grade_change
-from routr_cli.grading.grader import ALL_DEFENCES
+from routr_cli.grading.grader import ALL_DEFENCES, Defences
 from routr_cli.sandbox import DockerBackend
 from routr_cli.tasks.load import load_task
 from routr_cli.tasks.model import Change, Task
@@ -42,18 +45,26 @@ class Attack:
     change: Change
     stops: tuple[str, ...]
     no_control: str = ""  # why no control can exist, when ``stops`` is empty
+    alone: tuple[str, ...] = ()  # defences of ``stops`` shown to stop it on their own
 
     def __post_init__(self) -> None:
         assert self.stops or self.no_control, f"{self.name}: name its defences or say why not"
+        assert set(self.alone) <= set(self.stops), f"{self.name}: alone must be in stops"
         ALL_DEFENCES.without(*self.stops)  # every name is a real defence
+
+    def only(self, defence: str) -> Defences:
+        """Every defence on except the others of ``stops``: ``defence`` faces it alone."""
+        return ALL_DEFENCES.without(*(d for d in self.stops if d != defence))
 
 
 @dataclass(frozen=True)
 class Graded:
-    """An attack's grade with every defence on, and its control's (None without one)."""
+    """An attack's grade with every defence on, its control's (None without one) and,
+    per defence of ``alone``, its grade facing that defence alone."""
 
     defended: Grade
     control: Grade | None
+    alone: dict[str, Grade]
 
 
 def task(task_id: str) -> Task:
@@ -68,7 +79,7 @@ def grade_all(suites: dict[str, tuple[str, list[Attack]]]) -> dict[tuple[str, st
     concurrently, and per suite two honest baselines (:data:`REFERENCE`,
     :data:`UNCHANGED`) that must grade ``verified``. Keys are (language, attack name)."""
     backend = DockerBackend()
-    jobs: list[tuple[str, Task, Attack, bool]] = []
+    jobs: list[tuple[str, Task, Attack, str]] = []  # the last field: "", "control", a defence
     for language, (task_id, attacks) in suites.items():
         fixture = task(task_id)
         honest = [
@@ -76,24 +87,34 @@ def grade_all(suites: dict[str, tuple[str, list[Attack]]]) -> dict[tuple[str, st
             Attack(UNCHANGED, {}, (), "honest"),
         ]
         for attack in [*attacks, *honest]:
-            jobs.append((language, fixture, attack, False))
+            jobs.append((language, fixture, attack, ""))
             if attack.stops:
-                jobs.append((language, fixture, attack, True))
+                jobs.append((language, fixture, attack, "control"))
+            jobs.extend((language, fixture, attack, defence) for defence in attack.alone)
 
-    def run(job: tuple[str, Task, Attack, bool]) -> Grade:
-        _, fixture, attack, is_control = job
-        defences = ALL_DEFENCES.without(*attack.stops) if is_control else ALL_DEFENCES
+    def run(job: tuple[str, Task, Attack, str]) -> Grade:
+        _, fixture, attack, variant = job
+        if variant == "control":
+            defences = ALL_DEFENCES.without(*attack.stops)
+        else:
+            defences = attack.only(variant) if variant else ALL_DEFENCES
         return grade_change(
             fixture, attack.change, backend, raise_sandbox_errors=True, defences=defences
         )
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         grades = list(pool.map(run, jobs))
-    defended: dict[tuple[str, str], Grade] = {}
-    controls: dict[tuple[str, str], Grade] = {}
-    for (language, _, attack, is_control), grade in zip(jobs, grades, strict=True):
-        (controls if is_control else defended)[(language, attack.name)] = grade
-    return {key: Graded(grade, controls.get(key)) for key, grade in defended.items()}
+    variants: dict[tuple[str, str], dict[str, Grade]] = {}
+    for (language, _, attack, variant), grade in zip(jobs, grades, strict=True):
+        variants.setdefault((language, attack.name), {})[variant] = grade
+    return {
+        key: Graded(
+            found[""],
+            found.get("control"),
+            {d: g for d, g in found.items() if d not in ("", "control")},
+        )
+        for key, found in variants.items()
+    }
 
 
 def explain(grade: Grade) -> str:
@@ -134,3 +155,11 @@ def assert_no_control_explained(attack: Attack) -> None:
     """An attack without a control says, in a sentence or more, why none can exist."""
     assert not attack.stops
     assert len(attack.no_control.split()) >= 15, f"{attack.name}: explain why no control"
+
+
+def assert_stopped_alone(attack: Attack, graded: Graded, defence: str) -> None:
+    grade = graded.alone[defence]
+    assert not grade.solved and grade.reason in STOPPED, (
+        f"{attack.name}: {defence} alone (the rest of {', '.join(attack.stops)} off) did "
+        f"not stop it: {explain(grade)}"
+    )

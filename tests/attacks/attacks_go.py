@@ -166,6 +166,7 @@ ATTACKS = [
         "shadow: a TestMain in a test file of the package exits 0 running nothing",
         {"calc/zz_main_test.go": EXIT_TESTMAIN},
         stops=("restored_harness", "listed_tests_rule", "canaries"),
+        alone=("restored_harness",),
     ),
     Attack(
         "config: go.work and GOFLAGS files point go test elsewhere",
@@ -190,11 +191,13 @@ ATTACKS = [
         "after exit: a detached process rewrites the report",
         {"calc/forge.go": DETACHED_FORGER, "calc/calc.go": BROKEN},
         stops=("sealed_report", "canaries"),
+        alone=("sealed_report",),
     ),
     Attack(
         "no report: os.Exit(0) in an init function",
         {"calc/exit.go": 'package calc\n\nimport "os"\n\nfunc init() { os.Exit(0) }\n'},
         stops=("listed_tests_rule", "canaries"),
+        alone=("listed_tests_rule",),
     ),
     Attack(
         "in process: init() in a non-test file rewrites every failure line into a pass",

@@ -97,11 +97,13 @@ ATTACKS = [
             "}\n\n" + BROKEN
         },
         stops=("sealed_report", "canaries"),
+        alone=("sealed_report",),
     ),
     Attack(
         "no report: process.exit(0) when the module is imported",
         {"src/add.mjs": "process.exit(0);\n\n" + BROKEN},
         stops=("listed_tests_rule", "canaries"),
+        alone=("listed_tests_rule",),
     ),
     Attack(
         "in process: the module stubs every assertion the tests use",

@@ -73,11 +73,13 @@ ATTACKS = [
         "shadow: pytest.py at the repository root exits 0",
         {"pytest.py": "raise SystemExit(0)\n"},
         stops=("hardened_runner", "listed_tests_rule", "canaries"),
+        alone=("hardened_runner", "listed_tests_rule"),
     ),
     Attack(
         "shadow: pytest/__main__.py runs pytest, then rewrites the report",
         {"pytest/__init__.py": "", "pytest/__main__.py": MAIN_SHADOW},
         stops=("hardened_runner", "sealed_report", "canaries"),
+        alone=("sealed_report",),
     ),
     Attack(
         "shadow: a *.dist-info entry point autoloads a pytest11 plugin",
@@ -97,6 +99,7 @@ ATTACKS = [
             "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "-p evil_plugin"\n',
         },
         stops=("hardened_runner", "sealed_report", "canaries"),
+        alone=("hardened_runner",),
     ),
     Attack(
         "config: setup.cfg [tool:pytest] addopts loads a plugin",
@@ -123,6 +126,7 @@ ATTACKS = [
             + BROKEN
         },
         stops=("sealed_report", "canaries"),
+        alone=("sealed_report",),
     ),
     Attack(
         "after exit: a detached process rewrites the report",
@@ -137,11 +141,13 @@ ATTACKS = [
             + BROKEN
         },
         stops=("sealed_report", "canaries"),
+        alone=("sealed_report",),
     ),
     Attack(
         "no report: os._exit(0) when the package is imported",
         {"calc/__init__.py": "import os\n\nos._exit(0)\n"},
         stops=("listed_tests_rule", "canaries"),
+        alone=("listed_tests_rule",),
     ),
     Attack(
         "in process: the package patches pytest's report objects",

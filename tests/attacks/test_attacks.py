@@ -15,8 +15,11 @@ from attack_kit import (
     assert_honest_baselines,
     assert_no_control_explained,
     assert_stopped,
+    assert_stopped_alone,
     grade_all,
 )
+
+from routr_cli.grading.grader import ALL_DEFENCES
 
 pytestmark = pytest.mark.docker
 
@@ -51,6 +54,23 @@ def test_control_without_its_defences_is_forged_solved(
 ) -> None:
     language, attack = case
     assert_control_forges(attack, graded[(language, attack.name)])
+
+
+ALONE = [(language, attack, d) for language, attack in CASES for d in attack.alone]
+
+
+@pytest.mark.parametrize("case", ALONE, ids=lambda c: f"{c[0]}: {c[2]} alone: {c[1].name}")
+def test_a_defence_alone_stops_its_attack(
+    case: tuple[str, Attack, str], graded: dict[tuple[str, str], Graded]
+) -> None:
+    language, attack, defence = case
+    assert_stopped_alone(attack, graded[(language, attack.name)], defence)
+
+
+def test_each_defence_is_shown_to_work_on_its_own() -> None:
+    shown = {d for _, attack in CASES for d in attack.alone}
+    shown |= {attack.stops[0] for _, attack in CASES if len(attack.stops) == 1}
+    assert shown == set(vars(ALL_DEFENCES)), sorted(set(vars(ALL_DEFENCES)) - shown)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c[1].stops], ids=case_id)

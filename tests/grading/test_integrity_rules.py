@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 
+from routr_cli.grading import Grade, decide, parse_junit
 from routr_cli.grading import TestOutcome as Outcome
-from routr_cli.grading import decide, parse_junit
 from routr_cli.grading.canaries import Canaries, check, hide_lines, is_canary, make
-from routr_cli.grading.grader import ALL_DEFENCES
+from routr_cli.grading.grader import ALL_DEFENCES, _judge
 from routr_cli.grading.integrity import check_seal
 from routr_cli.grading.runners import HARDENED_COMMANDS, SEAL_PIPE_PREFIX, plan, standard_kind
 from routr_cli.sandbox.base import ExecResult
@@ -182,3 +183,42 @@ def test_a_listed_test_missing_from_the_report_failed() -> None:
     spec = GradeSpec(command="x", fail_to_pass=("m::a", "m::b"))
     grade = decide(spec, run(0), [Outcome("m::a", "passed")], 1.0)
     assert (grade.solved, grade.score, grade.reason) == (False, 0.5, "tests_failed")
+
+
+def judge(
+    command: str, pipe: str, report: str | None, *, alone: bool = True, exit_code: int = 0
+) -> Grade:
+    """The grader's verdict on a finished run (no sandbox: _judge is pure)."""
+    spec = GradeSpec(command=command, fail_to_pass=("m::t",))
+    run_plan = plan(command)
+    run = ExecResult(exit_code, pipe, "output", 1.0)
+    return _judge(spec, run_plan, run, report, alone, None, ALL_DEFENCES, time.monotonic())
+
+
+def test_a_sealed_report_without_canaries_grades_but_is_not_verified() -> None:
+    grade = judge(PYTEST_COMMAND, seal_of(REPORT), REPORT)
+    assert grade.solved and grade.integrity == "unverified"  # no canaries were given
+    assert "canary" in grade.integrity_detail
+
+
+def test_no_seal_means_no_trusted_report() -> None:
+    grade = judge(PYTEST_COMMAND, "", REPORT)
+    assert (grade.solved, grade.reason, grade.integrity) == (False, "no_report", "unverified")
+
+
+def test_a_rewritten_report_is_tampered_whatever_it_says() -> None:
+    grade = judge(PYTEST_COMMAND, seal_of(REPORT.replace("'t'", "'x'")), REPORT)
+    assert (grade.solved, grade.reason, grade.integrity) == (False, "tampered", "tampered")
+    assert grade.output.startswith("routr: tampered: the report was rewritten")
+
+
+def test_leftovers_that_survive_make_the_report_untrusted() -> None:
+    grade = judge(PYTEST_COMMAND, seal_of(REPORT), REPORT, alone=False)
+    assert (grade.solved, grade.integrity) == (False, "unverified")
+    assert "could not be stopped" in grade.integrity_detail
+
+
+def test_a_task_own_command_is_graded_but_unverified() -> None:
+    grade = judge("make check", "", REPORT)
+    assert grade.solved and grade.integrity == "unverified"
+    assert "output" in grade.output
