@@ -115,6 +115,7 @@ class BenchRunner:
     grading_slots: int = field(default_factory=lambda: os.cpu_count() or 1)
     on_cancel: Callable[[], object] = lambda: None  # e.g. remove this run's containers
     retry_errors: bool = False  # attempts recorded as provider_error are run again
+    unvalidated: frozenset[str] = frozenset()  # task ids run without proof (flagged)
     failures: FailureWatch = field(default_factory=FailureWatch)
     # An attempt's estimated cost before it starts (``bench.estimate``), for --max-cost.
     estimate: Callable[[WorkItem], float] = lambda _item: 0.0
@@ -151,6 +152,7 @@ class BenchRunner:
             solver_params=self.solver_params,
             cost_usd=self.cost(item.model, result.usage),
             stats=finished.stats,
+            unvalidated=item.task.id in self.unvalidated,
         )
         replace = "provider_error" if self.retry_errors else None
         self.writer.add(record, replace)

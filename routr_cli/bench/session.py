@@ -52,6 +52,7 @@ class BenchOptions:
     shard: Shard | None = None
     sample: int | None = None
     retry_errors: bool = True  # resume re-attempts provider errors (--keep-errors: not)
+    allow_unvalidated: bool = False  # run tasks without a validation record (flagged)
     sim_latency_scale: float = 1.0
     argv: list[str] = field(default_factory=list)  # scrubbed
 
@@ -118,6 +119,33 @@ def select_tasks(options: BenchOptions, note: Callable[[str], None]) -> list[Tas
     if options.sample is not None and options.sample < len(tasks):
         tasks = sample_tasks(tasks, options.sample, options.seed)
     return tasks
+
+
+def check_proven(
+    tasks: list[Task], options: BenchOptions, note: Callable[[str], None]
+) -> frozenset[str]:
+    """Refuse tasks not proven fit to grade, before any model call (issue 7: a task with
+    no tests, or whose starting code already passes, was "solved" by every model).
+
+    With ``--allow-unvalidated`` they run, and the ids returned flag their attempts.
+    """
+    unproven = [(t, problem) for t in tasks if (problem := t.proof_problem) is not None]
+    if not unproven:
+        return frozenset()
+    first, why = unproven[0]
+    more = f" (and {len(unproven) - 1} more task(s))" if len(unproven) > 1 else ""
+    if not options.allow_unvalidated:
+        ids = " ".join(t.id for t, _ in unproven[:5]) + (" ..." if len(unproven) > 5 else "")
+        raise ConfigError(
+            f"task {first.id} is not proven valid: {why}{more}; run "
+            f"`routr tasks validate --write --tasks {options.tasks_dir} {ids}` "
+            "(or pass --allow-unvalidated; those attempts are flagged)"
+        )
+    note(
+        f"--allow-unvalidated: {len(unproven)} task(s) not proven valid ({first.id}: {why}); "
+        "their attempts are flagged unvalidated"
+    )
+    return frozenset(t.id for t, _ in unproven)
 
 
 def snapshot(task: Task) -> TaskSnapshot:
@@ -190,6 +218,7 @@ def run_bench(
 
     options.check()
     tasks = select_tasks(options, note)
+    unvalidated = check_proven(tasks, options, note)
     solver = get_solver(options.solver, **options.solver_params)
     solver_params = effective_solver_params(solver, options.solver_params)
     models = list(dict.fromkeys(options.models))  # repeated -m: once
@@ -257,6 +286,7 @@ def run_bench(
             estimate=Estimator(_cost, getattr(solver, "max_turns", 1)).cost_usd,
             on_cancel=tracking.prune,  # in-flight gradings end at once
             retry_errors=options.retry_errors,
+            unvalidated=unvalidated,
             failures=FailureWatch(secret_vars=_secret_vars()),
         )
         status = "failed"
@@ -336,6 +366,7 @@ def plan_bench(options: BenchOptions, note: Callable[[str], None]) -> list[str]:
 
     options.check()
     tasks = select_tasks(options, note)
+    check_proven(tasks, options, note)
     solver = get_solver(options.solver, **options.solver_params)
     solver_params = effective_solver_params(solver, options.solver_params)
     models = list(dict.fromkeys(options.models))

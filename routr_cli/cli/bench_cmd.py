@@ -74,6 +74,11 @@ def bench(
         "--dry-run",
         help="Print the plan (attempts, estimated tokens and cost per model); call nothing.",
     ),
+    allow_unvalidated: bool = typer.Option(
+        False,
+        "--allow-unvalidated",
+        help="Run tasks that `routr tasks validate --write` has not proven (attempts flagged).",
+    ),
     sim_latency: float = typer.Option(
         1.0, "--sim-latency", help="Scale the simulated models' latency (0: answer at once)."
     ),
@@ -111,6 +116,7 @@ def bench(
         shard=parse_shard(shard) if shard else None,
         sample=sample,
         retry_errors=retry_errors or not keep_errors,
+        allow_unvalidated=allow_unvalidated,
         sim_latency_scale=sim_latency,
         argv=scrub_argv(
             ["routr", *sys.argv[1:]],

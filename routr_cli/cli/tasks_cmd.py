@@ -258,7 +258,10 @@ def validate(
         "else 1).",
     ),
     write: bool = typer.Option(
-        False, "--write", help="Compute fail_to_pass/pass_to_pass and write them into task.toml."
+        False,
+        "--write",
+        help="Write fail_to_pass/pass_to_pass and, for a valid task, the validation record "
+        "`routr bench` requires into task.toml.",
     ),
     jobs: int = typer.Option(1, "--jobs", min=1, help="Tasks validated in parallel (max: CPUs)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array instead of lines."),
@@ -277,7 +280,7 @@ def validate(
     err = _stderr()
     err.print(
         f"validating {plural(len(candidates), 'task')}: {plural(runs, 'reference run')} each, "
-        f"{worker_count(jobs)} at a time{', writing test lists' if write else ''}",
+        f"{worker_count(jobs)} at a time{', writing test lists and records' if write else ''}",
         markup=False,
     )
     backend = DockerBackend()

@@ -23,6 +23,7 @@ from routr_cli.tasks.model import (
     is_protected,
     iter_files,
 )
+from routr_cli.tasks.proof import FIELDS as VALIDATED_FIELDS
 
 ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")
 TOP_FIELDS = {
@@ -37,11 +38,13 @@ TOP_FIELDS = {
     "grade",
     "solution",
     "limits",
+    "validated",
 }
 REQUIRED_TOP = ("format", "id", "title", "category", "language", "difficulty", "grade")
 GRADE_FIELDS = {"command", "timeout_s", "fail_to_pass", "pass_to_pass", "protected"}
 SOLUTION_FIELDS = {"delete"}
 LIMIT_FIELDS = {"cpus", "memory_mb", "pids"}
+
 PARTS = ("task.toml", "prompt.md", "repo", "tests", "solution")
 # Upper bounds that no real task reaches. Past them the kernel or Docker rejects the
 # container, which would surface at grading time as a misleading "Docker failed" error.
@@ -207,6 +210,16 @@ def load_task(folder: Path) -> Task:
         pids=_number(toml_path, limits_table, "pids", int, defaults.pids, "limits."),
     )
 
+    validated_table = data.get("validated", {})
+    if not isinstance(validated_table, dict):
+        raise _fail(toml_path, "validated", "must be a table ([validated])")
+    _check_keys(toml_path, validated_table, VALIDATED_FIELDS, "validated.")
+    validated_hash = (
+        _str(toml_path, validated_table, "hash", "validated.")
+        if "hash" in validated_table
+        else None
+    )
+
     try:
         prompt = (folder / "prompt.md").read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -248,6 +261,7 @@ def load_task(folder: Path) -> Task:
         tags=tags,
         solution_delete=delete,
         limits=limits,
+        validated_hash=validated_hash,
     )
 
 

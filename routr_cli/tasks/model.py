@@ -88,6 +88,14 @@ class Task:
     tags: tuple[str, ...] = ()
     solution_delete: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    validated_hash: str | None = None  # task.toml's [validated] record (tasks/proof.py)
+
+    @property
+    def proof_problem(self) -> str | None:
+        """Why this task is not proven fit to grade (bench refuses it), or None."""
+        from routr_cli.tasks.proof import proof_problem
+
+        return proof_problem(self.grade.fail_to_pass, self.validated_hash, self.content_hash)
 
     @property
     def prompt_path(self) -> Path:

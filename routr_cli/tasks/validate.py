@@ -5,7 +5,9 @@ runs in a row; ``repo/`` alone fails every ``fail_to_pass`` test and passes ever
 ``pass_to_pass`` test; ``fail_to_pass`` is not empty; every listed id is in the report;
 the prompt leaks neither tests nor solution. With ``write``, the two lists are computed
 from the same runs and written into task.toml first (never when the reference fails a
-test or no test fails on ``repo/`` alone), then checked like hand-written ones.
+test or no test fails on ``repo/`` alone), then checked like hand-written ones; a valid
+task then gets its validation record (``proof.py``: the content hash it proved), which
+``routr bench`` requires, and an invalid one loses any record it had.
 
 A problem is a sentence naming the rule and the test, so a task author can act on it.
 A test missing from a report counts as not passing: when ``repo/`` alone cannot even
@@ -29,6 +31,7 @@ from routr_cli.sandbox.base import SandboxFactory, UnknownSandboxImage
 from routr_cli.tasks.leak import describe_leaks, task_leaks
 from routr_cli.tasks.load import load_task, select_task_folders
 from routr_cli.tasks.model import Task
+from routr_cli.tasks.proof import remove_record, write_record
 from routr_cli.tasks.toml_write import write_test_lists
 from routr_cli.text import plural
 
@@ -53,7 +56,7 @@ class TaskValidation:
     pass_to_pass: tuple[str, ...] = ()
     runs: int = 0
     duration_s: float = 0.0
-    written: bool = False
+    written: bool = False  # task.toml changed: the test lists or the validation record
 
     @property
     def valid(self) -> bool:
@@ -62,7 +65,7 @@ class TaskValidation:
     def line(self) -> str:
         """``ok <id> (...)`` or ``INVALID <id>: <problems>``: one line, always."""
         if self.valid:
-            wrote = ", lists written" if self.written else ""
+            wrote = ", task.toml written" if self.written else ""
             return (
                 f"ok {self.id} ({self.runs} run{'s' if self.runs != 1 else ''}, "
                 f"{len(self.fail_to_pass)} fail_to_pass, {len(self.pass_to_pass)} pass_to_pass, "
@@ -263,6 +266,16 @@ def validate_task(
         except TaskFormatError as exc:
             problems.append(f"could not write the test lists: {exc}")
     problems.extend(check_lists(task, evidence))
+    recorded = False
+    if write:  # the record follows the verdict: written when valid, dropped when not
+        toml_path = task.path / "task.toml"
+        try:
+            if problems:
+                remove_record(toml_path)
+            else:
+                recorded = write_record(toml_path, load_task(task.path).content_hash, runs)
+        except TaskFormatError as exc:
+            problems.append(f"could not write the validation record: {exc}")
     return TaskValidation(
         id=task.id,
         problems=tuple(problems),
@@ -270,7 +283,7 @@ def validate_task(
         pass_to_pass=task.grade.pass_to_pass,
         runs=runs,
         duration_s=time.monotonic() - started,
-        written=written,
+        written=written or recorded,
     )
 
 

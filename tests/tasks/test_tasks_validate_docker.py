@@ -93,10 +93,10 @@ def test_write_fills_the_lists_and_keeps_the_rest(tmp_path: Path) -> None:
     result = routr("tasks", "validate", "--tasks", tmp_path, "--write", "--runs", "2")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok good-py-slug (2 runs, 2 fail_to_pass, 1 pass_to_pass" in result.stdout
-    assert "lists written" in result.stdout
+    assert "task.toml written" in result.stdout
     assert toml.read_text() == original  # same lists, same layout, comment kept
     again = routr("tasks", "validate", "--tasks", tmp_path, "--write")
-    assert again.returncode == 0 and "lists written" not in again.stdout
+    assert again.returncode == 0 and "task.toml written" not in again.stdout
     assert "ok good-py-slug (3 runs," in again.stdout  # --write defaults to 3 runs
 
 
