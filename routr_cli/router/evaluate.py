@@ -47,6 +47,7 @@ from routr_cli.router.features import RequestFeatures
 from routr_cli.router.policy import ALL, Constraints, ModelInfo, RoutingTable, choose
 from routr_cli.text import plural
 
+STRATEGIES = ("auto", "auto:cheap", "best single", "cheapest", "zero-router", "random", "oracle")
 MARGINS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0)
 EQUIVALENCE = 0.02  # "equal pass rate": the difference's interval stays above -2 points
 Fit = Callable[[pd.DataFrame], RoutingTable]
@@ -260,11 +261,19 @@ def evaluate(
     hull = _upper_hull(singles)
     auto_pass, auto_cost = per_task["auto"]
     zero = hull_at(hull, float(auto_cost.mean()))
+    pass_means, cost_means = passed[boot].mean(1), costs[boot].mean(1)  # (draws, models)
+    auto_means = auto_cost[boot].mean(1)
+    zero_draws = [
+        hull_at(_upper_hull(list(zip(cost_means[b], pass_means[b], strict=True))), auto_means[b])
+        for b in range(draws)
+    ]
     results.insert(
         4,
         StrategyResult(
-            "zero-router", zero, zero, zero, float(auto_cost.mean()), float(auto_cost.mean()),
-            float(auto_cost.mean()), note="mixture of single models at auto's cost",
+            "zero-router", zero, float(np.percentile(zero_draws, 2.5)),
+            float(np.percentile(zero_draws, 97.5)), float(auto_cost.mean()),
+            float(np.percentile(auto_means, 2.5)), float(np.percentile(auto_means, 97.5)),
+            note="mixture of single models at auto's cost",
         ),
     )  # fmt: skip
     best_pass, best_cost = per_task["best single"]
@@ -309,6 +318,13 @@ def evaluate(
             f"${-cost_diff[0]:.6f} per task [{-cost_diff[2]:.6f}, {-cost_diff[1]:.6f}] at an "
             f"equal pass rate (difference {pass_diff[0]:+.1%} [{pass_diff[1]:+.1%}, "
             f"{pass_diff[2]:+.1%}])"
+        )
+    elif pass_diff[2] < 0:
+        verdict = (
+            f"auto does NOT beat the best single model ({best_name}) on these tasks: its pass "
+            f"rate is lower by {-pass_diff[0]:.1%} [{-pass_diff[2]:.1%}, {-pass_diff[1]:.1%}] "
+            f"(cost difference ${cost_diff[0]:+.6f} per task) -- call {best_name} directly "
+            f"(-m {best_name}) unless that saving is worth the loss to you"
         )
     elif cost_diff[2] < 0:
         verdict = (

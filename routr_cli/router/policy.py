@@ -346,8 +346,13 @@ def _auto(
         primary = min(tied, key=lambda p: _cost_key(p[1], p[0], features))
         if len(tied) == 1:
             why = "the best, not tied with any other model"
+        elif primary[0] is best:
+            why = f"the best, and the cheapest of {plural(len(tied), 'model')} statistically tied"
         else:
-            why = f"cheapest of {plural(len(tied), 'model')} statistically tied with the best"
+            why = (
+                f"cheapest of {plural(len(tied), 'model')} statistically tied with the best "
+                f"({best.model}, {_pct(best.pass_rate)}): the data cannot tell them apart"
+            )
     ordered = [_candidate(primary[1], primary[0], features, why)]
     for stat, info in eligible:
         if stat is primary[0]:

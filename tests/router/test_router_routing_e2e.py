@@ -11,6 +11,8 @@ import pytest
 from routing_db import write_bench_db
 from routr_cli_runner import run_routr
 
+from routr_cli.router.evaluate import STRATEGIES
+
 CONCURRENCY = (
     "Fix the race condition in the worker pool: two threads update the shared counter "
     "without a lock, so increments are lost under contention. Use a mutex."
@@ -44,7 +46,7 @@ def test_concurrency_and_data_processing_go_to_different_models(db: Path) -> Non
     assert data["served_model"] == "sim/swift"  # tied with frontier there, and cheaper
     assert "slice 'concurrency'" in conc_why and "not tied with any other model" in conc_why
     assert "slice 'data-processing'" in data_why
-    assert "cheapest of 2 models statistically tied with the best" in data_why
+    assert "cheapest of 2 models statistically tied" in data_why  # frontier and swift
     assert "(simulated)" in conc_why and str(conc["text"]).startswith("sim/frontier (simulated)")
 
 
@@ -62,15 +64,7 @@ def test_overrides_and_the_decision_agree_with_the_classifier(db: Path) -> None:
 def test_route_eval_prints_its_table(db: Path) -> None:
     done = run_routr("route", "eval", "--db", db, "--folds", "4", "--draws", "200")
     assert done.returncode == 0, done.stderr
-    for name in (
-        "auto",
-        "auto:cheap",
-        "best single",
-        "cheapest",
-        "zero-router",
-        "random",
-        "oracle",
-    ):
+    for name in STRATEGIES:
         assert name in done.stdout
     assert "verdict: auto" in done.stdout and "(simulated)" in done.stdout
     data = json.loads(
