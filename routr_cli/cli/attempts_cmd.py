@@ -137,6 +137,19 @@ def _summary(a: dict[str, Any]) -> list[tuple[str, str]]:
         lines.append(
             ("replayed", plural(a["cached_responses"], "response") + " replayed from the cache")
         )
+    if a.get("suspect"):
+        hits = a.get("suspect_hits") or []
+        rules = ", ".join(sorted({str(h.get("rule")) for h in hits}))
+        verdict = a.get("review") or "not reviewed"
+        lines.append(
+            (
+                "suspect",
+                f"{plural(len(hits), 'static scan hit')} ({rules}), {verdict}: "
+                f"`routr attempts review {a['attempt_key'][:12]}` lists them",
+            )
+        )
+    if a.get("unvalidated"):
+        lines.append(("task", "not proven valid when benched (--allow-unvalidated)"))
     if a["restored_harness"]:
         lines.append(("restored", ", ".join(a["restored_harness"]) + " (put back before grading)"))
     return lines
@@ -216,7 +229,7 @@ def review(
     """Show what the static scan found in an attempt; record a verdict with --accept/--reject.
 
     Without a verdict, prints the rules hit (file, line, matched text) and changes nothing.
-    Read the change itself before deciding (the transcript holds the model's answer).
+    Read the change itself before deciding: `routr attempts show KEY` prints it as a diff.
     """
     from routr_cli.cli.render import safe_text
     from routr_cli.errors import ConfigError

@@ -169,8 +169,9 @@ def show_attempt(store: Store, prefix: str) -> dict[str, Any]:
     """
     key = resolve_attempt_key(store, prefix)
     attempt = _dicts(store.con.execute("SELECT * FROM attempts WHERE attempt_key = ?", [key]))[0]
-    for column in ("solver_params", "transcript", "restored_harness"):
-        attempt[column] = json.loads(attempt[column])
+    for column in ("solver_params", "transcript", "restored_harness", "suspect_hits"):
+        if isinstance(attempt.get(column), str):
+            attempt[column] = json.loads(attempt[column])
     attempt["tests"] = _dicts(
         store.con.execute(
             "SELECT test_id, outcome, duration_s, message FROM attempt_tests "

@@ -139,3 +139,23 @@ def test_tables_keep_their_key_columns_at_60_columns(db: Path) -> None:
     assert "not shown at 60 columns" in narrow.stdout
     wide = run_routr("attempts", "list", "--db", db, env={"COLUMNS": "200"})
     assert "not shown" not in wide.stdout and RUN in wide.stdout
+
+
+def test_show_names_a_suspect_attempt_and_an_unvalidated_task(
+    db: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    hit = {"rule": "forced-exit", "path": "m.py", "line": 3, "text": "os._exit(0)"}
+    with Store.open(db) as store:
+        record_attempt(
+            store,
+            make_attempt(
+                "sus001", run_id=RUN, status="suspect", solved=False, suspect=True,
+                suspect_hits=[hit], unvalidated=True,
+            ),
+        )  # fmt: skip
+    out = run_routr("attempts", "show", "sus", "--db", db).stdout
+    assert "suspect   1 static scan hit (forced-exit), not reviewed" in out
+    assert "`routr attempts review sus001` lists them" in out
+    assert "not proven valid when benched" in out
+    plain = run_routr("attempts", "show", "feed01", "--db", db).stdout
+    assert "suspect " not in plain and "not proven valid" not in plain
