@@ -28,9 +28,8 @@ def route_eval(
 ) -> None:
     """Cross-validate auto and auto:cheap against single models, random, the zero-router
     and the oracle, with bootstrap intervals, APGR and the cost-quality AUC."""
-    from rich.table import Table
 
-    from routr_cli.cli.render import data_console
+    from routr_cli.cli.render import Col, data_console, print_table
     from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db
     from routr_cli.router.session import attempt_frame, fit_routing_table
@@ -57,22 +56,27 @@ def route_eval(
         return
     console = data_console()
     label = " (simulated)" if result.simulated else ""
-    table = Table(
-        title=f"Routing vs single models{label}: {result.n_tasks} held-out tasks, "
+    title = (
+        f"Routing vs single models{label}: {plural(result.n_tasks, 'held-out task')}, "
         f"{result.folds}-fold, 95% bootstrap intervals"
     )
-    for name in ("strategy", "pass rate", "95% CI", "cost / task", "95% CI", "note"):
-        table.add_column(name, justify="left" if name in ("strategy", "note") else "right")
-    for s in result.strategies:
-        table.add_row(
+    # The strategy, its pass rate and interval stay at 60 columns; cost and notes drop.
+    columns = [
+        Col("strategy", 0), Col("pass rate", 0, "right"), Col("95% CI", 0, "right"),
+        Col("cost / task", 1, "right"), Col("95% CI", 2, "right"), Col("note", 3, fold=True),
+    ]  # fmt: skip
+    rows = [
+        [
             s.name,
             f"{s.pass_rate:.1%}",
             f"{s.pass_low:.1%}-{s.pass_high:.1%}",
             _usd(s.cost),
             f"{_usd(s.cost_low)}-{_usd(s.cost_high)}",
             s.note,
-        )
-    console.print(table)
+        ]
+        for s in result.strategies
+    ]
+    print_table(console, columns, rows, title=title)
     apgr = (
         "n/a (the best model is no better than the cheapest)"
         if result.apgr is None
