@@ -106,15 +106,18 @@ def _node(hidden_tests: dict[str, str], nonce: str) -> Canaries | None:
         "  });\n"
         "});\n"
     )
-    files = {
-        f"{TESTS_DIR}/{rel}": text + pair
-        for rel, text in sorted(hidden_tests.items())
-        if _NODE_TEST_FILE.search(rel) and "node_modules/" not in rel
-    }
+    files: dict[str, str] = {}
+    hide = {passing, failing, nonce, str(a), str(b)}
+    for rel, text in sorted(hidden_tests.items()):
+        if _NODE_TEST_FILE.search(rel) and "node_modules/" not in rel:
+            path = f"{TESTS_DIR}/{rel}"
+            files[path] = text + pair
+            # Node names a failure by file:line:column; these lines are the pair's.
+            first = text.count("\n") + 1
+            hide.update(f"{path}:{line}:" for line in range(first, first + pair.count("\n") + 1))
     if not files:
         return None
-    hide = frozenset((passing, failing, nonce, str(a), str(b)))
-    return Canaries(passing, failing, nonce, files, len(files), hide)
+    return Canaries(passing, failing, nonce, files, len(files), frozenset(hide))
 
 
 def _go(hidden_tests: dict[str, str], nonce: str) -> Canaries | None:
@@ -157,12 +160,27 @@ def hide_lines(output: str, canaries: Canaries | None) -> str:
     "1 failed" because of one."""
     if canaries is None or not canaries.hide:
         return output
-    kept = [
-        _uncount(line, canaries.copies)
-        for line in output.split("\n")
-        if not any(token in line for token in canaries.hide)
-    ]
+    kept: list[str] = []
+    dropping: tuple[str, int] | None = None  # ("section", 0) or ("indent", depth)
+    for line in output.split("\n"):
+        depth = len(line) - len(line.lstrip())
+        if dropping is not None:
+            kind, level = dropping
+            if kind == "section" and not _SECTION_END.match(line):
+                continue
+            if kind == "indent" and (not line.strip() or depth > level):
+                continue
+            dropping = None
+        if any(token in line for token in canaries.hide):
+            # What follows belongs to it: a pytest failure section, an indented block.
+            dropping = ("section", 0) if _SECTION.match(line) else ("indent", depth)
+            continue
+        kept.append(_uncount(line, canaries.copies))
     return "\n".join(kept)
+
+
+_SECTION = re.compile(r"^_{3,} .* _{3,}$")  # pytest's "____ test_name ____"
+_SECTION_END = re.compile(r"^(_{3,}|={3,}|-{3,}) ")
 
 
 _PYTEST_TOTALS = re.compile(r"\d+ (passed|failed)\b.* in [\d.]+s")

@@ -222,3 +222,34 @@ def test_a_task_own_command_is_graded_but_unverified() -> None:
     grade = judge("make check", "", REPORT)
     assert grade.solved and grade.integrity == "unverified"
     assert "output" in grade.output
+
+
+def test_what_follows_a_canary_line_is_hidden_with_it() -> None:
+    output = "\n".join(
+        [
+            "____ test_f ____",  # pytest: the whole failure section goes
+            "    def test_f():",
+            ">       assert 1 == 2",
+            "____ test_real ____",
+            ">       assert add(2, 3) == 5",
+            "test at tests/a.test.mjs:9:3",  # node: the block under the line goes
+            "  AssertionError: 1 !== 2",
+            "",
+            "      at file:///work/tests/a.test.mjs:10:5",
+            "test at tests/a.test.mjs:5:1",
+            "  AssertionError: -1 !== 5",
+        ]
+    )
+    hidden = Canaries("p", "test_f", "N", {}, 1, frozenset({"test_f", "tests/a.test.mjs:9:"}))
+    assert hide_lines(output, hidden).split("\n") == [
+        "____ test_real ____",
+        ">       assert add(2, 3) == 5",
+        "test at tests/a.test.mjs:5:1",
+        "  AssertionError: -1 !== 5",
+    ]
+
+
+def test_node_failures_at_the_pair_lines_are_hidden() -> None:
+    node = make("node", {"a.test.mjs": "line one\nline two\n"})
+    assert node is not None
+    assert "tests/a.test.mjs:3:" in node.hide and "tests/a.test.mjs:2:" not in node.hide
