@@ -133,7 +133,7 @@ def check_proven(
     if not unproven:
         return frozenset()
     first, why = unproven[0]
-    more = f" (and {len(unproven) - 1} more task(s))" if len(unproven) > 1 else ""
+    more = f" (and {plural(len(unproven) - 1, 'more task')})" if len(unproven) > 1 else ""
     if not options.allow_unvalidated:
         ids = " ".join(t.id for t, _ in unproven[:5]) + (" ..." if len(unproven) > 5 else "")
         raise ConfigError(
@@ -142,7 +142,7 @@ def check_proven(
             "(or pass --allow-unvalidated; those attempts are flagged)"
         )
     note(
-        f"--allow-unvalidated: {len(unproven)} task(s) not proven valid ({first.id}: {why}); "
+        f"--allow-unvalidated: {plural(len(unproven), 'task')} not proven valid ({first.id}: {why}); "
         "their attempts are flagged unvalidated"
     )
     return frozenset(t.id for t, _ in unproven)

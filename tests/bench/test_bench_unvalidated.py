@@ -85,7 +85,7 @@ def test_allow_unvalidated_runs_and_flags_the_attempts(tmp_path: Path) -> None:
         "--allow-unvalidated", env={"ROUTR_REPORTS": str(tmp_path)}, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "1 task(s) not proven valid (good-py-slug" in result.stderr
+    assert "1 task not proven valid (good-py-slug" in result.stderr
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = dict(con.execute("SELECT task_id, unvalidated FROM attempts").fetchall())
