@@ -63,6 +63,10 @@ def _marks(s: Standing) -> str:
         marks.append("best value")
     if s.dominated:
         marks.append("dominated")
+    if s.tampered:  # grading integrity: never solved (docs/threat-model.md)
+        marks.append(f"{s.tampered} tampered")
+    if s.suspect:  # flagged by the static scan: not solved until reviewed
+        marks.append(f"{s.suspect} suspect")
     return ", ".join(marks)
 
 
