@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from routr_cli.cli.render import money
+
 if TYPE_CHECKING:
     from routr_cli.ranking import Leaderboard, Standing
 
@@ -24,12 +26,6 @@ FLAT_COLUMNS = (
 
 def pct(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
-
-
-def money(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"${value:.4f}" if value < 1 else f"${value:.2f}"
 
 
 def label(model: str, simulated: bool) -> str:

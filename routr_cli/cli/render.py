@@ -75,6 +75,7 @@ def safe_text(text: str) -> str:
 
 
 def money(value: float | None) -> str:
+    """USD as people read it: four decimals under a dollar, two above; "-" when unknown."""
     if value is None:
         return "-"
     return f"${value:.4f}" if value < 1 else f"${value:.2f}"
