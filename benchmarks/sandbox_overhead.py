@@ -68,7 +68,7 @@ def routr_grade(task: Task, backend: DockerBackend) -> float:
 def phase_times(task: Task, backend: DockerBackend) -> dict[str, float]:
     """One grading split into its steps, to see where Routr's time goes (no canaries)."""
     files, _ = grading_files(task, task.solution_change())
-    run = plan(task.grade.command)
+    run = plan(task.grade.command, task.image)
     marks = [("start", time.monotonic())]
     sandbox = backend.open(SandboxSpec(task.image, task.limits))
     with sandbox:

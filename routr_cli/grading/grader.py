@@ -151,7 +151,10 @@ def grade_change(
     if problem is not None:
         return _ungraded("unappliable", f"the change cannot be applied: {problem}", start)
     run_plan = plan(
-        task.grade.command, hardened=defences.hardened_runner, sealed=defences.sealed_report
+        task.grade.command,
+        task.image,
+        hardened=defences.hardened_runner,
+        sealed=defences.sealed_report,
     )
     canaries = None
     if defences.canaries and run_plan.kind is not None:

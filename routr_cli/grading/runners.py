@@ -48,6 +48,10 @@ STANDARD_COMMANDS: dict[str, RunnerKind] = {
     ): "go",
 }
 
+# The image that carries each runner's files in /opt/routr (sandboxes/<image>/): a
+# standard command in another image (a recipe a user added) runs as written.
+RUNNER_IMAGE: dict[RunnerKind, str] = {"pytest": "python", "node": "node", "go": "go"}
+
 # What Routr runs instead. ROUTR_JUNIT is set by the grader (a fresh path per grading).
 HARDENED_COMMANDS: dict[RunnerKind, str] = {
     "pytest": (
@@ -97,19 +101,26 @@ class RunPlan:
     sealed: bool  # the reporter seals the report on fd 3 (stdout is the seal pipe)
 
 
-def standard_kind(command: str) -> RunnerKind | None:
-    """Which standard runner ``command`` is, or None for a task's own command."""
-    return STANDARD_COMMANDS.get(" ".join(command.split()))
+def standard_kind(command: str, image: str | None = None) -> RunnerKind | None:
+    """Which standard runner ``command`` is (in ``image``, when given: the runner's own
+    image must carry Routr's files), or None for a task's own command."""
+    kind = STANDARD_COMMANDS.get(" ".join(command.split()))
+    if kind is None or (image is not None and RUNNER_IMAGE[kind] != image):
+        return None
+    return kind
 
 
-def plan(command: str, *, hardened: bool = True, sealed: bool = True) -> RunPlan:
-    """The run for ``command``: Routr's runner when it is a standard one and ``hardened``.
+def plan(
+    command: str, image: str | None = None, *, hardened: bool = True, sealed: bool = True
+) -> RunPlan:
+    """The run for ``command`` in ``image``: Routr's runner when it is a standard one in
+    its own image and ``hardened``.
 
     ``hardened=False`` runs the command as written (the attack suite's control);
     ``sealed=False`` keeps stdout as test output and reads the report unsealed.
     """
     report_path = f"/tmp/routr-junit-{secrets.token_hex(8)}.xml"
-    kind = standard_kind(command)
+    kind = standard_kind(command, image)
     env = {"ROUTR_JUNIT": report_path}
     if kind is None:
         return RunPlan(command, env, report_path, None, False)

@@ -156,6 +156,8 @@ def test_the_standard_commands_get_routr_runner() -> None:
 def test_a_task_own_command_runs_as_written() -> None:
     run = plan("make check")
     assert (run.command, run.kind, run.sealed) == ("make check", None, False)
+    assert plan(PYTEST_COMMAND, "python").kind == "pytest"
+    assert plan(PYTEST_COMMAND, "my-python").command == PYTEST_COMMAND  # no /opt/routr there
     assert plan(PYTEST_COMMAND, hardened=False, sealed=False).command == PYTEST_COMMAND
 
 
