@@ -47,6 +47,7 @@ test: setup lint typecheck
 bench-perf: setup
 	$(BIN)/python benchmarks/sandbox_overhead.py
 	@if [ -f benchmarks/bench_throughput.py ]; then $(BIN)/python benchmarks/bench_throughput.py; fi
+	$(BIN)/python benchmarks/orphan_stop.py
 
 clean:
 	rm -rf $(VENV) reports/site

@@ -45,6 +45,7 @@ from routr_cli.sandbox.engine import (
     new_client,
     unavailable,
 )
+from routr_cli.sandbox.owner import reap_orphans_once
 
 SANDBOX_UID = 10001
 IMAGE_PREFIX = "routr-sandbox-"
@@ -248,6 +249,7 @@ def build_images(
         )
     folders = {name: recipe_folder(name, root) for name in wanted}
     client = new_client(600)
+    reap_orphans_once(client)  # every routr start that uses Docker clears orphans
     base_ref, base_id = ensure_base(client, log)
     results = []
     for name, folder in folders.items():
@@ -352,7 +354,7 @@ def prune(
     """
     from docker.errors import DockerException, NotFound
 
-    from routr_cli.sandbox.owner import routr_containers, select_removable
+    from routr_cli.sandbox.owner import remove_container, routr_containers, select_removable
 
     client = new_client(120)
     wanted = set(names) if names else None
@@ -361,12 +363,12 @@ def prune(
     skipped: list[str] = []
     managed = {"label": f"{MANAGED_LABEL}=true"}
     try:
-        pairs = routr_containers(client)
+        candidates = routr_containers(client)
         images = client.images.list(filters=managed)
         if wanted is not None:
             # A typo must not look like "nothing to prune": a name is fine when it is a
             # recipe, or when something Routr made still carries it (a removed recipe).
-            labelled: set[str | None] = {c.image for _o, c in pairs}
+            labelled: set[str | None] = {c.image for c in candidates}
             labelled |= {(i.labels or {}).get(IMAGE_LABEL) for i in images}
             unknown = sorted(wanted - labelled - set(recipe_names()))
             if unknown:
@@ -375,19 +377,15 @@ def prune(
                     f"unknown sandbox image {unknown[0]!r}: nothing Routr made carries it "
                     f"(known images: {known})"
                 )
-        chosen = {
-            c.name for c in select_removable((c for _o, c in pairs), force=force, images=wanted)
-        }
-        for container, candidate in pairs:
+        chosen = {c.name for c in select_removable(candidates, force=force, images=wanted)}
+        for candidate in candidates:
             if wanted is not None and candidate.image not in wanted:
                 continue
             if candidate.name not in chosen:
                 skipped.append(f"{candidate.name} (owner {candidate.owner})")
                 continue
             if not dry_run:
-                try:
-                    container.remove(force=True, v=True)
-                except NotFound:
+                if not remove_container(client, candidate.name):
                     continue
                 log(f"removed container {candidate.name}")
             removed_containers.append(candidate.name)

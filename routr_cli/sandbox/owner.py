@@ -98,23 +98,41 @@ class Candidate:
     owner: OwnerState
 
 
-def routr_containers(client: Any) -> list[tuple[Any, Candidate]]:
-    containers = client.containers.list(all=True, filters={"label": f"{MANAGED_LABEL}=true"})
+def routr_containers(client: Any) -> list[Candidate]:
+    """Every container Routr labelled, from one list call.
+
+    The low-level list: the SDK's ``containers.list`` inspects each container after
+    listing, and fails outright when one is removed in between -- which, on an engine
+    other routr processes share, happens all the time.
+    """
     found = []
-    for container in containers:
-        labels = container.labels or {}
+    for row in client.api.containers(all=True, filters={"label": f"{MANAGED_LABEL}=true"}):
+        labels = row.get("Labels") or {}
+        names = row.get("Names") or [str(row.get("Id", ""))[:12]]
         found.append(
-            (
-                container,
-                Candidate(
-                    str(container.name),
-                    labels.get(IMAGE_LABEL, ""),
-                    str(container.status),
-                    owner_state(labels),
-                ),
+            Candidate(
+                str(names[0]).lstrip("/"),
+                labels.get(IMAGE_LABEL, ""),
+                str(row.get("State", "")),
+                owner_state(labels),
             )
         )
     return found
+
+
+def remove_container(client: Any, name: str) -> bool:
+    """Force-remove ``name``; False when it was already gone (someone else removed it)."""
+    from docker.errors import APIError, NotFound
+
+    try:
+        client.api.remove_container(name, force=True, v=True)
+    except NotFound:
+        return False
+    except APIError as exc:  # "removal already in progress": someone else removes it
+        if "in progress" in str(exc):
+            return False
+        raise
+    return True
 
 
 def select_removable(
@@ -129,26 +147,13 @@ def select_removable(
 
 
 def reap_orphans(client: Any, log: Callable[[str], None] = lambda _line: None) -> list[str]:
-    """Remove every Routr container whose owner is gone; their names. Never raises for
-    a container that vanished meanwhile (another Routr reaping at the same time)."""
-    from docker.errors import APIError, NotFound
-
+    """Remove every Routr container whose owner is gone; their names. A container that
+    vanished meanwhile (another routr reaping at the same time) is skipped."""
     removed: list[str] = []
-    pairs = routr_containers(client)
-    orphans = {c.name for c in select_removable((c for _o, c in pairs), force=False)}
-    for container, candidate in pairs:
-        if candidate.name not in orphans:
-            continue
-        try:
-            container.remove(force=True, v=True)
-        except NotFound:
-            continue
-        except APIError as exc:  # "removal already in progress": someone else reaps it
-            if "in progress" not in str(exc):
-                raise
-            continue
-        removed.append(candidate.name)
-        log(f"removed orphaned container {candidate.name} (its routr process is gone)")
+    for candidate in select_removable(routr_containers(client), force=False):
+        if remove_container(client, candidate.name):
+            removed.append(candidate.name)
+            log(f"removed orphaned container {candidate.name} (its routr process is gone)")
     return removed
 
 
