@@ -166,10 +166,11 @@ def record_attempt(
 def review_attempt(store: Store, key: str, verdict: str) -> None:
     """Record a person's verdict on a flagged attempt (``accepted`` or ``rejected``).
 
-    Accepting a suspect attempt (its tests passed) makes it solved; rejecting makes it
-    not solved again, with reason ``suspect``. The status stays ``suspect`` either way,
-    so what the tests said is never lost. A flagged attempt whose tests failed keeps
-    ``solved = false``: a review cannot turn a failure into a pass.
+    Accepting a suspect attempt (its tests passed) makes it ``solved``; rejecting makes
+    it ``suspect`` again (not solved, reason ``suspect``). Either way ``suspect``, the
+    hits, the score and the verdict stay, so the record shows what the tests said and
+    who decided. A flagged attempt whose tests failed only gets the verdict: a review
+    cannot turn a failure into a pass.
     """
     from routr_cli.errors import ConfigError
 
@@ -188,11 +189,18 @@ def review_attempt(store: Store, key: str, verdict: str) -> None:
             raise ConfigError(
                 f"attempt {key[:12]} was not flagged by the static scan: nothing to review"
             )
-        passed = status == "suspect"
-        solved = passed and verdict == "accepted"
-        reason = None if solved else ("suspect" if passed else None)
         con.execute(
-            "UPDATE attempts SET review = ?, reviewed_at = ?, solved = ?, "
-            "reason = CASE WHEN ? THEN ? ELSE reason END WHERE attempt_key = ?",
-            [verdict, utc_now(), solved, passed, reason, key],
+            "UPDATE attempts SET review = ?, reviewed_at = ? WHERE attempt_key = ?",
+            [verdict, utc_now(), key],
         )
+        if status in ("suspect", "solved"):  # its tests passed: the verdict decides
+            accepted = verdict == "accepted"
+            con.execute(
+                "UPDATE attempts SET status = ?, solved = ?, reason = ? WHERE attempt_key = ?",
+                [
+                    "solved" if accepted else "suspect",
+                    accepted,
+                    None if accepted else "suspect",
+                    key,
+                ],
+            )

@@ -118,4 +118,4 @@ def test_a_passing_change_with_a_scan_hit_is_suspect_until_accepted(tmp_path: Pa
     assert "py-at-exit" in shown.stdout and "stats_kit/center.py:1" in shown.stdout
     accepted = run_routr("attempts", "review", key[:10], "--accept", "--db", db, env=env)
     assert accepted.returncode == 0, accepted.stderr
-    assert row()[1:3] == ("suspect", True)
+    assert row()[1:3] == ("solved", True)

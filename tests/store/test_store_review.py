@@ -1,5 +1,5 @@
 """`routr attempts review`: a suspect attempt counts as solved only once a person accepts
-it; rejecting takes that back; the tests' verdict (status) is never lost."""
+it; rejecting takes that back; the flag, hits and verdict stay on the record."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_accept_then_reject_a_suspect_attempt(
     accepted = run_routr("attempts", "review", "aaa1", "--accept", "--db", db)
     assert accepted.returncode == 0, accepted.stderr
     assert "accepted, now counts as solved" in accepted.stdout
-    assert _row(db, "aaa111") == ("suspect", True, None, "accepted", True)
+    assert _row(db, "aaa111") == ("solved", True, None, "accepted", True)
 
     rejected = run_routr("attempts", "review", "aaa111", "--reject", "--db", db)
     assert "rejected, now counts as not solved" in rejected.stdout
