@@ -49,6 +49,7 @@ def prune(
 ) -> None:
     """Remove orphaned Routr containers (their routr process is gone) and stale images."""
     from routr_cli.sandbox.images import prune as prune_all
+    from routr_cli.text import plural
 
     result = prune_all(
         list(names) if names else None, force=force, dry_run=dry_run, log=lambda _line: None
@@ -60,13 +61,15 @@ def prune(
         typer.echo(f"{verb} image {tag}")
     for entry in result.skipped:
         typer.echo(f"kept container {entry}: --force removes it")
+    for tag in result.images_in_use:
+        typer.echo(f"kept image {tag}: a container still uses it")
     prefix = "would prune" if dry_run else "pruned"
     typer.echo(
-        f"{prefix} {_count(len(result.containers), 'container')} and "
-        f"{_count(len(result.images), 'image')}"
-        + (f"; kept {_count(len(result.skipped), 'container')} in use" if result.skipped else "")
+        f"{prefix} {plural(len(result.containers), 'container')} and "
+        f"{plural(len(result.images), 'image')}"
+        + (
+            f"; kept {plural(len(result.skipped), 'container')} whose routr is alive or unknown"
+            if result.skipped
+            else ""
+        )
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -84,6 +84,7 @@ class PruneResult:
     containers: tuple[str, ...]
     images: tuple[str, ...]
     skipped: tuple[str, ...] = ()  # containers left alone: "name (owner alive|unknown)"
+    images_in_use: tuple[str, ...] = ()  # stale tags a running container still uses
 
 
 def recipe_names(root: Path | None = None) -> list[str]:
@@ -352,7 +353,7 @@ def prune(
     goes, including images of recipes that no longer exist. ``dry_run`` removes nothing
     and returns what would go (``skipped``: containers left alone, and why).
     """
-    from docker.errors import DockerException, NotFound
+    from docker.errors import APIError, DockerException, NotFound
 
     from routr_cli.sandbox.owner import remove_container, routr_containers, select_removable
 
@@ -361,6 +362,7 @@ def prune(
     removed_containers: list[str] = []
     removed_images: list[str] = []
     skipped: list[str] = []
+    kept_images: list[str] = []
     managed = {"label": f"{MANAGED_LABEL}=true"}
     try:
         candidates = routr_containers(client)
@@ -401,8 +403,16 @@ def prune(
                         client.images.remove(tag, noprune=False)
                     except NotFound:
                         continue
+                    except APIError as exc:
+                        if exc.status_code != 409:
+                            raise
+                        # another routr's container still runs from it: not ours to pull
+                        kept_images.append(tag)
+                        continue
                     log(f"removed image {tag}")
                 removed_images.append(tag)
     except DockerException as exc:
         raise unavailable("prune Routr containers and images", exc) from exc
-    return PruneResult(tuple(removed_containers), tuple(removed_images), tuple(skipped))
+    return PruneResult(
+        tuple(removed_containers), tuple(removed_images), tuple(skipped), tuple(kept_images)
+    )

@@ -88,8 +88,9 @@ def test_build_reuses_unchanged_recipes_and_rebuilds_changed_ones(
     leftover = client.containers.create(
         changed.tag, ["true"], labels={MANAGED_LABEL: "true", IMAGE_LABEL: name, **dead_owner}
     )
+    # a live run still on the old recipe: its container and the stale image it uses stay
     live = client.containers.create(
-        changed.tag, ["true"], labels={MANAGED_LABEL: "true", IMAGE_LABEL: name, **owner_labels()}
+        first.tag, ["true"], labels={MANAGED_LABEL: "true", IMAGE_LABEL: name, **owner_labels()}
     )
     # Any routr starting meanwhile on this shared engine may reap the orphan first (by
     # design), so it is "gone after the prune", not necessarily "removed by this one".
@@ -102,11 +103,12 @@ def test_build_reuses_unchanged_recipes_and_rebuilds_changed_ones(
         result = prune([name], log=lambda _line: None)
         assert result.containers in orphan_only  # the live owner's container stays
         assert result.skipped == (f"{live.name} (owner alive)",)
-        assert result.images == (first.tag,)
+        assert result.images == () and result.images_in_use == (first.tag,)
         with pytest.raises(NotFound):
             client.containers.get(leftover.name)
         assert client.containers.get(live.name) is not None
-        assert prune([name], force=True, log=lambda _line: None).containers == (live.name,)
+        forced = prune([name], force=True, log=lambda _line: None)
+        assert forced.containers == (live.name,) and forced.images == (first.tag,)
     finally:
         with contextlib.suppress(NotFound):
             live.remove(force=True)

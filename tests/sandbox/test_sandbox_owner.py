@@ -88,3 +88,29 @@ def test_control_while_the_lifeline_is_open_the_container_runs_on() -> None:
         while _state(name) == "running" and time.monotonic() - started < 30:
             time.sleep(0.05)
         assert _state(name) == "exited"
+
+
+@pytest.mark.docker
+def test_prune_dry_run_lists_and_keeps_a_live_owner_s_container() -> None:
+    from routr_cli_runner import run_routr
+
+    from routr_cli.sandbox.base import SandboxSpec
+    from routr_cli.sandbox.docker_container import close_lifeline, start_container
+    from routr_cli.sandbox.engine import new_client
+    from routr_cli.sandbox.images import resolve_image
+
+    client = new_client()
+    name = f"routr-python-owner-prune-{os.getpid()}"
+    container_id, lifeline = start_container(
+        client, resolve_image("python", client), SandboxSpec("python"), name
+    )
+    with _removed_after(container_id):
+        # only the dry run: a real prune of "python" would also remove stale python
+        # images other engineers' runs may use (tests/sandbox/test_sandbox_images.py
+        # prunes a scratch recipe instead)
+        result = run_routr("sandbox", "prune", "python", "--dry-run")
+        assert result.returncode == 0, result.stderr
+        assert f"kept container {name} (owner alive): --force removes it" in result.stdout
+        assert result.stdout.strip().splitlines()[-1].startswith("would prune ")
+        assert _state(name) == "running"
+        close_lifeline(lifeline)
