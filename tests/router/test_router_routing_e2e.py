@@ -5,6 +5,7 @@ says why, and `routr route eval` prints its table."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,14 +30,16 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def routed(db: Path, prompt: str, *extra: str) -> tuple[dict[str, object], str]:
+    """One routed call as a user makes it: the answer on stdout, the decision explained on
+    stderr; returns (served model, text, call id) and the explanation."""
     done = run_routr(
-        "call", "-m", "auto", "--json", prompt, "--db", db, "--sim-latency", "0", *extra
+        "call", "-m", "auto", "--explain", prompt, "--db", db, "--sim-latency", "0", *extra
     )
     assert done.returncode == 0, done.stderr
-    explained = run_routr("call", "-m", "auto", "--dry-run", prompt, "--db", db, *extra)
-    assert explained.returncode == 0, explained.stderr
-    result: dict[str, object] = json.loads(done.stdout)
-    return result, explained.stdout
+    served = re.search(r"served by (\S+) .*?(call-[0-9a-f]+)", done.stderr)
+    assert served is not None, done.stderr
+    result = {"served_model": served[1], "id": served[2], "text": done.stdout}
+    return result, done.stderr
 
 
 def test_concurrency_and_data_processing_go_to_different_models(db: Path) -> None:
