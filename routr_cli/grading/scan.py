@@ -212,7 +212,7 @@ def _added_lines(before: str | None, after: str) -> list[tuple[int, str]]:
 
 
 def scan_change(original: dict[str, str], change: Change) -> tuple[ScanHit, ...]:
-    """Every rule the change hits (capped at ``MAX_HITS``), in path and line order."""
+    """Every rule the change hits (capped at ``MAX_HITS``), by path, then rule, then line."""
     hits: list[ScanHit] = []
     for path in sorted(change):
         text = change[path]
@@ -231,13 +231,11 @@ def scan_change(original: dict[str, str], change: Change) -> tuple[ScanHit, ...]
         for rule in CONTENT_RULES:
             if not rule.applies(path) or (rule.exempt is not None and rule.exempt(path, text)):
                 continue
-            hits.extend(
-                ScanHit(rule.id, path, n, line.strip()[:MAX_TEXT])
-                for n, line in added
-                if rule.pattern.search(line)
-            )
-        if len(hits) >= MAX_HITS:
-            break
+            for n, line in added:
+                if rule.pattern.search(line):
+                    hits.append(ScanHit(rule.id, path, n, line.strip()[:MAX_TEXT]))
+                    if len(hits) >= MAX_HITS:  # enough to review; stop reading early
+                        return tuple(hits)
     return tuple(hits[:MAX_HITS])
 
 
