@@ -61,7 +61,7 @@ class ExecutorSettings:
     deadline_s: float = 120.0  # the whole call, every candidate and wait included
     candidate_s: float = 60.0  # at most this much of it for one candidate (not the last)
     connect_s: float = 5.0
-    first_byte_s: float = 30.0  # streams: also the longest silence between chunks
+    first_byte_s: float = 60.0  # streams: also the longest silence (reasoning models think)
     complete_read_s: float = 90.0  # non-streamed answers arrive whole, later
     max_attempts: int = 3  # per candidate, the provider's retries included
     base_delay_s: float = 0.5
