@@ -199,7 +199,9 @@ def _judge(
     seal = check_seal(run.stdout, report) if run_plan.sealed else None
     if run_plan.sealed:
         run = dataclasses.replace(run, stdout="")  # stdout was the seal pipe, not output
-    trusted = report if alone and (seal is None or seal.state == "sealed") else None
+    # A sealed report is trusted by its seal (a rewrite, even one racing the read, breaks
+    # it); an unsealed one only when nothing the run left behind was still running.
+    trusted = report if (seal.state == "sealed" if seal else alone) else None
     reported = parse_junit(trusted)
     tests = [t for t in reported if not is_canary(t, canaries)]
     grade = decide(

@@ -248,7 +248,8 @@ class DockerSandbox:
             )
 
     def kill_strays(self) -> bool:
-        return self._sweep()
+        # A second try: on a busy host the idle shell can be slow to acknowledge a sweep.
+        return self._sweep() or self._sweep()
 
     # -- machinery ---------------------------------------------------------------------
     def _alive_id(self) -> str:

@@ -214,10 +214,12 @@ def test_a_rewritten_report_is_tampered_whatever_it_says() -> None:
     assert grade.output.startswith("routr: tampered: the report was rewritten")
 
 
-def test_leftovers_that_survive_make_the_report_untrusted() -> None:
+def test_leftovers_that_survive_leave_a_sealed_report_trusted_but_unverified() -> None:
     grade = judge(PYTEST_COMMAND, seal_of(REPORT), REPORT, alone=False)
-    assert (grade.solved, grade.integrity) == (False, "unverified")
+    assert (grade.solved, grade.integrity) == (True, "unverified")
     assert "could not be stopped" in grade.integrity_detail
+    unsealed = judge("make check", "", REPORT, alone=False)
+    assert (unsealed.solved, unsealed.reason) == (False, "no_report")
 
 
 def test_a_task_own_command_is_graded_but_unverified() -> None:
