@@ -8,11 +8,12 @@ killed bench) and measured by benchmarks/orphan_stop.py (its smoke test runs it 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -58,59 +59,56 @@ def _state(name: str) -> str:
     ).stdout.strip()  # fmt: skip
 
 
-@contextlib.contextmanager
-def _removed_after(name: str) -> Iterator[None]:
+@pytest.fixture
+def live_container() -> Iterator[tuple[str, Any]]:
+    """A sandbox container this test process owns: its name and its stdin lifeline."""
+    from routr_cli.sandbox.base import SandboxSpec
+    from routr_cli.sandbox.docker_container import close_lifeline, start_container
+    from routr_cli.sandbox.engine import new_client
+    from routr_cli.sandbox.images import resolve_image
+
+    client = new_client()
+    name = f"routr-python-owner-test-{uuid.uuid4().hex[:8]}"
+    _id, lifeline = start_container(
+        client, resolve_image("python", client), SandboxSpec("python"), name
+    )
     try:
-        yield
+        yield name, lifeline
     finally:
+        close_lifeline(lifeline)
         subprocess.run(["docker", "rm", "-f", name], capture_output=True, timeout=30)
 
 
 @pytest.mark.docker
-def test_control_while_the_lifeline_is_open_the_container_runs_on() -> None:
-    from routr_cli.sandbox.base import SandboxSpec
-    from routr_cli.sandbox.docker_container import close_lifeline, start_container
+def test_control_while_the_lifeline_is_open_the_container_runs_on(
+    live_container: tuple[str, Any],
+) -> None:
+    from routr_cli.sandbox.docker_container import close_lifeline
     from routr_cli.sandbox.engine import new_client
-    from routr_cli.sandbox.images import resolve_image
     from routr_cli.sandbox.owner import reap_orphans
 
-    client = new_client()
-    name = f"routr-python-owner-control-{os.getpid()}"
-    container_id, lifeline = start_container(
-        client, resolve_image("python", client), SandboxSpec("python"), name
-    )
-    with _removed_after(container_id):
-        time.sleep(1.5)
-        assert _state(name) == "running"
-        assert name not in reap_orphans(client)  # its owner (this process) is alive
-        close_lifeline(lifeline)
-        started = time.monotonic()
-        while _state(name) == "running" and time.monotonic() - started < 30:
-            time.sleep(0.05)
-        assert _state(name) == "exited"
+    name, lifeline = live_container
+    time.sleep(1.5)
+    assert _state(name) == "running"
+    assert name not in reap_orphans(new_client())  # its owner (this process) is alive
+    close_lifeline(lifeline)
+    started = time.monotonic()
+    while _state(name) == "running" and time.monotonic() - started < 30:
+        time.sleep(0.05)
+    assert _state(name) == "exited"
 
 
 @pytest.mark.docker
-def test_prune_dry_run_lists_and_keeps_a_live_owner_s_container() -> None:
+def test_prune_dry_run_lists_and_keeps_a_live_owner_s_container(
+    live_container: tuple[str, Any],
+) -> None:
     from routr_cli_runner import run_routr
 
-    from routr_cli.sandbox.base import SandboxSpec
-    from routr_cli.sandbox.docker_container import close_lifeline, start_container
-    from routr_cli.sandbox.engine import new_client
-    from routr_cli.sandbox.images import resolve_image
-
-    client = new_client()
-    name = f"routr-python-owner-prune-{os.getpid()}"
-    container_id, lifeline = start_container(
-        client, resolve_image("python", client), SandboxSpec("python"), name
-    )
-    with _removed_after(container_id):
-        # only the dry run: a real prune of "python" would also remove stale python
-        # images other engineers' runs may use (tests/sandbox/test_sandbox_images.py
-        # prunes a scratch recipe instead)
-        result = run_routr("sandbox", "prune", "python", "--dry-run")
-        assert result.returncode == 0, result.stderr
-        assert f"kept container {name} (owner alive): --force removes it" in result.stdout
-        assert result.stdout.strip().splitlines()[-1].startswith("would prune ")
-        assert _state(name) == "running"
-        close_lifeline(lifeline)
+    name, _lifeline = live_container
+    # only the dry run: a real prune of "python" would also remove stale python images
+    # other engineers' runs may use (test_sandbox_images.py prunes a scratch recipe)
+    result = run_routr("sandbox", "prune", "python", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"kept container {name} (owner alive): --force removes it" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("would prune ")
+    assert _state(name) == "running"
