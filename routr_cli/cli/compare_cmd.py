@@ -41,7 +41,7 @@ def render(c: Comparison) -> str:
         f"  wins / ties / losses      {c.wins} / {c.ties} / {c.losses}",
         f"  test                      {c.test}, p = {'-' if c.p_value is None else f'{c.p_value:.3g}'}"
         + ("" if c.q_value is None else f", q = {c.q_value:.3g}"),
-        f"  detectable at 80% power   {_pts(c.mde)} points"
+        f"  detectable at 80% power   {'-' if c.mde is None else f'{c.mde * 100:.1f}'} points"
         + (
             ""
             if c.tasks_needed is None
@@ -82,7 +82,6 @@ def compare(
     """Compare two models on their shared tasks, or every pair with --all."""
     from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db
-    from routr_cli.store.frame import read_attempt_frame
 
     path = db if db is not None else default_db()
     if compare_every:
@@ -94,12 +93,12 @@ def compare(
         return
     if not a or not b:
         raise ConfigError("compare needs two models (routr compare A B) or --all")
+    from routr_cli.cli.rank_cmd import attempts_summary
     from routr_cli.ranking import compare as compare_pair
 
-    frame = read_attempt_frame(path)
-    if frame.empty:
-        raise ConfigError(f"no attempts in {path}: run `routr bench -m MODEL` first")
-    result = compare_pair(frame, a, b, category=category, solver=solver, draws=draws, seed=seed)
+    result = compare_pair(
+        attempts_summary(path), a, b, category=category, solver=solver, draws=draws, seed=seed
+    )
     if as_json:
         typer.echo(json.dumps(result.as_json(), indent=2))
     else:
@@ -110,16 +109,12 @@ def compare(
 
 
 def _compare_all(path: Path, *, draws: int, seed: int, as_json: bool) -> None:
-    from routr_cli.errors import ConfigError
+    from routr_cli.cli.rank_cmd import attempts_summary
     from routr_cli.ranking import compare_all
     from routr_cli.store import Store
     from routr_cli.store.comparisons import write_comparisons
-    from routr_cli.store.frame import read_attempt_frame
 
-    frame = read_attempt_frame(path)
-    if frame.empty:
-        raise ConfigError(f"no attempts in {path}: run `routr bench -m MODEL` first")
-    results = compare_all(frame, draws=draws, seed=seed)
+    results = compare_all(attempts_summary(path), draws=draws, seed=seed)
     with Store.open(path) as store:
         write_comparisons(store, results)
     if as_json:

@@ -13,6 +13,7 @@ from routr_cli.cli.render import money
 
 if TYPE_CHECKING:
     from routr_cli.ranking import Leaderboard, Standing
+    from routr_cli.ranking.summary import AttemptSummary
 
 FORMATS = ("table", "json", "markdown", "csv")
 # The flat columns of --format csv|markdown (JSON carries every field).
@@ -218,6 +219,19 @@ def rank(
             _render_matrix(board, solvers)
 
 
+def attempts_summary(
+    path: Path, *, source: str = "bench", all_versions: bool = False
+) -> AttemptSummary:
+    """The database's attempts folded for the statistics; no attempts is a one-line error."""
+    from routr_cli.errors import ConfigError
+    from routr_cli.store.frame import read_attempt_summary
+
+    summary = read_attempt_summary(path, source=source, all_versions=all_versions)
+    if summary.empty:
+        raise ConfigError(f"no attempts in {path}: run `routr bench -m MODEL` first")
+    return summary
+
+
 def _board(
     path: Path,
     *,
@@ -226,14 +240,10 @@ def _board(
     draws: int = 1000,
     seed: int = 0,
 ) -> Leaderboard:
-    from routr_cli.errors import ConfigError
     from routr_cli.ranking import standings
-    from routr_cli.store.frame import read_attempt_frame
 
-    frame = read_attempt_frame(path, source=source, all_versions=all_versions)
-    if frame.empty:
-        raise ConfigError(f"no attempts in {path}: run `routr bench -m MODEL` first")
-    return standings(frame, draws=draws, seed=seed, categories=True)
+    summary = attempts_summary(path, source=source, all_versions=all_versions)
+    return standings(summary, draws=draws, seed=seed, categories=True)
 
 
 def _scopes(board: Leaderboard, category: list[str], solver: list[str]) -> list[tuple[str, str]]:

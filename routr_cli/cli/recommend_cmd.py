@@ -63,17 +63,15 @@ def recommend(
     from routr_cli.paths import default_db
     from routr_cli.ranking import Constraints, standings
     from routr_cli.ranking import recommend as recommend_models
-    from routr_cli.store.frame import read_attempt_frame
 
     if not text.strip():
         raise ConfigError(
             'describe the task: routr recommend "fix a data race in a Go worker pool"'
         )
     path = db if db is not None else default_db()
-    frame = read_attempt_frame(path)
-    if frame.empty:
-        raise ConfigError(f"no attempts in {path}: run `routr bench -m MODEL` first")
-    board = standings(frame, draws=draws)
+    from routr_cli.cli.rank_cmd import attempts_summary
+
+    board = standings(attempts_summary(path), draws=draws)
     prices = None
     if max_price_per_mtok is not None:
         from routr_cli.providers.pricing import load_catalog

@@ -29,6 +29,7 @@ from routr_cli.ranking.matrix import (
 from routr_cli.ranking.names import resolve_category, resolve_model, resolve_solver
 from routr_cli.ranking.slices import clustered_variance
 from routr_cli.ranking.stats import Z_80, Z_95, benjamini_hochberg, effective_wilson, mcnemar_exact
+from routr_cli.ranking.summary import AttemptSummary, summarise
 from routr_cli.text import plural
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class Comparison:
 
 
 def compare(
-    frame: pd.DataFrame,
+    data: pd.DataFrame | AttemptSummary,
     a: str,
     b: str,
     *,
@@ -102,10 +103,8 @@ def compare(
     seed: int = 0,
 ) -> Comparison:
     """Compare ``a`` with ``b`` on their shared tasks (of ``category``, for ``solver``)."""
-    from routr_cli.ranking.frame import normalise_frame
-
-    frame = normalise_frame(frame)
-    matrices = build_matrices(frame)
+    summary = data if isinstance(data, AttemptSummary) else summarise(data)
+    matrices = build_matrices(summary.cells)
     if not matrices:
         raise ConfigError("no attempts recorded: run `routr bench -m MODEL` first")
     name = resolve_solver(solver, sorted(matrices))
@@ -115,22 +114,22 @@ def compare(
     if a == b:
         raise ConfigError("compare needs two different models")
     scope = resolve_category(category, matrix.categories())
-    newest = _newest(frame, name)
+    newest = _newest(summary, name)
     pair = np.array([[matrix.models.index(a), matrix.models.index(b)]])
     rng = np.random.default_rng(seed)
     return _compare_pairs(matrix, scope, pair, draws, rng, newest, list_limit=None)[0]
 
 
-def compare_all(frame: pd.DataFrame, *, draws: int = 1000, seed: int = 0) -> list[Comparison]:
+def compare_all(
+    data: pd.DataFrame | AttemptSummary, *, draws: int = 1000, seed: int = 0
+) -> list[Comparison]:
     """Every pair of models in every slice (overall and per category) of every solver,
     with Benjamini-Hochberg q-values across the whole family of tests."""
-    from routr_cli.ranking.frame import normalise_frame
-
-    frame = normalise_frame(frame)
+    summary = data if isinstance(data, AttemptSummary) else summarise(data)
     rng = np.random.default_rng(seed)
     out: list[Comparison] = []
-    for name, matrix in build_matrices(frame).items():
-        newest = _newest(frame, name)
+    for name, matrix in build_matrices(summary.cells).items():
+        newest = _newest(summary, name)
         n = len(matrix.models)
         pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)], dtype="int64")
         if not pairs.size:
@@ -147,17 +146,12 @@ def compare_all(frame: pd.DataFrame, *, draws: int = 1000, seed: int = 0) -> lis
     return out
 
 
-def _newest(frame: pd.DataFrame, solver: str) -> dict[str, str]:
-    part = frame[frame["solver"] == solver]
-    stamps = part.groupby("model")["finished_at"].max()
-    out = {str(m): stamp_text(v) for m, v in stamps.items()}
+def _newest(summary: AttemptSummary, solver: str) -> dict[str, str]:
+    """Each model's latest attempt for ``solver`` (from the overall extras)."""
+    extras = summary.extras
+    rows = extras[(extras["solver"] == solver) & (extras["category"] == ALL)]
+    out = {str(m): stamp_text(v) for m, v in zip(rows["model"], rows["newest"], strict=True)}
     return {m: v for m, v in out.items() if v is not None}
-
-
-def _isnat(value: Any) -> bool:
-    import pandas as pd
-
-    return bool(pd.isna(value))
 
 
 def _with_q(c: Comparison, q: float) -> Comparison:
@@ -364,11 +358,18 @@ def _verdict(
     bootstrap interval of the difference to exclude zero on the same side."""
     if n == 0 or diff is None or lo is None or hi is None:
         return None, "cannot tell: no shared graded tasks"
-    pts = f"{abs(diff) * 100:.1f} points [{lo * 100:+.1f}, {hi * 100:+.1f}] on {plural(n, 'shared task')} ({which}={p:.3g})"
+
+    def margin(low: float, high: float) -> str:
+        """The winner's lead and its interval, both as positive points."""
+        return (
+            f"{abs(diff) * 100:.1f} points [{low * 100:+.1f}, {high * 100:+.1f}] on "
+            f"{plural(n, 'shared task')} ({which}={p:.3g})"
+        )
+
     if p < ALPHA and lo > 0:
-        return a, f"{a} is better than {b} by {pts}"
+        return a, f"{a} is better than {b} by {margin(lo, hi)}"
     if p < ALPHA and hi < 0:
-        return b, f"{b} is better than {a} by {pts}"
+        return b, f"{b} is better than {a} by {margin(-hi, -lo)}"
     if lo >= -EQUIVALENCE_MARGIN and hi <= EQUIVALENCE_MARGIN:
         return None, (
             f"practically equivalent within +/-{EQUIVALENCE_MARGIN * 100:.0f} points "

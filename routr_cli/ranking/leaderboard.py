@@ -21,15 +21,11 @@ from routr_cli.ranking.matrix import ALL, SolverMatrix, build_matrices
 from routr_cli.ranking.names import resolve_category, resolve_solver
 from routr_cli.ranking.slices import SliceStats, slice_stats
 from routr_cli.ranking.stats import pass_at_k_array, pass_hat_k_array
+from routr_cli.ranking.summary import FAILURE_KINDS, AttemptSummary, summarise
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Failure kinds, in the order tables show them.
-FAILURE_KINDS = (
-    "malformed_edit", "unappliable_edit", "tests_failed", "timeout", "provider_error",
-    "sandbox_error", "tampered", "suspect", "other",
-)  # fmt: skip
 PASS_K = (2, 3, 5, 10)
 
 
@@ -121,17 +117,22 @@ class Leaderboard:
 
 
 def standings(
-    frame: pd.DataFrame, *, draws: int = 1000, seed: int = 0, categories: bool = True
+    data: pd.DataFrame | AttemptSummary,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    categories: bool = True,
 ) -> Leaderboard:
-    """Rank every model overall (and per category) for each solver. Pure."""
-    from routr_cli.ranking.frame import normalise_frame
+    """Rank every model overall (and per category) for each solver. Pure.
 
-    frame = normalise_frame(frame)
+    ``data`` is an attempt frame or its ``AttemptSummary`` (the same standings either
+    way; the summary is what a database gives cheaply)."""
+    summary = data if isinstance(data, AttemptSummary) else summarise(data)
     rng = np.random.default_rng(seed)
-    extras = _attempt_extras(frame)
+    extras = _extras(summary.extras)
     rows: list[Standing] = []
     board_draws: dict[tuple[str, str], tuple[tuple[str, ...], np.ndarray]] = {}
-    for solver, matrix in build_matrices(frame).items():
+    for solver, matrix in build_matrices(summary.cells).items():
         scopes = [ALL, *(matrix.categories() if categories else [])]
         for scope in scopes:
             stats = slice_stats(matrix, scope, draws=draws, rng=rng)
@@ -144,7 +145,7 @@ def standings(
                 stats.draws[:, ranked],
             )
             rows.extend(_rows(matrix, stats, extras))
-    newest = frame["finished_at"].max() if len(frame) else None
+    newest = summary.extras["newest"].max() if len(summary.extras) else None
     newest_dt = None if newest is None or _isnat(newest) else newest.to_pydatetime()
     return Leaderboard(tuple(rows), newest_dt, board_draws)
 
@@ -172,6 +173,8 @@ def _rows(
             position += 1
             ranks[pos] = position
     dominated = _dominated(stats)
+    cells = np.ix_(stats.models, stats.tasks)
+    pass_k = _pass_at_k_table(matrix.graded[cells], matrix.solved[cells])
     best_value = _best_value(stats)
     out = []
     for pos, m in enumerate(stats.models):
@@ -216,27 +219,34 @@ def _rows(
                 solved=int(matrix.solved[m, stats.tasks].sum()),
                 best_value=bool(best_value[pos]),
                 dominated=bool(dominated[pos]),
-                pass_at_k=_pass_at_k(matrix.graded[m, stats.tasks], matrix.solved[m, stats.tasks]),
+                pass_at_k=pass_k[pos],
                 newest_attempt=extra.get("newest"),
             )
         )
     return out
 
 
-def _pass_at_k(graded: np.ndarray, solved: np.ndarray) -> dict[str, float | None]:
-    """Unbiased pass@k and pass^k per task, averaged over tasks, for each k that every
-    attempted task reaches in epochs (mixing k-reachable and not would bias the mean)."""
-    # Every key on every row (None when some task has fewer than k epochs): one shape.
-    out: dict[str, float | None] = {f"{m}{k}": None for k in PASS_K for m in ("pass@", "pass^")}
+def _pass_at_k_table(graded: np.ndarray, solved: np.ndarray) -> list[dict[str, float | None]]:
+    """Unbiased pass@k and pass^k per task, averaged over each model's tasks, for each k
+    that every task it attempted reaches in epochs (mixing would bias the mean). Every key
+    on every row (None when not reachable): one shape. Arrays are (models, tasks)."""
     have = graded > 0
-    if not have.any():
-        return out
-    n, c = graded[have], solved[have]
-    least = int(n.min())
+    n_tasks = have.sum(axis=1)
+    least = np.where(have, graded, np.iinfo(np.int64).max).min(axis=1)
+    out: list[dict[str, float | None]] = [
+        {f"{m}{k}": None for k in PASS_K for m in ("pass@", "pass^")}
+        for _ in range(graded.shape[0])
+    ]
     for k in PASS_K:
-        if least >= k:
-            out[f"pass@{k}"] = float(pass_at_k_array(n, c, k).mean())
-            out[f"pass^{k}"] = float(pass_hat_k_array(n, c, k).mean())
+        reach = (n_tasks > 0) & (least >= k)
+        if not reach.any():
+            break
+        with np.errstate(invalid="ignore", divide="ignore"):
+            at_k = np.where(have, pass_at_k_array(graded, solved, k), 0.0).sum(axis=1) / n_tasks
+            hat_k = np.where(have, pass_hat_k_array(graded, solved, k), 0.0).sum(axis=1) / n_tasks
+        for i in np.flatnonzero(reach):
+            out[i][f"pass@{k}"] = float(at_k[i])
+            out[i][f"pass^{k}"] = float(hat_k[i])
     return out
 
 
@@ -244,22 +254,17 @@ def _dominated(stats: SliceStats) -> np.ndarray:
     """Pareto on (pass rate, cost per solved): i is dominated when some j is
     significantly better at solving while not significantly dearer, or significantly
     cheaper (cost intervals apart) while not significantly worse."""
-    n = stats.models.size
-    out = np.zeros(n, dtype=bool)
-    cost = stats.cost_per_solved
-    for i in range(n):
-        if np.isnan(stats.pass_rate[i]):
-            continue
-        for j in range(n):
-            if i == j or np.isnan(stats.pass_rate[j]):
-                continue
-            both_costed = not (np.isnan(cost[i]) or np.isnan(cost[j]))
-            j_cheaper = both_costed and stats.cost_high[j] < stats.cost_low[i]
-            j_dearer = both_costed and stats.cost_low[j] > stats.cost_high[i]
-            beats_on_solving = both_costed and stats.better[j, i] and not j_dearer
-            beats_on_cost = j_cheaper and not stats.better[i, j]
-            if beats_on_solving or beats_on_cost:
-                out[i] = True
+    ranked = ~np.isnan(stats.pass_rate)
+    costed = ranked & ~np.isnan(stats.cost_per_solved)
+    both = costed[:, None] & costed[None, :]  # [j, i]
+    with np.errstate(invalid="ignore"):
+        j_cheaper = both & (stats.cost_high[:, None] < stats.cost_low[None, :])
+        j_dearer = both & (stats.cost_low[:, None] > stats.cost_high[None, :])
+    beats_on_solving = both & stats.better & ~j_dearer
+    beats_on_cost = j_cheaper & ~stats.better.T
+    pair = (beats_on_solving | beats_on_cost) & ranked[:, None] & ranked[None, :]
+    np.fill_diagonal(pair, False)
+    out: np.ndarray = pair.any(axis=0)
     return out
 
 
@@ -273,86 +278,21 @@ def _best_value(stats: SliceStats) -> np.ndarray:
     return out
 
 
-def failure_kind(frame: pd.DataFrame) -> np.ndarray:
-    """Each attempt's failure kind ("" when solved), one vocabulary for every table."""
-    status = frame["status"].astype(str).to_numpy()
-    reason = frame["reason"].fillna("").astype(str).to_numpy()
-    solved = frame["solved"].to_numpy(dtype=bool)
-    return np.select(
-        [
-            status == "provider_error",
-            status == "sandbox_error",
-            reason == "tampered",
-            (status == "suspect") | (reason == "suspect"),
-            status == "malformed_edit",
-            status == "unappliable_edit",
-            solved,
-            reason == "timeout",
-            np.isin(reason, ["tests_failed", ""]),
-        ],
-        [
-            "provider_error",
-            "sandbox_error",
-            "tampered",
-            "suspect",
-            "malformed_edit",
-            "unappliable_edit",
-            "",
-            "timeout",
-            "tests_failed",
-        ],
-        default="other",
-    )
-
-
-def _attempt_extras(frame: pd.DataFrame) -> dict[tuple[str, str, str], dict[str, Any]]:
+def _extras(extras: pd.DataFrame) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Per (solver, model, slice): latency percentiles over graded attempts, failure
-    shares over every attempt, tampered and suspect counts, the newest attempt."""
-    import pandas as pd
-
-    from routr_cli.ranking.frame import UNGRADED_STATUSES
-
-    if not len(frame):
-        return {}
-    base = pd.DataFrame(
-        {
-            "solver": frame["solver"].to_numpy(),
-            "model": frame["model"].to_numpy(),
-            "category": frame["category"].astype(str).to_numpy(),
-            "kind": failure_kind(frame),
-            "suspect": frame["suspect"].to_numpy(dtype=bool),
-            "latency": frame["latency_s"].where(~frame["status"].isin(UNGRADED_STATUSES)),
-            "finished": frame["finished_at"].to_numpy(),
-        }
-    )
+    shares over every attempt (every kind, zeros included: one shape for every row),
+    tampered and suspect counts, the newest attempt."""
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for keys, scope in ((["solver", "model"], None), (["solver", "model", "category"], "cat")):
-        grouped = base.groupby(keys, sort=False)
-        lat = grouped["latency"].quantile(np.array([0.5, 0.9])).unstack()
-        kinds = base.groupby([*keys, "kind"], sort=False).size().unstack(fill_value=0)
-        totals = grouped.size()
-        suspect = grouped["suspect"].sum()
-        newest = grouped["finished"].max()
-        for key in totals.index:
-            tup = key if isinstance(key, tuple) else (key,)
-            solver, model = str(tup[0]), str(tup[1])
-            category = ALL if scope is None else str(tup[2])
-            total = int(totals[key])
-            counts = kinds.loc[key]
-            # Every kind, zeros included: one shape for every row (exports keep it).
-            shares = {
-                kind: float(counts[kind]) / total if kind in counts.index else 0.0
-                for kind in FAILURE_KINDS
-            }
-            stamp = newest[key]
-            out[(solver, model, category)] = {
-                "p50": _num(lat.loc[key, 0.5]),
-                "p90": _num(lat.loc[key, 0.9]),
-                "shares": shares,
-                "tampered": int(counts["tampered"]) if "tampered" in counts.index else 0,
-                "suspect": int(suspect[key]),
-                "newest": stamp_text(stamp),
-            }
+    for row in extras.to_dict(orient="records"):
+        total = max(int(row["total"]), 1)
+        out[(str(row["solver"]), str(row["model"]), str(row["category"]))] = {
+            "p50": _num(row["p50"]) if row["p50"] is not None else None,
+            "p90": _num(row["p90"]) if row["p90"] is not None else None,
+            "shares": {kind: int(row[kind]) / total for kind in FAILURE_KINDS},
+            "tampered": int(row["tampered"]),
+            "suspect": int(row["suspect_flagged"]),
+            "newest": stamp_text(row["newest"]),
+        }
     return out
 
 

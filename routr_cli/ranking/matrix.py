@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from routr_cli.ranking.frame import UNGRADED_STATUSES
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -65,30 +63,27 @@ class SolverMatrix:
         return sorted({str(c) for c in self.task_category})
 
 
-def build_matrices(frame: pd.DataFrame) -> dict[str, SolverMatrix]:
-    """One ``SolverMatrix`` per solver in the frame (solvers are never pooled)."""
+def build_matrices(cells: pd.DataFrame) -> dict[str, SolverMatrix]:
+    """One ``SolverMatrix`` per solver from an ``AttemptSummary``'s cells (solvers are
+    never pooled)."""
     import pandas as pd
 
     out: dict[str, SolverMatrix] = {}
-    for solver, part in frame.groupby("solver", sort=True):
+    for solver, part in cells.groupby("solver", sort=True):
         models, model_codes = _factorize(part["model"])
         tasks, task_codes = _factorize(part["task_id"])
         n_m, n_t = len(models), len(tasks)
         cell = model_codes * n_t + task_codes
-        status = part["status"].to_numpy()
-        graded_mask = ~np.isin(status, UNGRADED_STATUSES)
-        solved_mask = part["solved"].to_numpy(dtype=bool) & graded_mask
-        cost = part["cost_usd"].to_numpy(dtype="float64")
-        unknown = np.isnan(cost)
-        latency = np.nan_to_num(part["latency_s"].to_numpy(dtype="float64"))
 
         def fold(
-            weights: np.ndarray | None,
+            column: str,
             *,
+            part: pd.DataFrame = part,
             cell: np.ndarray = cell,
             shape: tuple[int, int] = (n_m, n_t),
         ) -> np.ndarray:
-            return np.bincount(cell, weights=weights, minlength=shape[0] * shape[1]).reshape(shape)
+            values = part[column].to_numpy(dtype="float64")
+            return np.bincount(cell, weights=values, minlength=shape[0] * shape[1]).reshape(shape)
 
         first = pd.DataFrame(
             {"t": task_codes, "c": part["category"].to_numpy(), "f": part["family"].to_numpy()}
@@ -104,12 +99,12 @@ def build_matrices(frame: pd.DataFrame) -> dict[str, SolverMatrix]:
             task_category=first["c"].astype(str).to_numpy(),
             task_family=family_codes,
             families=families,
-            graded=fold(graded_mask.astype("float64")).astype("int64"),
-            solved=fold(solved_mask.astype("float64")).astype("int64"),
-            attempts=fold(None).astype("int64"),
-            cost=fold(np.where(unknown, 0.0, cost)),
-            cost_unknown=fold(unknown.astype("float64")) > 0,
-            latency=fold(np.where(graded_mask, latency, 0.0)),
+            graded=fold("graded").astype("int64"),
+            solved=fold("solved").astype("int64"),
+            attempts=fold("attempts").astype("int64"),
+            cost=fold("cost"),
+            cost_unknown=fold("cost_unknown") > 0,
+            latency=fold("latency"),
         )
     return out
 

@@ -18,10 +18,17 @@ from routr_cli.store.db import Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from routr_cli.ranking.summary import AttemptSummary
+
 # bench: graded attempts; calls: routed calls graded with `routr feedback` (each one a
 # task of its own, solved when the feedback said pass); all: both.
 SOURCES = ("bench", "calls", "all")
 UNCATEGORISED = "uncategorised"  # a call whose prompt no category dominated
+
+
+def _check_source(source: str) -> None:
+    if source not in SOURCES:
+        raise ConfigError(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
 
 
 def _columns(store: Store, table: str) -> set[str]:
@@ -31,7 +38,7 @@ def _columns(store: Store, table: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def attempt_frame_sql(store: Store, *, all_versions: bool = False) -> str:
+def attempt_frame_sql(store: Store, *, all_versions: bool = False, ordered: bool = True) -> str:
     """The frame's SELECT for this database's schema."""
     from routr_cli.store.read import _LATEST_TASK_VERSIONS  # one rule for "newest version"
 
@@ -53,10 +60,12 @@ def attempt_frame_sql(store: Store, *, all_versions: bool = False) -> str:
     )
     if not all_versions:
         sql += f" WHERE {_LATEST_TASK_VERSIONS}"
+    if not ordered:
+        return sql
     return sql + " ORDER BY a.model, a.solver, a.task_id, a.epoch, a.attempt_key"
 
 
-def call_frame_sql() -> str:
+def call_frame_sql(*, ordered: bool = True) -> str:
     """Graded routed calls in the frame's columns: one call, one single-attempt task."""
     return (
         "SELECT c.served_model AS model, c.simulated, c.id AS task_id, '' AS task_hash, "
@@ -68,9 +77,20 @@ def call_frame_sql() -> str:
         "CASE WHEN c.feedback = 'pass' THEN NULL ELSE 'call_feedback_fail' END AS reason, "
         "false AS suspect, c.cost_usd, c.latency_s, c.input_tokens, c.output_tokens, "
         "c.feedback_at AS finished_at "
-        "FROM calls c WHERE c.feedback IS NOT NULL AND c.served_model IS NOT NULL "
-        "ORDER BY model, task_id"
+        "FROM calls c WHERE c.feedback IS NOT NULL AND c.served_model IS NOT NULL"
+        + (" ORDER BY model, task_id" if ordered else "")
     )
+
+
+def _source_sql(store: Store, source: str, *, all_versions: bool) -> str:
+    """The frame's rows for ``source`` as one unordered SELECT (bench, calls or both)."""
+    _check_source(source)
+    parts = []
+    if source in ("bench", "all"):
+        parts.append(attempt_frame_sql(store, all_versions=all_versions, ordered=False))
+    if source in ("calls", "all"):
+        parts.append(call_frame_sql(ordered=False))
+    return " UNION ALL ".join(f"({part})" for part in parts)
 
 
 def read_attempt_frame(
@@ -79,8 +99,7 @@ def read_attempt_frame(
     """Every attempt of the newest task versions as a normalised attempt frame."""
     from routr_cli.ranking.frame import normalise_frame
 
-    if source not in SOURCES:
-        raise ConfigError(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+    _check_source(source)
     import pandas as pd
 
     with Store.open(Path(db_path), read_only=True) as store:
@@ -93,6 +112,59 @@ def read_attempt_frame(
             parts.append(store.con.execute(call_frame_sql()).df())
     frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     return normalise_frame(frame)
+
+
+def _kind_sql() -> str:
+    """``ranking.summary.failure_kind`` in SQL (a test holds the two equal)."""
+    return (
+        "CASE WHEN status = 'provider_error' THEN 'provider_error' "
+        "WHEN status = 'sandbox_error' THEN 'sandbox_error' "
+        "WHEN coalesce(reason, '') = 'tampered' THEN 'tampered' "
+        "WHEN status = 'suspect' OR coalesce(reason, '') = 'suspect' THEN 'suspect' "
+        "WHEN status = 'malformed_edit' THEN 'malformed_edit' "
+        "WHEN status = 'unappliable_edit' THEN 'unappliable_edit' "
+        "WHEN solved THEN '' "
+        "WHEN coalesce(reason, '') = 'timeout' THEN 'timeout' "
+        "WHEN coalesce(reason, '') IN ('tests_failed', '') THEN 'tests_failed' "
+        "ELSE 'other' END"
+    )
+
+
+def read_attempt_summary(
+    db_path: Path | str, *, source: str = "bench", all_versions: bool = False
+) -> AttemptSummary:
+    """The attempt frame already folded by DuckDB into ``ranking.summary.AttemptSummary``
+    (per-task cells and per-slice extras): what ``summarise(read_attempt_frame(db))``
+    gives, without a million rows crossing into Python."""
+    from routr_cli.ranking.summary import FAILURE_KINDS, AttemptSummary
+
+    _check_source(source)
+    graded = "status NOT IN ('provider_error', 'sandbox_error')"
+    with Store.open(Path(db_path), read_only=True) as store:
+        base = (
+            f"WITH f AS ({_source_sql(store, source, all_versions=all_versions)}), "
+            f"b AS (SELECT *, {graded} AS is_graded, {_kind_sql()} AS kind FROM f) "
+        )
+        cells = store.con.execute(
+            base + "SELECT solver, model, task_id, bool_or(simulated) AS simulated, "
+            "min(category) AS category, min(family) AS family, "
+            "count_if(is_graded) AS graded, count_if(is_graded AND solved) AS solved, "
+            "count(*) AS attempts, coalesce(sum(cost_usd), 0) AS cost, "
+            "bool_or(cost_usd IS NULL) AS cost_unknown, "
+            "coalesce(sum(CASE WHEN is_graded THEN coalesce(latency_s, 0) ELSE 0 END), 0) AS latency "
+            "FROM b GROUP BY solver, model, task_id ORDER BY solver, model, task_id"
+        ).df()
+        kinds = ", ".join(f"count_if(kind = '{k}') AS \"{k}\"" for k in FAILURE_KINDS)
+        extras = store.con.execute(
+            base + "SELECT solver, model, coalesce(category, 'all') AS category, "
+            f"count(*) AS total, {kinds}, count_if(suspect) AS suspect_flagged, "
+            "quantile_cont(CASE WHEN is_graded THEN latency_s END, 0.5) AS p50, "
+            "quantile_cont(CASE WHEN is_graded THEN latency_s END, 0.9) AS p90, "
+            "max(finished_at) AS newest "
+            "FROM b GROUP BY GROUPING SETS ((solver, model), (solver, model, category)) "
+            "ORDER BY solver, model, category"
+        ).df()
+    return AttemptSummary(cells, extras).normalised()
 
 
 def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

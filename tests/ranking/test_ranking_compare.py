@@ -23,6 +23,9 @@ def test_one_epoch_uses_exact_mcnemar_on_discordant_tasks() -> None:
     assert len(c.only_a) == 9 and len(c.only_b) == 1 and len(c.both) == 10 and len(c.neither) == 10
     swapped = compare(frame_from_outcomes({"sim/a": a, "sim/b": b}), "sim/b", "sim/a", draws=2000)
     assert swapped.winner == "sim/a" and swapped.diff == pytest.approx(-8 / 30)
+    # The sentence states the winner's lead with its interval, both positive.
+    lead = f"[{-swapped.diff_ci_high * 100:+.1f}, {-swapped.diff_ci_low * 100:+.1f}]"  # type: ignore[operator]
+    assert swapped.verdict.startswith(f"sim/a is better than sim/b by 26.7 points {lead}")
 
 
 def test_several_epochs_use_a_sign_flip_test_and_never_count_epochs_as_tasks() -> None:

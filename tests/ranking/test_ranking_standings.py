@@ -9,7 +9,7 @@ from ranking_testkit import frame_from_outcomes, row, simulated_frame
 
 from routr_cli.errors import ConfigError
 from routr_cli.ranking import attempt_frame_from_rows, standings
-from routr_cli.ranking.leaderboard import FAILURE_KINDS
+from routr_cli.ranking.summary import FAILURE_KINDS
 
 
 def _by_model(board, category="all", solver=None):  # type: ignore[no-untyped-def]
