@@ -7,8 +7,10 @@ Each grading adds, to every test process, two tests with fresh random names:
 
 - one that must FAIL, through the language's ordinary assertion (a forger that turns
   failures into passes turns this one too), and
-- one that must PASS and print this grading's random nonce into the report (a report
-  fabricated without running the tests lacks it).
+- one that must PASS and put this grading's random nonce into the report through the
+  runner's own channel (pytest's ``record_property``, Node's ``t.diagnostic``, Go's
+  ``t.Log``: code that silences stdout does not remove it), so a report fabricated
+  without running the tests lacks it.
 
 :func:`check` reads the report for them. Their results never count: the grader drops
 them before scoring (:func:`is_canary`). Python runs every test in one pytest process,
@@ -100,7 +102,7 @@ def _node(hidden_tests: dict[str, str], nonce: str) -> Canaries | None:
     # import() works in ES modules and CommonJS alike; tests registered from it still run.
     pair = (
         "\n;import('node:test').then(({ test }) => {\n"
-        f"  test({passing!r}, () => {{ console.log({nonce!r}); }});\n"
+        f"  test({passing!r}, (t) => {{ t.diagnostic({nonce!r}); }});\n"
         f"  test({failing!r}, async () => {{\n"
         f"    (await import('node:assert/strict')).default.equal({a}, {b});\n"
         "  });\n"
@@ -135,8 +137,8 @@ def _go(hidden_tests: dict[str, str], nonce: str) -> Canaries | None:
         path = PurePosixPath(TESTS_DIR, folder, f"{stem}_test.go").as_posix()
         files[path] = (
             f"package {package}\n\n"
-            'import (\n\t"fmt"\n\t"testing"\n)\n\n'
-            f"func {passing}(t *testing.T) {{ fmt.Println({_go_str(nonce)}) }}\n\n"
+            'import "testing"\n\n'
+            f"func {passing}(t *testing.T) {{ t.Log({_go_str(nonce)}) }}\n\n"
             f"func {failing}(t *testing.T) {{ t.Fatal({_go_str(message)}) }}\n"
         )
     if not files:
@@ -210,7 +212,7 @@ def check(report: str | None, tests: list[TestOutcome], canaries: Canaries) -> C
     evidence = dict(_nonce_evidence(report, canaries)) if report else {}
     fails = [t for t in tests if t.id.rsplit("::", 1)[-1] == canaries.must_fail]
     passes = [t for t in tests if t.id.rsplit("::", 1)[-1] == canaries.must_pass]
-    if any(t.outcome in ("passed", "skipped") for t in fails):
+    if any(t.outcome == "passed" for t in fails):
         return CanaryCheck(tampered="a canary test that must fail was reported as passing")
     for test in passes:
         if test.outcome == "passed" and not evidence.get(test.id, False):
@@ -220,6 +222,8 @@ def check(report: str | None, tests: list[TestOutcome], canaries: Canaries) -> C
         lost.append("canary tests missing from the report")
     if any(t.outcome != "passed" for t in passes):
         lost.append("a canary test that must pass did not")
+    if any(t.outcome == "skipped" for t in fails):  # an honest autouse skip can do this
+        lost.append("a canary test that must fail was skipped")
     return CanaryCheck(lost="; ".join(lost))
 
 

@@ -7,8 +7,9 @@
 //   name      = the suite path and test name joined by " > "
 // A file that fails before defining any test (syntax or import error) becomes one
 // failing case named after the file, so a broken run never yields an empty report.
-// What a test file printed to stdout is kept (its tail) as the suite's <system-out>:
-// that is where Routr's canary tests show their per-grading nonce.
+// What a test file printed to stdout and its tests' diagnostics (t.diagnostic) are kept
+// (the tail) as the suite's <system-out>: that is where Routr's canary tests show their
+// per-grading nonce.
 //
 // The report is sealed: once the last line is out, its SHA-256 goes to file descriptor 3,
 // a pipe to the host that nothing else writes to. A rewrite after the run (a detached
@@ -57,9 +58,12 @@ export default async function* junitReporter(source) {
       stderr.set(file, (stderr.get(file) ?? '') + event.data.message);
       continue;
     }
-    if (event.type === 'test:stdout') {
+    // A test's own diagnostics (t.diagnostic) have a file; the run's summary has none.
+    const perFile = event.type === 'test:diagnostic' && event.data.file;
+    if (event.type === 'test:stdout' || perFile) {
       const file = relativeFile(event.data.file);
-      stdout.set(file, ((stdout.get(file) ?? '') + event.data.message).slice(-STDOUT_TAIL));
+      const text = event.type === 'test:stdout' ? event.data.message : `${event.data.message}\n`;
+      stdout.set(file, ((stdout.get(file) ?? '') + text).slice(-STDOUT_TAIL));
       continue;
     }
     if (event.type !== 'test:start' && event.type !== 'test:pass' && event.type !== 'test:fail') {
