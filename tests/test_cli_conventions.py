@@ -124,3 +124,33 @@ def test_without_the_guard_a_closed_pipe_is_a_traceback() -> None:
     proc.stdout.close()
     assert "BrokenPipeError" in proc.stderr.read()
     proc.wait(timeout=60)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_the_stdout_guard_drops_output_once_the_reader_is_gone(binary: bool) -> None:
+    """In process, text and bytes (export streams bytes): the write that meets the closed
+    pipe and every later one succeed and go nowhere; without the guard it raises."""
+    import io
+
+    from routr_cli.cli.conventions import GuardedStdout
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    raw = io.TextIOWrapper(io.BufferedWriter(io.FileIO(write_end, "w")), encoding="utf-8")
+    guarded = GuardedStdout(raw)
+    try:
+        for _ in range(3):
+            if binary:
+                guarded.buffer.write(b"x" * 100_000)
+                guarded.buffer.flush()
+            else:
+                guarded.write("x" * 100_000)
+                guarded.flush()
+        assert guarded.gone
+        # Control: the same pipe without the guard raises.
+        other_read, other_write = os.pipe()
+        os.close(other_read)
+        with pytest.raises(BrokenPipeError), open(other_write, "wb", buffering=0) as bare:
+            bare.write(b"x")
+    finally:
+        raw.close()
