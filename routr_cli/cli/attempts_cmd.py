@@ -25,6 +25,7 @@ app = typer.Typer(no_args_is_help=True)
 DB_HELP = "Results database (default: reports/routr.duckdb or $ROUTR_DB)."
 SHOWN_CHARS = 4000  # per message in `attempts show` unless --full; prompts carry whole repos
 NOT_RECORDED = "(not recorded: this attempt predates Routr storing it)"
+TABLE_LIMIT = 50  # a table of thousands of rows helps nobody; --json gives them all
 
 
 def _db(db: Path | None) -> Path:
@@ -41,7 +42,12 @@ def list_attempts(
         [], "--status", help="Only this status: solved, failed, provider_error, ... (repeatable)."
     ),
     run: list[str] = typer.Option([], "--run", help="Only this run id or prefix (repeatable)."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="Show the newest N attempts."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        min=1,
+        help=f"Show the newest N attempts (default: {TABLE_LIMIT} in a table, all with --json).",
+    ),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
@@ -49,12 +55,14 @@ def list_attempts(
     from routr_cli.cli.render import Col, data_console, money, plural, print_table, seconds
     from routr_cli.providers.sim.catalog import display_name
     from routr_cli.store import Store
-    from routr_cli.store.inspect import AttemptFilter
+    from routr_cli.store.inspect import AttemptFilter, count_attempts
     from routr_cli.store.inspect import list_attempts as read_attempts
 
-    filters = AttemptFilter(tuple(model), tuple(task), tuple(status), tuple(run), limit)
+    shown = limit if limit is not None or as_json else TABLE_LIMIT
+    filters = AttemptFilter(tuple(model), tuple(task), tuple(status), tuple(run), shown)
     with Store.open(_db(db), read_only=True) as store:
         rows = read_attempts(store, filters)
+        total = count_attempts(store, filters) if len(rows) == shown else len(rows)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -90,7 +98,10 @@ def list_attempts(
         ]
         for r in rows
     ]
-    print_table(data_console(), columns, table, title=plural(len(rows), "attempt"))
+    title = plural(len(rows), "attempt")
+    if total > len(rows):
+        title = f"newest {len(rows)} of {plural(total, 'attempt')} (--limit N for more)"
+    print_table(data_console(), columns, table, title=title)
 
 
 def _clip(text: str, full: bool) -> str:

@@ -161,6 +161,13 @@ def list_attempts(store: Store, filters: AttemptFilter) -> list[dict[str, Any]]:
     return _dicts(store.con.execute(sql, params))
 
 
+def count_attempts(store: Store, filters: AttemptFilter) -> int:
+    """How many attempts match ``filters`` (ignoring its limit)."""
+    unlimited = AttemptFilter(filters.models, filters.tasks, filters.statuses, filters.runs)
+    sql, params = attempts_query(store, unlimited, "attempt_key")
+    return int(store.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+
 def show_attempt(store: Store, prefix: str) -> dict[str, Any]:
     """Everything recorded about one attempt: its row, transcript, tests, diff, grading.
 

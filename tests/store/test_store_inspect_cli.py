@@ -159,3 +159,15 @@ def test_show_names_a_suspect_attempt_and_an_unvalidated_task(
     assert "not proven valid when benched" in out
     plain = run_routr("attempts", "show", "feed01", "--db", db).stdout
     assert "suspect " not in plain and "not proven valid" not in plain
+
+
+def test_a_long_list_says_how_much_it_left_out(
+    db: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    with Store.open(db) as store:
+        for i in range(3):
+            record_attempt(store, make_attempt(f"more{i}", run_id=RUN))
+    limited = run_routr("attempts", "list", "--db", db, "--limit", "2")
+    assert "newest 2 of 5 attempts (--limit N for more)" in limited.stdout
+    everything = json.loads(run_routr("attempts", "list", "--db", db, "--json").stdout)
+    assert len(everything) == 5
