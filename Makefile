@@ -5,9 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup venv docker images demo test lint typecheck pytest validate-suite bench-perf clean
+.PHONY: setup venv docker images tools demo test lint typecheck pytest validate-suite bench-perf clean
 
-setup: venv docker images
+setup: venv docker images tools
 
 venv: $(STAMP)
 
@@ -19,6 +19,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 docker:
 	@bash scripts/ensure-docker.sh
+
+# Programs the tests drive for real (the load generator of the serve benchmarks).
+tools:
+	@bash scripts/ensure-tools.sh
 
 images: venv docker
 	$(BIN)/routr sandbox build

@@ -28,6 +28,7 @@ TIERS = {
     "cli": 6,
     "bench": 5,
     "router": 5,
+    "serve": 5,  # the gateway over the router's core
     "site": 5,
     "solvers": 4,
     "store": 4,  # above ranking: its readers hand back ranking's own types

@@ -26,6 +26,7 @@ from routr_cli.cli import (
     route_cmd,
     runs_cmd,
     sandbox_cmd,
+    serve_cmd,
     sim_cmd,
     tasks_cmd,
 )
@@ -67,6 +68,9 @@ app.command("compare", help="Compare two models on their shared tasks (or every 
     compare_cmd.compare
 )
 app.command("recommend", help="Recommend models for a described task.")(recommend_cmd.recommend)
+app.command("serve", help="An OpenAI-compatible gateway that routes by measured quality.")(
+    serve_cmd.serve
+)
 
 
 def _version(value: bool) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import httpx
 
@@ -27,6 +28,16 @@ from routr_cli.providers.registry import ResolvedModel, resolve_model
 from routr_cli.router.breaker import BreakerBoard
 from routr_cli.router.executor import CallResult, Executor, ExecutorSettings, Failover, Resolver
 from routr_cli.router.policy import Candidate
+
+
+@dataclass(frozen=True)
+class StreamStart:
+    """Yielded by ``astream(announce=True)`` just before a candidate's first delta: who
+    serves (so a gateway can name it in headers sent before the body) and the seconds spent
+    waiting on upstreams so far (so it can tell its own overhead apart)."""
+
+    model: str
+    upstream_s: float
 
 
 class AsyncExecutor(Executor):
@@ -85,7 +96,8 @@ class AsyncExecutor(Executor):
         max_tokens: int | None = None,
         temperature: float | None = None,
         extra: Mapping[str, object] | None = None,
-    ) -> AsyncIterator[str | CallResult]:
+        announce: bool = False,
+    ) -> AsyncIterator[str | CallResult | StreamStart]:
         state = self._begin(messages)
         for index, candidate in enumerate(candidates):
             prepared = self._prepare(state, candidates, index)
@@ -96,10 +108,13 @@ class AsyncExecutor(Executor):
             async for item in self._one_stream(
                 state, candidate, resolved, messages, max_tokens, temperature, extra
             ):
-                if isinstance(item, str):
-                    yield item
-                else:
+                if isinstance(item, CallResult):
                     result = item
+                elif isinstance(item, StreamStart):
+                    if announce:
+                        yield item
+                else:
+                    yield item
             if result is not None:
                 yield result
                 return
@@ -115,7 +130,7 @@ class AsyncExecutor(Executor):
         max_tokens: int | None,
         temperature: float | None,
         extra: Mapping[str, object] | None,
-    ) -> AsyncIterator[str | CallResult]:
+    ) -> AsyncIterator[str | CallResult | StreamStart]:
         """One candidate's stream: deltas, then its result; nothing more when it failed
         before any text (the caller falls over to the next candidate)."""
         began = self.clock()
@@ -131,6 +146,8 @@ class AsyncExecutor(Executor):
                     return
                 if first is None:
                     first = self.clock()
+                    waited = sum(a.latency_s for a in state.attempts) + (first - began)
+                    yield StreamStart(candidate.model, waited)
                 sent.append(item)
                 yield item
         except ProviderError as exc:

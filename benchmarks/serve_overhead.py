@@ -1,0 +1,273 @@
+"""How much latency does `routr serve` add? Side by side with LiteLLM's proxy.
+
+A fast local mock upstream (OpenAI format; answers after 0 ms or 50 ms, streamed or not)
+runs in its own process. For each case, `hey` (Debian's package) sends a fixed rate of
+requests for a fixed time, first straight to the mock, then through `routr serve`, then
+through LiteLLM's proxy (installed by this script into a throwaway virtual environment,
+never a Routr dependency), all in the same run on the same machine. It prints p50 and p99
+of each and the latency *added* (through the gateway minus direct), and the error rate.
+
+    python benchmarks/serve_overhead.py                      # the issue's load: 500 rps x 60 s
+    python benchmarks/serve_overhead.py --rate 50 --duration 5 --no-litellm   # a quick look
+
+Targets (issue 12): added p50 <= 1 ms, p99 <= 5 ms, no errors, and at least 3x lower added
+p99 than LiteLLM's proxy in the same run. 2 cores are shared by the load generator, the
+mock, the gateway: the figures are what this machine gives, side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROUTR = Path(sys.executable).parent / "routr"
+BODY = {"model": "MODEL", "messages": [{"role": "user", "content": "Say hello in one line."}]}
+
+
+# -- the mock upstream (run as: serve_overhead.py --mock PORT DELAY_MS) -------------------
+
+
+def mock_app(delay_s: float) -> Any:
+    """A raw ASGI app: OpenAI chat completions, whole or streamed, after ``delay_s``."""
+    answer = json.dumps(
+        {
+            "id": "chatcmpl-mock", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": "Hello there."}}],
+            "usage": {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15},
+        }
+    ).encode()  # fmt: skip
+    chunks = [
+        {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hello"}}]},
+        {"choices": [{"index": 0, "delta": {"content": " there."}, "finish_reason": "stop"}]},
+        {"choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15}},
+    ]
+    events = b"".join(
+        b"data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "created": 0,
+                                "model": "m", **c}).encode() + b"\n\n"
+        for c in chunks
+    ) + b"data: [DONE]\n\n"  # fmt: skip
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        stream = b'"stream": true' in body or b'"stream":true' in body
+        if delay_s:
+            await asyncio.sleep(delay_s)
+        kind = b"text/event-stream" if stream else b"application/json"
+        payload = events if stream else answer
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", kind), (b"content-length", str(len(payload)).encode())]})  # fmt: skip
+        await send({"type": "http.response.body", "body": payload})
+
+    return app
+
+
+def run_mock(port: int, delay_ms: float) -> None:
+    import uvicorn
+
+    uvicorn.run(mock_app(delay_ms / 1000), host="127.0.0.1", port=port, log_level="error",
+                access_log=False, loop="uvloop", http="httptools")  # fmt: skip
+
+
+# -- harness ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{url}: the server exited with {proc.returncode}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url}: not ready after {timeout:g}s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def hey(url: str, model: str, stream: bool, rate: float, duration: float, key: str) -> list[float]:
+    """Latencies (seconds) of every request; non-2xx responses count as errors (NaN)."""
+    body = dict(BODY, model=model, stream=stream)
+    workers = max(1, min(50, int(rate // 10) or 1))
+    cmd = [
+        "hey", "-z", f"{duration}s", "-c", str(workers), "-q", f"{rate / workers:g}",
+        "-m", "POST", "-T", "application/json", "-H", f"Authorization: Bearer {key}",
+        "-d", json.dumps(body), "-o", "csv", url + "/chat/completions",
+    ]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    latencies: list[float] = []
+    for row in csv.DictReader(io.StringIO(out)):
+        ok = row.get("status-code", "200").startswith("2")
+        latencies.append(float(row["response-time"]) if ok else float("nan"))
+    return latencies
+
+
+def summary(latencies: list[float]) -> dict[str, float]:
+    good = sorted(x for x in latencies if x == x)
+    errors = len(latencies) - len(good)
+    if not good:
+        return {
+            "n": len(latencies),
+            "p50_ms": float("nan"),
+            "p99_ms": float("nan"),
+            "errors": errors,
+        }
+    p99 = good[min(len(good) - 1, int(0.99 * len(good)))]
+    return {
+        "n": len(latencies),
+        "p50_ms": statistics.median(good) * 1000,
+        "p99_ms": p99 * 1000,
+        "errors": errors,
+    }
+
+
+def install_litellm(venv: Path) -> Path:
+    """LiteLLM's proxy in a throwaway venv (never a Routr dependency)."""
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = venv / "bin" / "pip"
+    subprocess.run([str(pip), "install", "-q", "litellm[proxy]"], check=True)
+    return venv / "bin" / "litellm"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=500.0, help="requests per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per case")
+    parser.add_argument("--delays", default="0,50", help="mock answer delays in ms")
+    parser.add_argument("--no-litellm", action="store_true", help="skip LiteLLM's proxy")
+    parser.add_argument("--litellm-venv", type=Path, default=None, help="reuse this venv")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--mock", nargs=2, metavar=("PORT", "DELAY_MS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.mock:
+        run_mock(int(args.mock[0]), float(args.mock[1]))
+        return
+    if shutil.which("hey") is None:
+        raise SystemExit("needs `hey` (apt-get install hey)")
+    work = Path(tempfile.mkdtemp(prefix="routr-serve-bench-"))
+    litellm_bin: Path | None = None
+    if not args.no_litellm:
+        litellm_bin = (
+            args.litellm_venv / "bin" / "litellm"
+            if args.litellm_venv
+            else install_litellm(work / "litellm-venv")
+        )
+    results: list[dict[str, Any]] = []
+    for delay in [float(d) for d in args.delays.split(",")]:
+        mock_port = free_port()
+        mock = subprocess.Popen([sys.executable, __file__, "--mock", str(mock_port), str(delay)])
+        procs = [mock]
+        try:
+            wait_ready(f"http://127.0.0.1:{mock_port}/", mock)
+            mock_url = f"http://127.0.0.1:{mock_port}/v1"
+            gateways = {"direct": (mock_url, "m")}
+            config = work / "routr.toml"
+            config.write_text(
+                f'[providers.mock]\nformat = "openai"\nbase_url = "{mock_url}"\n'
+                'key_env = "MOCK_API_KEY"\n'
+            )
+            env = dict(os.environ, ROUTR_CONFIG=str(config), MOCK_API_KEY="x",
+                       ROUTR_SERVE_KEYS="rk-bench")  # fmt: skip
+            routr_port = free_port()
+            routr = subprocess.Popen(
+                [str(ROUTR), "serve", "--port", str(routr_port), "--db", str(work / "none.duckdb"),
+                 "--log-dir", str(work / "logs")],
+                env=env,
+            )  # fmt: skip
+            procs.append(routr)
+            wait_ready(f"http://127.0.0.1:{routr_port}/healthz", routr)
+            gateways["routr"] = (f"http://127.0.0.1:{routr_port}/v1", "mock/m")
+            if litellm_bin is not None:
+                lite_cfg = work / "litellm.yaml"
+                lite_cfg.write_text(
+                    "model_list:\n  - model_name: m\n    litellm_params:\n"
+                    f"      model: openai/m\n      api_base: {mock_url}\n      api_key: x\n"
+                )
+                lite_port = free_port()
+                lite = subprocess.Popen(
+                    [str(litellm_bin), "--config", str(lite_cfg), "--port", str(lite_port),
+                     "--host", "127.0.0.1", "--num_workers", "1"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+                procs.append(lite)
+                wait_ready(f"http://127.0.0.1:{lite_port}/health/liveliness", lite, 300)
+                gateways["litellm"] = (f"http://127.0.0.1:{lite_port}/v1", "m")
+            for stream in (False, True):
+                row: dict[str, Any] = {"delay_ms": delay, "stream": stream}
+                for name, (url, model) in gateways.items():
+                    hey(url, model, stream, min(args.rate, 20), 1, "rk-bench")  # warm up
+                    row[name] = summary(
+                        hey(url, model, stream, args.rate, args.duration, "rk-bench")
+                    )
+                for name in gateways:
+                    if name != "direct":
+                        row[name]["added_p50_ms"] = row[name]["p50_ms"] - row["direct"]["p50_ms"]
+                        row[name]["added_p99_ms"] = row[name]["p99_ms"] - row["direct"]["p99_ms"]
+                results.append(row)
+                print(format_row(row), flush=True)
+        finally:
+            for proc in reversed(procs):
+                stop(proc)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def format_row(row: dict[str, Any]) -> str:
+    parts = [f"delay {row['delay_ms']:g} ms, {'streamed' if row['stream'] else 'whole'}:"]
+    for name in ("direct", "routr", "litellm"):
+        if name in row:
+            fig = row[name]
+            added = (
+                f", added p50 {fig['added_p50_ms']:+.2f} ms p99 {fig['added_p99_ms']:+.2f} ms"
+                if "added_p50_ms" in fig
+                else ""
+            )
+            parts.append(
+                f"  {name:8s} n={fig['n']} p50 {fig['p50_ms']:.2f} ms p99 {fig['p99_ms']:.2f} ms "
+                f"errors {fig['errors']}{added}"
+            )
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    main()

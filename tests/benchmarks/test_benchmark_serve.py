@@ -1,0 +1,36 @@
+"""Smoke tests for the serve benchmarks: a tiny load each, so the scripts cannot rot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_serve_overhead_prints_added_latency() -> None:
+    out = run(
+        "serve_overhead.py", "--rate", "20", "--duration", "1", "--delays", "0", "--no-litellm"
+    )
+    rows = [
+        line.split() for line in out.splitlines() if line.strip().startswith(("direct", "routr"))
+    ]
+    assert [r[0] for r in rows] == ["direct", "routr"] * 2  # whole and streamed
+    assert all(r[r.index("errors") + 1].rstrip(",") == "0" for r in rows), out
+    assert "added p50" in out
+
+
+def test_serve_soak_prints_memory_drift() -> None:
+    out = run("serve_soak.py", "--rate", "20", "--minutes", "0.1")
+    assert "rss drift" in out
+    assert ", errors 0" in out.splitlines()[0], out
