@@ -37,8 +37,10 @@ from routr_cli.tasks.literals import flatten_with_mask, spec_mask
 from routr_cli.tasks.model import Task
 
 DEFAULT_MIN_RUN = 40
-# Non-space code characters that make a shared run a leak: an assert statement or a
-# test's name has more; a call stated as an example (`isPangram('...')`) has fewer.
+# Letters of code (outside literals, comments and data keys) that make a run shared with
+# a test file a leak: a test's name or test code has more; a call stated as an example
+# (`isPangram('...')`) has fewer. A reference must hold what the prompt dictates, so
+# a run shared with it needs a stretch of implementation.
 MIN_CODE = 12
 MIN_SOLUTION_CODE = 40
 MAX_OCCURRENCES = 200  # occurrences of one run in its file examined before calling it a leak

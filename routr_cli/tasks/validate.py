@@ -207,6 +207,10 @@ def check_lists(task: Task, evidence: Evidence) -> list[str]:
                 "the starting code needs no change (a refactoring exercise, or tests that "
                 "miss the change), so there is nothing to grade"
             )
+        elif evidence.problems:  # --write never writes what failing runs cannot vouch for
+            problems.append(
+                "fail_to_pass is empty (`--write` fills it once the reference passes every run)"
+            )
         else:
             problems.append("fail_to_pass is empty (run `routr tasks validate --write` to fill it)")
     both = sorted(set(f2p) & set(p2p))

@@ -92,6 +92,10 @@ def test_empty_fail_to_pass_explains_itself() -> None:
     assert check_lists(task_with((), ()), draft) == [
         "fail_to_pass is empty (run `routr tasks validate --write` to fill it)"
     ]
+    flaky = assess([grade(("a", "passed")), grade(("a", "failed"))], grade(("a", "failed")))
+    assert check_lists(task_with((), ()), flaky) == [
+        "fail_to_pass is empty (`--write` fills it once the reference passes every run)"
+    ]
 
 
 def test_result_lines() -> None:
