@@ -203,16 +203,30 @@ def _tests(a: dict[str, Any]) -> None:
 def show_attempt(
     key: str = typer.Argument(..., metavar="KEY", help="Attempt key, or a unique prefix of one."),
     full: bool = typer.Option(False, "--full", help="Print long prompts and answers whole."),
+    diff_only: bool = typer.Option(
+        False, "--diff", help="Print only the applied change, as a patch (`git apply` takes it)."
+    ),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """One attempt: prompt, answer, applied diff, per-test outcomes, grading output, costs."""
+    import sys
+
     from routr_cli.cli.render import safe_text
+    from routr_cli.errors import ConfigError
     from routr_cli.store import Store
     from routr_cli.store.inspect import show_attempt as read_attempt
 
     with Store.open(_db(db), read_only=True) as store:
         attempt = read_attempt(store, key)
+    if diff_only:
+        if attempt["diff"] is None:
+            raise ConfigError(f"attempt {key} predates Routr storing diffs: no patch to print")
+        # To a file or a pipe the patch goes byte for byte (so it applies); to a terminal
+        # its control characters are shown, not obeyed.
+        patch = attempt["diff"] if not sys.stdout.isatty() else safe_text(attempt["diff"])
+        sys.stdout.write(patch)
+        return
     if as_json:
         typer.echo(json.dumps(attempt, indent=2))
         return

@@ -4,6 +4,7 @@ DuckDB file. Model answers are hostile: terminal controls in them are shown, not
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -171,3 +172,28 @@ def test_a_long_list_says_how_much_it_left_out(
     assert "newest 2 of 5 attempts (--limit N for more)" in limited.stdout
     everything = json.loads(run_routr("attempts", "list", "--db", db, "--json").stdout)
     assert len(everything) == 5
+
+
+def test_the_diff_alone_is_a_patch_git_applies(
+    tmp_path: Path, make_attempt: Callable[..., AttemptRecord]
+) -> None:
+    from routr_cli.tasks.diff import change_diff
+
+    original = {"m.py": "def add(a, b):\n    return a - b\n"}
+    change = {"m.py": "def add(a, b):\n    return a + b\n", "new.txt": "hello\n"}
+    path = tmp_path / "p.duckdb"
+    with Store.open(path) as store:
+        record_attempt(store, make_attempt("patch01", diff=change_diff(original, change)))
+        record_attempt(store, make_attempt("old0001", diff=None))
+    patch = run_routr("attempts", "show", "patch", "--diff", "--db", path)
+    assert patch.returncode == 0, patch.stderr
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "m.py").write_text(original["m.py"])
+    (repo / "change.patch").write_text(patch.stdout)
+    applied = subprocess.run(["git", "apply", "change.patch"], cwd=repo, capture_output=True)
+    assert applied.returncode == 0, applied.stderr
+    assert (repo / "m.py").read_text() == change["m.py"]
+    assert (repo / "new.txt").read_text() == "hello\n"
+    old = run_routr("attempts", "show", "old", "--diff", "--db", path)
+    assert old.returncode == 2 and "predates Routr storing diffs" in old.stderr
