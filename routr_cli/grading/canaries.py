@@ -164,6 +164,7 @@ def hide_lines(output: str, canaries: Canaries | None) -> str:
         return output
     kept: list[str] = []
     dropping: tuple[str, int] | None = None  # ("section", 0) or ("indent", depth)
+    go = _GoPackage()
     for line in output.split("\n"):
         depth = len(line) - len(line.lstrip())
         if dropping is not None:
@@ -176,9 +177,35 @@ def hide_lines(output: str, canaries: Canaries | None) -> str:
         if any(token in line for token in canaries.hide):
             # What follows belongs to it: a pytest failure section, an indented block.
             dropping = ("section", 0) if _SECTION.match(line) else ("indent", depth)
+            go.canary_failed |= line.strip().startswith("--- FAIL")
             continue
-        kept.append(_uncount(line, canaries.copies))
+        kept.append(go.verdict(_uncount(line, canaries.copies)))
     return "\n".join(kept)
+
+
+_GO_SUMMARY = re.compile(r"^FAIL\t(\S+)\t([\d.]+s)$")
+_GO_TROUBLE = ("--- FAIL", "panic:", "exit status", "FAIL\t", "test timed out", "[build failed]")
+
+
+class _GoPackage:
+    """go test's per-package verdict lines, without the canary's failure: a package whose
+    only failing test was the canary reads PASS / ok, as the run it really was."""
+
+    def __init__(self) -> None:
+        self.canary_failed = False
+        self.trouble = False
+
+    def verdict(self, line: str) -> str:
+        text = line.strip()
+        summary = _GO_SUMMARY.match(line)
+        honest = self.canary_failed and not self.trouble
+        if summary or line.startswith(("ok  \t", "?   \t")):
+            self.canary_failed = self.trouble = False
+            return f"ok  \t{summary.group(1)}\t{summary.group(2)}" if summary and honest else line
+        if text == "FAIL":
+            return "PASS" if honest else line
+        self.trouble |= text.startswith(_GO_TROUBLE) or "[build failed]" in text
+        return line
 
 
 _SECTION = re.compile(r"^_{3,} .* _{3,}$")  # pytest's "____ test_name ____"

@@ -259,3 +259,13 @@ def test_node_failures_at_the_pair_lines_are_hidden() -> None:
     node = make("node", {"a.test.mjs": "line one\nline two\n"})
     assert node is not None
     assert "tests/a.test.mjs:3:" in node.hide and "tests/a.test.mjs:2:" not in node.hide
+
+
+def test_a_go_package_failed_only_by_its_canary_reads_ok() -> None:
+    hidden = Canaries("TestP", "TestF", "N", {}, 1, frozenset({"TestP", "TestF", "N"}))
+    output = "=== RUN   TestF\n--- FAIL: TestF (0.00s)\nFAIL\nFAIL\texample.com/m/calc\t0.01s"
+    assert hide_lines(output, hidden) == "PASS\nok  \texample.com/m/calc\t0.01s"
+    real = "--- FAIL: TestAdd (0.00s)\n--- FAIL: TestF (0.00s)\nFAIL\nFAIL\texample.com/m\t0.01s"
+    assert hide_lines(real, hidden).split("\n")[1:] == ["FAIL", "FAIL\texample.com/m\t0.01s"]
+    panicked = "--- FAIL: TestF (0.00s)\npanic: boom\nFAIL\texample.com/m\t0.01s"
+    assert hide_lines(panicked, hidden).endswith("FAIL\texample.com/m\t0.01s")
