@@ -125,7 +125,11 @@ def sim_models(options: ServeOptions) -> Iterator[None]:
 
 
 def run(options: ServeOptions, announce: Callable[[str], None] = print) -> None:
+    # uvicorn loads its event loop and HTTP parser by name: import them here so a broken
+    # install fails now, in one line, rather than in every worker.
+    import httptools  # noqa: F401
     import uvicorn
+    import uvloop  # noqa: F401
 
     check(options)
     workers = f"{options.workers} worker{'s' if options.workers != 1 else ''}"
