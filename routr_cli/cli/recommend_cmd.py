@@ -71,7 +71,7 @@ def recommend(
     path = db if db is not None else default_db()
     from routr_cli.cli.rank_cmd import attempts_summary
 
-    board = standings(attempts_summary(path), draws=draws)
+    board = standings(attempts_summary(path), draws=draws, languages=True)
     prices = None
     if max_price_per_mtok is not None:
         from routr_cli.providers.pricing import load_catalog

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from routr_cli.ranking.frame import stamp_text
-from routr_cli.ranking.matrix import ALL, SolverMatrix, build_matrices
+from routr_cli.ranking.matrix import ALL, LANGUAGE_PREFIX, SolverMatrix, build_matrices
 from routr_cli.ranking.names import resolve_category, resolve_solver
 from routr_cli.ranking.slices import SliceStats, slice_stats
 from routr_cli.ranking.stats import pass_at_k_array, pass_hat_k_array
@@ -95,11 +95,24 @@ class Leaderboard:
         return resolve_solver(None, names) if names else None
 
     def categories(self) -> list[str]:
-        return sorted({s.category for s in self.rows if s.category != ALL})
+        return sorted(
+            {
+                s.category
+                for s in self.rows
+                if s.category != ALL and not s.category.startswith(LANGUAGE_PREFIX)
+            }
+        )
 
     def resolve_category(self, category: str) -> str:
-        """A category as recorded (any case); unknown names are a ``ConfigError``."""
+        """A category as recorded (any case), or a ``language:NAME`` slice the board has;
+        unknown names are a ``ConfigError``."""
+        if category.lower().startswith(LANGUAGE_PREFIX) and category.lower() in self.languages():
+            return category.lower()
         return resolve_category(category, self.categories())
+
+    def languages(self) -> list[str]:
+        """The ``language:NAME`` slices computed (``standings(..., languages=True)``)."""
+        return sorted({s.category for s in self.rows if s.category.startswith(LANGUAGE_PREFIX)})
 
     def resolve_solver(self, solver: str | None) -> str:
         """A solver by its shown name (``repair@2``) or stored name (``repair``)."""
@@ -122,6 +135,7 @@ def standings(
     draws: int = 1000,
     seed: int = 0,
     categories: bool = True,
+    languages: bool = False,
 ) -> Leaderboard:
     """Rank every model overall (and per category) for each solver. Pure.
 
@@ -134,6 +148,7 @@ def standings(
     board_draws: dict[tuple[str, str], tuple[tuple[str, ...], np.ndarray]] = {}
     for solver, matrix in build_matrices(summary.cells).items():
         scopes = [ALL, *(matrix.categories() if categories else [])]
+        scopes += matrix.language_slices() if languages else []
         for scope in scopes:
             stats = slice_stats(matrix, scope, draws=draws, rng=rng)
             if stats is None:

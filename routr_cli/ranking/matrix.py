@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ALL = "all"
+LANGUAGE_PREFIX = "language:"  # a slice of the tasks in one language (recommend --language)
 FloatArray = np.ndarray
 IntArray = np.ndarray
 
@@ -35,6 +36,7 @@ class SolverMatrix:
     tasks: list[str]
     task_category: np.ndarray  # (tasks,) str
     task_family: np.ndarray  # (tasks,) int codes into families
+    task_language: np.ndarray  # (tasks,) str ("" when unknown)
     families: list[str]
     graded: np.ndarray  # graded attempts (int)
     solved: np.ndarray  # solved attempts among graded (int)
@@ -54,13 +56,19 @@ class SolverMatrix:
             return np.where(self.graded > 0, self.solved / np.maximum(self.graded, 1), np.nan)
 
     def task_columns(self, category: str) -> np.ndarray:
-        """Indices of the tasks in a slice."""
+        """Indices of the tasks in a slice: "all", a category, or ``language:NAME``."""
         if category == ALL:
             return np.arange(len(self.tasks))
+        if category.startswith(LANGUAGE_PREFIX):
+            return np.flatnonzero(self.task_language == category[len(LANGUAGE_PREFIX) :])
         return np.flatnonzero(self.task_category == category)
 
     def categories(self) -> list[str]:
         return sorted({str(c) for c in self.task_category})
+
+    def language_slices(self) -> list[str]:
+        """``language:NAME`` for each language the tasks are in."""
+        return [f"{LANGUAGE_PREFIX}{n}" for n in sorted({str(x) for x in self.task_language if x})]
 
 
 def build_matrices(cells: pd.DataFrame) -> dict[str, SolverMatrix]:
@@ -86,7 +94,12 @@ def build_matrices(cells: pd.DataFrame) -> dict[str, SolverMatrix]:
             return np.bincount(cell, weights=values, minlength=shape[0] * shape[1]).reshape(shape)
 
         first = pd.DataFrame(
-            {"t": task_codes, "c": part["category"].to_numpy(), "f": part["family"].to_numpy()}
+            {
+                "t": task_codes,
+                "c": part["category"].to_numpy(),
+                "f": part["family"].to_numpy(),
+                "l": part["language"].to_numpy(),
+            }
         )
         first = first.drop_duplicates("t").sort_values("t")
         families, family_codes = _factorize(first["f"])
@@ -98,6 +111,7 @@ def build_matrices(cells: pd.DataFrame) -> dict[str, SolverMatrix]:
             tasks=tasks,
             task_category=first["c"].astype(str).to_numpy(),
             task_family=family_codes,
+            task_language=first["l"].astype(str).to_numpy(),
             families=families,
             graded=fold("graded").astype("int64"),
             solved=fold("solved").astype("int64"),

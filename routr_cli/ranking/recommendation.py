@@ -19,7 +19,7 @@ import numpy as np
 
 from routr_cli.ranking.classifier import Classification, classify
 from routr_cli.ranking.leaderboard import Leaderboard, Standing
-from routr_cli.ranking.matrix import ALL
+from routr_cli.ranking.matrix import ALL, LANGUAGE_PREFIX
 from routr_cli.ranking.slices import SIGNIFICANCE
 from routr_cli.text import plural
 
@@ -112,10 +112,14 @@ def recommend(
             "no category matched" if not found.categories else "no data for the matched categories"
         )
         notes.append(f"{why}: ranked on overall standings")
-    if lang:
+    lang_slice = f"{LANGUAGE_PREFIX}{lang}" if lang else None
+    if lang and (lang_slice, name) in leaderboard.draws:
         notes.append(
-            f"language {lang}: standings are per category; language is not scored separately"
+            f"language {lang}: each pick's pass rate on {lang} tasks is shown; "
+            "the score uses the categories"
         )
+    elif lang:
+        notes.append(f"language {lang}: no {lang} tasks in these standings")
     total = sum(weights.values())
     weights = {c: w / total for c, w in weights.items()}
     overall = {s.model: s for s in leaderboard.rows if s.category == ALL and s.solver == name}
@@ -144,7 +148,7 @@ def recommend(
             tied_with_first=bool(tied and i != first), simulated=s.simulated, reasons=[],
         )  # fmt: skip
         picks.append(
-            _with_reasons(pick, weights, fallback, used_overall[i], i == first, leaderboard, name)
+            _with_reasons(pick, weights, fallback, used_overall[i], leaderboard, name, lang_slice)
         )
     return Recommendation(
         found.categories, lang, picks, fallback, name, found.evidence, excluded, notes
@@ -234,9 +238,9 @@ def _with_reasons(
     weights: Mapping[str, float],
     fallback: bool,
     used_overall: list[str],
-    is_first: bool,
     board: Leaderboard,
     solver: str,
+    lang_slice: str | None,
 ) -> Pick:
     reasons = []
     for category in weights:
@@ -257,6 +261,17 @@ def _with_reasons(
         reasons.append(
             f"pass rate {_pct(s.pass_rate)} [{_pct(s.ci_low)}-{_pct(s.ci_high)}] {where}, "
             f"n={plural(s.n_tasks, 'task')} x {plural(s.epochs, 'epoch')}"
+        )
+    lang = [
+        s
+        for s in board.rows
+        if s.model == pick.model and s.category == lang_slice and s.solver == solver
+    ]
+    if lang and lang[0].pass_rate is not None:
+        s = lang[0]
+        reasons.append(
+            f"pass rate {_pct(s.pass_rate)} [{_pct(s.ci_low)}-{_pct(s.ci_high)}] on "
+            f"{s.category[len(LANGUAGE_PREFIX) :]} tasks, n={plural(s.n_tasks, 'task')}"
         )
     if pick.cost_per_solved is not None:
         reasons.append(f"cost per solved ${pick.cost_per_solved:.4f}")

@@ -50,6 +50,7 @@ CELL_COLUMNS = (
     "simulated",
     "category",
     "family",
+    "language",
     "graded",
     "solved",
     "attempts",
@@ -89,6 +90,7 @@ class AttemptSummary:
             part["category"] = part["category"].astype(str)
         cells["task_id"] = cells["task_id"].astype(str)
         cells["family"] = cells["family"].astype(str)
+        cells["language"] = cells["language"].fillna("").astype(str)
         cells["simulated"] = cells["simulated"].astype(bool)
         cells["cost_unknown"] = cells["cost_unknown"].astype(bool)
         for column in ("graded", "solved", "attempts"):
@@ -150,6 +152,7 @@ def summarise(frame: pd.DataFrame) -> AttemptSummary:
             "simulated": frame["simulated"],
             "category": frame["category"].astype(str),
             "family": frame["family"],
+            "language": frame["language"].fillna("").astype(str),
             "graded": graded.astype("int64"),
             "solved": (frame["solved"] & graded).astype("int64"),
             "attempts": 1,
@@ -169,6 +172,7 @@ def summarise(frame: pd.DataFrame) -> AttemptSummary:
             simulated=("simulated", "any"),
             category=("category", "min"),
             family=("family", "min"),
+            language=("language", "min"),
             graded=("graded", "sum"),
             solved=("solved", "sum"),
             attempts=("attempts", "sum"),

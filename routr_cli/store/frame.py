@@ -147,7 +147,7 @@ def read_attempt_summary(
         )
         cells = store.con.execute(
             base + "SELECT solver, model, task_id, bool_or(simulated) AS simulated, "
-            "min(category) AS category, min(family) AS family, "
+            "min(category) AS category, min(family) AS family, min(language) AS language, "
             "count_if(is_graded) AS graded, count_if(is_graded AND solved) AS solved, "
             "count(*) AS attempts, coalesce(sum(cost_usd), 0) AS cost, "
             "bool_or(cost_usd IS NULL) AS cost_unknown, "

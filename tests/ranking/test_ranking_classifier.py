@@ -101,3 +101,17 @@ def test_round6_matches_javascript_math_round() -> None:
     # Math.round rounds half up (towards +infinity); Python's round() rounds half to even.
     assert round6(0.0000025) == 0.000003 and round6(-0.0000025) == -0.000002
     assert round6(1.2345674) == 1.234567
+
+
+def test_the_leave_one_out_script_prints_the_figures() -> None:
+    import subprocess
+    import sys
+
+    from routr_cli.paths import PROJECT_ROOT
+
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "classifier_loo.py")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "top-1 category" in result.stdout and "(target >= 95%)" in result.stdout

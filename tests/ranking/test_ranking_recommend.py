@@ -73,3 +73,23 @@ def test_no_data_for_the_matched_category_falls_back_to_overall_and_says_so() ->
     assert nothing.fallback and nothing.categories == {}
     data = nothing.as_json()
     assert set(data) >= {"categories", "language", "recommendations", "fallback"}
+
+
+def test_the_language_slice_is_shown_when_the_board_has_it() -> None:
+    rows = [
+        row(m, f"t{t}", t < rate * 20, category="concurrency", language=("go", "python")[t % 2])
+        for m, rate in (("sim/x", 0.8), ("sim/y", 0.4))
+        for t in range(20)
+    ]
+    frame = attempt_frame_from_rows(rows)
+    board = standings(frame, draws=300, languages=True)
+    assert board.languages() == ["language:go", "language:python"]
+    assert board.categories() == ["concurrency"]  # language slices are not categories
+    rec = recommend("fix a data race in a Go worker pool", board)
+    first = rec.recommendations[0]
+    go = board.for_category("language:go")[0]
+    assert first.model == go.model == "sim/x"
+    assert f"on go tasks, n={go.n_tasks} tasks" in " ".join(first.reasons)
+    assert any("pass rate on go tasks is shown" in n for n in rec.notes)
+    plain = recommend("fix a data race in a Go worker pool", standings(frame, draws=300))
+    assert any("no go tasks in these standings" in n for n in plain.notes)
