@@ -178,6 +178,7 @@ def _compare_pairs(
     list_limit: int | None,
 ) -> list[Comparison]:
     tasks = matrix.task_columns(category)
+    ids = np.array([matrix.tasks[t] for t in tasks], dtype=object)
     graded = matrix.graded[:, tasks]
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = np.where(graded > 0, matrix.solved[:, tasks] / np.maximum(graded, 1), np.nan)
@@ -232,9 +233,7 @@ def _compare_pairs(
         ci_a = effective_wilson(float(pass_a[k]), int((n_f[:, k] > 0).sum()), float(var_a[k]))
         ci_b = effective_wilson(float(pass_b[k]), int((n_f[:, k] > 0).sum()), float(var_b[k]))
         listed = list_limit is None or n <= list_limit
-        lists = (
-            _task_lists(matrix, tasks, shared[k], sa0[k], sb0[k]) if listed else ((), (), (), ())
-        )
+        lists = _task_lists(ids, shared[k], sa0[k], sb0[k]) if listed else ((), (), (), ())
         stamps = [newest[m] for m in (a, b) if m in newest]
         out.append(
             Comparison(
@@ -283,10 +282,16 @@ def _cluster_var(sums: np.ndarray, counts: np.ndarray, mean: np.ndarray) -> np.n
 
 
 def _nanpercentile(values: np.ndarray, q: float) -> np.ndarray:
+    """Per column, ignoring NaN draws (a draw that picked none of a pair's shared tasks).
+    np.nanpercentile works column by column, so the NaN-free columns (nearly all) go
+    through one vectorised np.percentile."""
     out = np.full(values.shape[1], np.nan)
-    ok = ~np.all(np.isnan(values), axis=0)
-    if ok.any():
-        out[ok] = np.nanpercentile(values[:, ok], q, axis=0)
+    clean = ~np.isnan(values).any(axis=0)
+    if clean.any():
+        out[clean] = np.percentile(values[:, clean], q, axis=0)
+    some = ~clean & ~np.all(np.isnan(values), axis=0)
+    if some.any():
+        out[some] = np.nanpercentile(values[:, some], q, axis=0)
     return out
 
 
@@ -326,11 +331,10 @@ def _ratio(
 
 
 def _task_lists(
-    matrix: SolverMatrix, tasks: np.ndarray, shared: np.ndarray, sa: np.ndarray, sb: np.ndarray
+    ids: np.ndarray, shared: np.ndarray, sa: np.ndarray, sb: np.ndarray
 ) -> tuple[tuple[str, ...], ...]:
     """Shared tasks by who solved them (a task counts as solved at a score >= 0.5, i.e.
-    in at least half its epochs)."""
-    ids = [matrix.tasks[t] for t in tasks]
+    in at least half its epochs). ``ids``: the slice's task ids as an object array."""
     a_ok, b_ok = sa >= 0.5, sb >= 0.5
     pick = [
         shared & a_ok & ~b_ok,
@@ -338,7 +342,7 @@ def _task_lists(
         shared & a_ok & b_ok,
         shared & ~a_ok & ~b_ok,
     ]
-    return tuple(tuple(ids[i] for i in np.flatnonzero(mask)) for mask in pick)
+    return tuple(tuple(ids[mask].tolist()) for mask in pick)
 
 
 def _verdict(
