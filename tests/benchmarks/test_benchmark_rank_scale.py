@@ -23,4 +23,8 @@ def test_rank_scale_benchmark_runs_and_prints_its_figures() -> None:
     assert float(re.findall(r"median ([\d.]+) s", rank)[0]) > 0 and "(100 draws, 36 rows)" in rank
     compare = next(x for x in out.splitlines() if x.startswith("routr compare --all"))
     assert "(6 pairs x 9 slices, BH)" in compare
-    assert "54 comparisons stored" in out
+    assert (
+        "54 comparisons stored" in out
+        and "CPU " in compare
+        and "load average while measuring" in out
+    )
