@@ -54,6 +54,7 @@ def list_attempts(
     """Recorded attempts, newest first; open one with `routr attempts show KEY`."""
     from routr_cli.cli.render import Col, data_console, money, plural, print_table, seconds
     from routr_cli.providers.sim.catalog import display_name
+    from routr_cli.ranking.frame import solver_display
     from routr_cli.store import Store
     from routr_cli.store.inspect import AttemptFilter, count_attempts
     from routr_cli.store.inspect import list_attempts as read_attempts
@@ -90,7 +91,7 @@ def list_attempts(
             r["status"],
             f"{r['score']:.2f}",
             str(r["epoch"]),
-            r["solver"],
+            solver_display(r["solver"]),
             f"{r['input_tokens'] + r['output_tokens']:,}",
             money(r["cost_usd"]),
             seconds(r["latency_s"]),
@@ -121,6 +122,7 @@ def _section(title: str, body: str) -> None:
 def _summary(a: dict[str, Any]) -> list[tuple[str, str]]:
     from routr_cli.cli.render import money, plural, seconds
     from routr_cli.providers.sim.catalog import display_name
+    from routr_cli.ranking.frame import solver_display
 
     verdict = a["status"] + (f" ({a['reason']})" if a["reason"] else "")
     vendor = money(a["provider_cost_usd"]) if a["provider_cost_usd"] is not None else "-"
@@ -129,7 +131,10 @@ def _summary(a: dict[str, Any]) -> list[tuple[str, str]]:
         ("run", a["run_id"]),
         ("task", f"{a['task_id']} ({a['category']}), version {a['task_hash'][:12]}"),
         ("model", display_name(a["model"], a["simulated"])),
-        ("solver", f"{a['solver']} {json.dumps(a['solver_params'], sort_keys=True)}"),
+        (
+            "solver",
+            f"{solver_display(a['solver'])} {json.dumps(a['solver_params'], sort_keys=True)}",
+        ),
         ("epoch", str(a["epoch"])),
         ("status", f"{verdict}, score {a['score']:.2f}, {plural(a['turns'], 'turn')}"),
         (
