@@ -8,8 +8,8 @@ A script gets one of two ways, and a script with neither fails here:
       SMOKE_ARGS = ["--runs", "1"]   # the arguments of its tiny run
       SMOKE_DOCKER = True            # whether that run needs the Docker engine
 
-- or it has its own ``tests/benchmarks/test_benchmark_<name>.py`` that runs it and
-  checks what it prints (answer_parse, router_decision).
+- or a test file of its own here (``test_benchmark_<name>.py``, or one that covers
+  several scripts) runs it, naming its file, and checks what it prints.
 
 The figures are not checked against their targets here: speed targets are met by
 running the scripts at full size (timed tests on a shared machine would be flaky); a
@@ -48,8 +48,14 @@ SCRIPTS = sorted(BENCHMARKS.glob("*.py"))
 DECLARED = [script for script in SCRIPTS if "SMOKE_ARGS" in declared(script)]
 
 
-def own_smoke_test(script: Path) -> Path:
-    return Path(__file__).with_name(f"test_benchmark_{script.stem}.py")
+def own_smoke_tests(script: Path) -> list[Path]:
+    """The other test files here that run ``script`` (they name its file)."""
+    here = Path(__file__)
+    return [
+        test
+        for test in sorted(here.parent.glob("test_*.py"))
+        if test != here and script.name in test.read_text(encoding="utf-8")
+    ]
 
 
 def smoke_params() -> list[object]:
@@ -65,10 +71,10 @@ def test_every_benchmark_has_a_smoke_run() -> None:
     for script in SCRIPTS:
         found = declared(script)
         if "SMOKE_ARGS" not in found:
-            own = own_smoke_test(script)
-            assert own.is_file() and script.name in own.read_text(encoding="utf-8"), (
+            assert own_smoke_tests(script), (
                 f"{script.name} has no smoke run: declare SMOKE_ARGS = [...] and "
-                f"SMOKE_DOCKER in it, or add {own.name} that runs it"
+                f"SMOKE_DOCKER in it, or add tests/benchmarks/test_benchmark_"
+                f"{script.stem}.py that runs it"
             )
             continue
         args = found["SMOKE_ARGS"]
