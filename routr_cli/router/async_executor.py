@@ -26,7 +26,15 @@ from routr_cli.providers.base import ChatResponse, Message
 from routr_cli.providers.http_provider import HttpChatProvider
 from routr_cli.providers.registry import ResolvedModel, resolve_model
 from routr_cli.router.breaker import BreakerBoard
-from routr_cli.router.executor import CallResult, Executor, ExecutorSettings, Failover, Resolver
+from routr_cli.router.executor import (
+    CallResult,
+    Executor,
+    ExecutorSettings,
+    Failover,
+    Pricer,
+    Resolver,
+    catalog_cost,
+)
 from routr_cli.router.policy import Candidate
 
 
@@ -52,8 +60,11 @@ class AsyncExecutor(Executor):
         *,
         resolver: Resolver = resolve_model,
         clock: Callable[[], float] = time.monotonic,
+        pricer: Pricer = catalog_cost,
     ) -> None:
-        super().__init__(httpx.Client(), breakers, settings, resolver=resolver, clock=clock)
+        super().__init__(
+            httpx.Client(), breakers, settings, resolver=resolver, clock=clock, pricer=pricer
+        )
         self.async_client = client
 
     def _chat(self, resolved: ResolvedModel) -> AsyncChat:

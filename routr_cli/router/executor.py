@@ -117,10 +117,18 @@ class CallResult:
         return self.status == "ok"
 
 
-def _cost(model: str, response: ChatResponse) -> float | None:
+Pricer = Callable[[str, Usage], "float | None"]
+
+
+def catalog_cost(model: str, usage: Usage) -> float | None:
+    """The price catalog's cost (it re-checks its files' mtimes on each call)."""
     from routr_cli.providers.pricing import cost_usd
 
-    catalog = cost_usd(model, response.usage)
+    return cost_usd(model, usage)
+
+
+def _cost(model: str, response: ChatResponse, pricer: Pricer) -> float | None:
+    catalog = pricer(model, response.usage)
     return catalog if catalog is not None else response.provider_cost_usd
 
 
@@ -136,6 +144,7 @@ class Failover:
     blocked_providers: set[str] = field(default_factory=set)
     too_small_window: int | None = None  # a model with this window said "does not fit"
     last_error: RoutrError | None = None
+    pricer: Pricer = catalog_cost  # serve passes a snapshot: no file checks per request
 
     def remaining(self, now: float) -> float:
         return self.started + self.settings.deadline_s - now
@@ -239,7 +248,7 @@ class Failover:
             simulated=candidate.simulated,
             text=response.text,
             usage=response.usage,
-            cost_usd=_cost(candidate.model, response),
+            cost_usd=_cost(candidate.model, response, self.pricer),
             attempts=tuple(self.attempts),
             latency_s=now - self.started,
             ttft_s=ttft_s,
@@ -292,12 +301,14 @@ class Executor:
         *,
         resolver: Resolver = resolve_model,
         clock: Callable[[], float] = time.monotonic,
+        pricer: Pricer = catalog_cost,
     ) -> None:
         self.client = client
         self.breakers = breakers or BreakerBoard()
         self.settings = settings or ExecutorSettings()
         self.resolver = resolver
         self.clock = clock
+        self.pricer = pricer
 
     def _resolve(self, candidate: Candidate, budget_s: float) -> ResolvedModel:
         s = self.settings
@@ -338,6 +349,7 @@ class Executor:
             self.settings,
             self.clock(),
             prefill=bool(messages) and messages[-1].role == "assistant",
+            pricer=self.pricer,
         )
 
     def _prepare(

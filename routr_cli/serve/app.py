@@ -19,6 +19,7 @@ serves; after it, a failure is an ``error`` event and the stream ends without
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import logging
 import time
@@ -35,6 +36,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from routr_cli.errors import ConfigError, RoutrError
+from routr_cli.providers.base import Usage
 from routr_cli.providers.http_provider import Timeouts
 from routr_cli.providers.registry import ResolvedModel, adapter_class, provider_config
 from routr_cli.providers.retry import RetryPolicy
@@ -130,6 +132,31 @@ def cached_resolver() -> Callable[..., ResolvedModel]:
         )
 
     return resolve
+
+
+def snapshot_pricer() -> Callable[[str, Usage], float | None]:
+    """Prices read once at start-up (the catalog's own lookup re-stats its files on every
+    call, which a request path should not); restart to pick up a changed catalog."""
+    from routr_cli.providers.pricing import cost_from_price, load_catalog
+
+    prices = load_catalog()
+
+    def price(model: str, usage: Usage) -> float | None:
+        found = prices.get(model)
+        return None if found is None else cost_from_price(found, usage)
+
+    return price
+
+
+class _NoCookies(http.cookiejar.CookieJar):
+    """A gateway keeps no cookies: a vendor's Set-Cookie is not sent back (no state across
+    callers) and not parsed (a cost on every response)."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def add_cookie_header(self, request: Any) -> None:
+        return None
 
 
 def _error(
@@ -535,10 +562,11 @@ def load_gateway(settings: ServeSettings, guard: Guard) -> Gateway:
         raise ConfigError(f"cannot read standings from {settings.db}: {exc}") from exc
     limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
     executor = AsyncExecutor(
-        httpx.AsyncClient(limits=limits),
+        httpx.AsyncClient(limits=limits, cookies=_NoCookies()),
         BreakerBoard(),
         settings.executor,
         resolver=cached_resolver(),
+        pricer=snapshot_pricer(),
     )
     return Gateway(
         settings=settings,
