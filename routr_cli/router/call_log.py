@@ -126,6 +126,7 @@ _COLUMNS = (
     "streamed", "conversation_id", "prompt", "answer",
 )  # fmt: skip
 _JSON = frozenset({"categories", "candidates", "attempts", "prompt"})
+BULK_ROWS = 16  # from this many rows on, a batch goes in through a DataFrame
 
 
 def write_calls(store: Store, records: Sequence[CallRecord]) -> None:
@@ -139,11 +140,23 @@ def write_calls(store: Store, records: Sequence[CallRecord]) -> None:
                 value = json.dumps(value, sort_keys=True)
             row.append(value)
         rows.append(row)
-    placeholders = ", ".join("?" for _ in _COLUMNS)
+    columns = ", ".join(_COLUMNS)
     with transaction(store.con):
-        store.con.executemany(
-            f"INSERT INTO calls ({', '.join(_COLUMNS)}) VALUES ({placeholders})", rows
-        )
+        if len(rows) < BULK_ROWS:
+            placeholders = ", ".join("?" for _ in _COLUMNS)
+            store.con.executemany(f"INSERT INTO calls ({columns}) VALUES ({placeholders})", rows)
+            return
+        # serve's batches: DuckDB reads a DataFrame in one vectorised scan, ~30x faster
+        # than a statement per row (which holds the GIL the server's event loop needs).
+        import pandas as pd
+
+        store.con.register("_routr_call_batch", pd.DataFrame(rows, columns=_COLUMNS, dtype=object))
+        try:
+            store.con.execute(
+                f"INSERT INTO calls ({columns}) SELECT {columns} FROM _routr_call_batch"
+            )
+        finally:
+            store.con.unregister("_routr_call_batch")
 
 
 def _dicts(cursor: Any) -> list[dict[str, Any]]:
