@@ -5,9 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup venv docker images tools demo test lint typecheck pytest validate-suite bench-perf clean
+.PHONY: setup venv docker images tools browser demo test lint typecheck pytest validate-suite bench-perf clean
 
-setup: venv docker images tools
+setup: venv docker images tools browser
 
 venv: $(STAMP)
 
@@ -23,6 +23,10 @@ docker:
 # Programs the tests drive for real (the load generator of the serve benchmarks).
 tools:
 	@bash scripts/ensure-tools.sh
+
+# Debian's chromium + chromium-driver and node, for the site's browser and grader tests.
+browser:
+	@bash scripts/ensure-browser.sh
 
 images: venv docker
 	$(BIN)/routr sandbox build

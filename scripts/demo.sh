@@ -52,6 +52,10 @@ $ROUTR export attempts --db "$DB" --format parquet -o reports/demo-attempts.parq
 .venv/bin/python -c 'import duckdb; print(duckdb.sql("SELECT model, count(*) AS attempts, count_if(solved) AS solved FROM '"'"'reports/demo-attempts.parquet'"'"' GROUP BY model ORDER BY model"))'
 
 echo
+echo "== site: reports/site from $DB (open reports/site/index.html, or: $ROUTR site serve)"
+$ROUTR site build --db "$DB" --out reports/site
+
+echo
 echo "== a routed call: the standings pick a model for this request (simulated models; see README, Routing calls)"
 $ROUTR call -m auto --explain --db "$DB" \
   "Fix the race condition in the worker pool: two threads update the shared counter without a lock, so increments are lost."

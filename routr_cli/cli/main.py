@@ -28,6 +28,7 @@ from routr_cli.cli import (
     sandbox_cmd,
     serve_cmd,
     sim_cmd,
+    site_cmd,
     tasks_cmd,
 )
 
@@ -62,6 +63,7 @@ app.command("call", help="Route a request to the best model for it, by the stand
     call_cmd.call
 )
 app.add_typer(calls_cmd.app, name="calls", help="The log of routed calls: list, show, stats.")
+app.add_typer(site_cmd.app, name="site", help="Build and preview the static comparison site.")
 app.command("feedback", help="Record whether a routed call's answer was right.")(calls_cmd.feedback)
 app.add_typer(route_cmd.app, name="route", help="Is routing worth it? `routr route eval`.")
 app.command("compare", help="Compare two models on their shared tasks (or every pair).")(

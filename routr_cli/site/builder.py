@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,7 +26,7 @@ from routr_cli.site.render import Renderer
 from routr_cli.text import plural
 
 MANIFEST = ".routr-site.json"
-STATIC_FILES = ("static/site.css", "grader/grader.js")
+STATIC_FILES = ("static/site.css", "static/favicon.svg", "grader/grader.js")
 KEPT_PREFIXES = ("downloads/",)
 
 
@@ -42,8 +41,8 @@ class BuildReport:
     unchanged: int
     removed: int
     plan_s: float
-    render_s: float
-    write_s: float
+    render_s: float  # rendering and writing the pages (workers do both)
+    write_s: float  # sitemaps, static files, stale-file removal, the manifest
 
     @property
     def pages_per_s(self) -> float:
@@ -92,15 +91,12 @@ def _static(name: str) -> bytes:
     return resources.files("routr_cli.site").joinpath(name).read_bytes()
 
 
-def render_files(facts: plan.SiteFacts, pages: list[Page]) -> tuple[dict[str, bytes], float]:
-    """Path -> bytes for every generated file, and the seconds spent rendering pages."""
-    renderer = Renderer(facts)
-    started = time.perf_counter()
-    files = {page.file: renderer.render(page) for page in pages}
-    render_s = time.perf_counter() - started
+def extra_files(facts: plan.SiteFacts, pages: list[Page]) -> dict[str, bytes]:
+    """Everything but the pages: sitemaps, robots.txt, static files, the grader's data."""
     root = facts.options.root_url
-    for path, text in seo.sitemap_files(sitemap_groups(pages), root).items():
-        files[path] = text.encode()
+    files = {
+        path: text.encode() for path, text in seo.sitemap_files(sitemap_groups(pages), root).items()
+    }
     files["robots.txt"] = seo.robots_txt(root).encode()
     for name in STATIC_FILES:
         files[name] = _static(name)
@@ -109,55 +105,70 @@ def render_files(facts: plan.SiteFacts, pages: list[Page]) -> tuple[dict[str, by
         files[plan_extra.GRADER_DATA] = (
             json.dumps(grader, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
         ).encode()
-    return files, render_s
+    return files
 
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def write_tree(out: Path, files: Mapping[str, bytes]) -> tuple[int, int, int]:
-    """Write what changed since the last build; return (written, unchanged, removed).
+class TreeWriter:
+    """Writes files whose content hash differs from the previous build's manifest."""
 
-    A file is rewritten when its hash differs from the manifest's or it is missing on
-    disk; one the last build wrote and this one does not is deleted.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    manifest_path = out / MANIFEST
-    try:
-        old: dict[str, str] = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    new: dict[str, str] = {}
-    written = unchanged = 0
-    made_dirs: set[Path] = set()
-    for path in sorted(files):
-        data = files[path]
+    def __init__(self, out: Path, old: dict[str, str]) -> None:
+        self.out = out
+        self.old = old
+        self._made: set[Path] = set()
+
+    def put(self, path: str, data: bytes) -> tuple[str, bool]:
+        """Write ``data`` at ``path`` unless it is unchanged; return (digest, written)."""
         digest = _digest(data)
-        new[path] = digest
-        target = out / path
-        if old.get(path) == digest and target.is_file():
-            unchanged += 1
-            continue
+        target = self.out / path
+        if self.old.get(path) == digest and target.is_file():
+            return digest, False
         parent = target.parent
-        if parent not in made_dirs:
+        if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(parent)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        written += 1
-    removed = 0
-    for path in sorted(set(old) - set(new)):
-        if path.startswith(KEPT_PREFIXES):
-            continue
-        target = out / path
-        if target.is_file():
-            target.unlink()
-            removed += 1
-            _prune_empty(target.parent, out)
-    manifest_path.write_text(json.dumps(new, sort_keys=True, indent=0) + "\n", encoding="utf-8")
-    return written, unchanged, removed
+            self._made.add(parent)
+        target.write_bytes(data)
+        return digest, True
+
+
+# What a forked render worker needs; set just before the pool forks, so the pages are
+# inherited rather than pickled.
+_WORK: tuple[Renderer, list[Page], TreeWriter] | None = None
+
+
+def _render_span(span: tuple[int, int]) -> list[tuple[str, str, bool]]:
+    assert _WORK is not None
+    renderer, pages, writer = _WORK
+    done = []
+    for page in pages[span[0] : span[1]]:
+        digest, written = writer.put(page.file, renderer.render(page))
+        done.append((page.file, digest, written))
+    return done
+
+
+def render_pages(
+    renderer: Renderer, pages: list[Page], writer: TreeWriter, jobs: int
+) -> list[tuple[str, str, bool]]:
+    """Render and write every page, in ``jobs`` forked processes when there are many.
+
+    Rendering is pure CPU work in Jinja2 (the GIL rules out threads), and a worker
+    writes what it renders, so no page's bytes cross a pipe: only (path, hash, written).
+    """
+    global _WORK
+    spans = [(i, min(i + 500, len(pages))) for i in range(0, len(pages), 500)]
+    _WORK = (renderer, pages, writer)
+    try:
+        if jobs <= 1 or len(spans) <= 1:
+            return [row for span in spans for row in _render_span(span)]
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return [row for rows in pool.imap(_render_span, spans) for row in rows]
+    finally:
+        _WORK = None
 
 
 def _prune_empty(folder: Path, out: Path) -> None:
@@ -166,26 +177,63 @@ def _prune_empty(folder: Path, out: Path) -> None:
         folder = folder.parent
 
 
-def build_site(data: SiteData, out: Path, options: SiteOptions | None = None) -> BuildReport:
-    """Plan, render and write the site into ``out``; report what was done."""
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def default_jobs() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def build_site(
+    data: SiteData, out: Path, options: SiteOptions | None = None, *, jobs: int | None = None
+) -> BuildReport:
+    """Plan, render and write the site into ``out``; report what was done.
+
+    The manifest is removed before anything is written and saved last: a build cut
+    short leaves no manifest, so the next one rewrites every file instead of trusting
+    hashes of files it may have half-written.
+    """
     options = options or SiteOptions()
+    out = Path(out)
     started = time.perf_counter()
     facts, pages = plan_site(data, options)
     planned = time.perf_counter()
-    files, render_s = render_files(facts, pages)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out / MANIFEST
+    old = _read_manifest(manifest_path)
+    manifest_path.unlink(missing_ok=True)
+    writer = TreeWriter(out, old)
+    rows = render_pages(Renderer(facts), pages, writer, jobs or default_jobs())
     rendered = time.perf_counter()
-    written, unchanged, removed = write_tree(Path(out), files)
+    for path, blob in sorted(extra_files(facts, pages).items()):
+        digest, written = writer.put(path, blob)
+        rows.append((path, digest, written))
+    new = {path: digest for path, digest, _ in rows}
+    removed = 0
+    for path in sorted(set(old) - set(new)):
+        target = out / path
+        if not path.startswith(KEPT_PREFIXES) and target.is_file():
+            target.unlink()
+            removed += 1
+            _prune_empty(target.parent, out)
+    manifest_path.write_text(json.dumps(new, sort_keys=True, indent=0) + "\n", encoding="utf-8")
     done = time.perf_counter()
+    n_written = sum(1 for _, _, was_written in rows if was_written)
     return BuildReport(
         pages=len(pages),
         indexable=sum(1 for p in pages if p.indexable),
         thin=sum(1 for p in pages if p.template == "pair.html.j2" and p.context.get("thin")),
         redirects=sum(1 for p in pages if p.redirect is not None),
-        files=len(files),
-        written=written,
-        unchanged=unchanged,
+        files=len(rows),
+        written=n_written,
+        unchanged=len(rows) - n_written,
         removed=removed,
         plan_s=planned - started,
-        render_s=render_s if rendered > planned else 0.0,
+        render_s=rendered - planned,
         write_s=done - rendered,
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
 from markupsafe import Markup
 
@@ -128,6 +130,13 @@ def model_slugs(models: Iterable[str]) -> dict[str, str]:
     return slugs
 
 
+@cache
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
 def markdown_html(text: str, top: int = 3) -> Markup:
     """Markdown as HTML with raw HTML disabled (task prompts come from anywhere).
 
@@ -135,9 +144,7 @@ def markdown_html(text: str, top: int = 3) -> Markup:
     links, so a hostile prompt renders as text. Headings are renumbered to start at
     ``top`` with no gaps, so an embedded document keeps the page's heading order.
     """
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = _markdown()
     tokens = md.parse(text)
     levels = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
     renumber = {f"h{level}": f"h{min(top + i, 6)}" for i, level in enumerate(levels)}

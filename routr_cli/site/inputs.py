@@ -10,7 +10,7 @@ store once; everything after is pure, so the tests build it by hand.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_MIN_SHARED_TASKS = 30
@@ -52,6 +52,7 @@ class Download:
     media_type: str  # "text/csv", "application/vnd.apache.parquet", "application/json"
     size_bytes: int
     kind: str  # "attempts" | "leaderboard" | "comparisons" | "tasks"
+    model: str | None = None  # a model's own attempts file
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,13 @@ class SiteOptions:
 @dataclass(frozen=True)
 class SiteData:
     """Everything a build renders. ``leaderboard`` and ``comparisons`` are the ranking
-    API's objects (``Leaderboard``, ``Comparison``): the site reads their fields only."""
+    API's objects (``Leaderboard`` with its ``language:NAME`` slices, ``Comparison``):
+    the site reads their fields only."""
 
     leaderboard: Any
     comparisons: Sequence[Any]
     tasks: Mapping[str, TaskInfo]
     outcomes: Mapping[str, Sequence[Outcome]]  # task id -> one per (model, solver)
-    language_boards: Mapping[str, Any] = field(default_factory=dict)
     classifier: Mapping[str, Any] | None = None  # classifier_model(): the grader's JSON
     methodology_markdown: str | None = None
     downloads: Sequence[Download] = ()

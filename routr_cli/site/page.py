@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,17 @@ class Page:
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     redirect: str | None = None  # the canonical page this one points to (reverse pairs)
     og_type: str = "website"
+    # Context that only the page's own rendering needs (evidence lists, charts,
+    # JSON-LD): computed when the page is rendered, so render workers share the work.
+    late: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+
+    def full_context(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The template context and the JSON-LD blocks, the late part included."""
+        if self.late is None:
+            return self.context, self.jsonld
+        extra = self.late()
+        jsonld = extra.pop("jsonld", self.jsonld)
+        return {**self.context, **extra}, jsonld
 
     @property
     def file(self) -> str:

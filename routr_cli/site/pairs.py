@@ -105,7 +105,7 @@ def _neg(value: float | None) -> float | None:
 
 
 def _ids(value: Any) -> tuple[str, ...]:
-    return tuple(sorted(str(v) for v in (value or ())))
+    return tuple(sorted(value or ()))
 
 
 def pair_view(comparison: Any, first: str) -> PairView:

@@ -31,17 +31,17 @@ from routr_cli.site.page import HIDDEN, INDEX, Page
 from routr_cli.text import plural
 
 ALL = "all"
+LANGUAGE_PREFIX = "language:"  # the ranking's language slices: "language:python"
 PRIMARY_SOLVER = "edit"
 HOME = ("Home", "")
 
 
 def iso(value: Any) -> str | None:
-    """An ISO timestamp from a datetime, a string or None (the contract allows both)."""
+    """A timestamp as text, from a datetime, a string or None (the contract allows both):
+    ``YYYY-MM-DD HH:MM:SS``, the form the ranking's own stamps take, so they compare."""
     if value is None:
         return None
-    if isinstance(value, str):
-        return value
-    return str(value.isoformat())
+    return value if isinstance(value, str) else str(value)
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,53 @@ class SiteFacts:
 
     @cached_property
     def languages(self) -> list[str]:
-        return sorted(self.data.language_boards)
+        """Languages with a ``language:NAME`` slice in the standings."""
+        slices: list[str] = getattr(self.data.leaderboard, "languages", list)()
+        return [str(s)[len(LANGUAGE_PREFIX) :] for s in slices]
 
-    def downloads(self, *kinds: str) -> list[Any]:
-        return [d for d in self.data.downloads if not kinds or d.kind in kinds]
+    def downloads(self, *kinds: str, model: str | None = None) -> list[Any]:
+        """Data files of these kinds (all when none given); per-model attempt files only
+        when ``model`` names theirs."""
+        found = (
+            self._downloads_by_model.get(model, []) if model is not None else self.data.downloads
+        )
+        return [d for d in found if (not kinds or d.kind in kinds) and d.model == model]
 
-    def dataset(self, page_path: str, name: str, description: str, lastmod: str | None) -> Any:
+    @cached_property
+    def _downloads_by_model(self) -> dict[str | None, list[Any]]:
+        grouped: dict[str | None, list[Any]] = defaultdict(list)
+        for d in self.data.downloads:
+            grouped[d.model].append(d)
+        return dict(grouped)
+
+    @cached_property
+    def rows_by_model(self) -> dict[str, list[Any]]:
+        grouped: dict[str, list[Any]] = defaultdict(list)
+        for s in self.rows:
+            grouped[s.model].append(s)
+        return dict(grouped)
+
+    @cached_property
+    def task_links(self) -> Any:
+        from routr_cli.site.fragments import TaskLinks
+
+        return TaskLinks(self.data.tasks)
+
+    @cached_property
+    def _shared_downloads(self) -> list[Any]:
+        return self.downloads("leaderboard", "comparisons")
+
+    def dataset(
+        self,
+        page_path: str,
+        name: str,
+        description: str,
+        lastmod: str | None,
+        models: tuple[str, ...] = (),
+    ) -> Any:
+        files = list(self._shared_downloads)  # a copy: the cached list is shared
+        for model in models:
+            files += self.downloads("attempts", model=model)
         return seo.dataset(
             name=name,
             description=description,
@@ -144,7 +185,7 @@ class SiteFacts:
             root_url=self.options.root_url,
             site_name=self.options.title,
             date_modified=day(lastmod),
-            downloads=self.downloads("attempts", "leaderboard", "comparisons"),
+            downloads=files,
             keywords=["LLM", "coding benchmark", "leaderboard", *self.categories],
         )
 
@@ -356,9 +397,13 @@ def category_pages(facts: SiteFacts) -> list[Page]:
 def language_pages(facts: SiteFacts) -> list[Page]:
     tasks_per = _count(t.language for t in facts.data.tasks.values())
     pages = []
+    board = facts.data.leaderboard
     for language in facts.languages:
-        board = facts.data.language_boards[language]
-        solvers = sorted({s.solver for s in board.rows}, key=lambda s: (s != PRIMARY_SOLVER, s))
+        name = LANGUAGE_PREFIX + language
+        solvers = sorted(
+            {s.solver for s in board.rows if s.category == name},
+            key=lambda s: (s != PRIMARY_SOLVER, s),
+        )
         pages.append(
             _board_page(
                 facts,
@@ -366,7 +411,7 @@ def language_pages(facts: SiteFacts) -> list[Page]:
                 what=language,
                 kind="language",
                 name=language,
-                boards={solver: list(board.for_category(ALL, solver)) for solver in solvers},
+                boards={solver: list(board.for_category(name, solver)) for solver in solvers},
                 n_tasks=tasks_per.get(language, 0),
                 chart_id=f"ci-{slugify(language)}",
             )
@@ -385,13 +430,13 @@ def model_pages(facts: SiteFacts) -> list[Page]:
     pages = []
     for model in facts.models:
         path = facts.model_path(model)
-        mine = [s for s in facts.rows if s.model == model]
+        mine = facts.rows_by_model.get(model, [])
         overall = next(
             (s for s in mine if s.category == ALL and s.solver == facts.primary_solver),
             mine[0],
         )
         per_category = sorted(
-            (s for s in mine if s.category != ALL),
+            (s for s in mine if s.category != ALL and not s.category.startswith(LANGUAGE_PREFIX)),
             key=lambda s: (s.solver != facts.primary_solver, s.solver, s.category),
         )
         outcomes = facts.outcomes_by_model.get(model, [])
@@ -429,10 +474,13 @@ def model_pages(facts: SiteFacts) -> list[Page]:
                     "failures": sorted(
                         (overall.failure_shares or {}).items(), key=lambda kv: (-kv[1], kv[0])
                     ),
-                    "solved": solved,
-                    "failed": failed,
+                    "n_solved": len(solved),
+                    "n_failed": len(failed),
+                    "solved": facts.task_links.items(tuple(solved), 2),
+                    "failed": facts.task_links.items(tuple(failed), 2),
                     "pairs": pairs,
                     "last_evaluated": day(last),
+                    "downloads": facts.downloads("attempts", model=model),
                 },
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 from routr_cli.site.formatting import day, markdown_html
@@ -89,7 +90,7 @@ def downloads_page(facts: SiteFacts) -> Page:
         lastmod=facts.newest,
         group="pages",
         robots=facts.robots(),
-        context={"downloads": facts.downloads()},
+        context={"downloads": list(facts.data.downloads)},
     )
 
 
@@ -107,14 +108,44 @@ def not_found_page(facts: SiteFacts) -> Page:
     )
 
 
+def _plain(value: Any) -> Any:
+    """JSON-safe: NaN (no JSON form) becomes null; nested containers are walked."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def grader_draws(board: Any) -> dict[str, dict[str, Any]]:
+    """The leaderboard's bootstrap draws per solver and slice, one column per model.
+
+    ``recommend`` turns these into a pick's interval and P(top-3); the browser needs the
+    very same numbers to give the same answer.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for (category, solver), (names, draws) in sorted(getattr(board, "draws", {}).items()):
+        out.setdefault(str(solver), {})[str(category)] = {
+            "models": [str(n) for n in names],
+            "columns": _plain(draws.T.tolist()),
+        }
+    return out
+
+
 def grader_data(facts: SiteFacts) -> dict[str, Any] | None:
-    """The JSON the grader's script loads: the classifier and the standings it ranks."""
+    """The JSON the grader's script loads: the classifier, the standings and their draws
+    (what ``recommend`` reads), and each model's label and page slug."""
     if facts.data.classifier is None:
         return None
+    from routr_cli.ranking.slices import SIGNIFICANCE  # "tied with #1" uses the same bar
+
     return {
-        "classifier": facts.data.classifier,
-        "standings": [s.as_json() for s in facts.rows],
+        "significance": SIGNIFICANCE,
+        "classifier": _plain(facts.data.classifier),
+        "standings": _plain([s.as_json() for s in facts.rows]),
+        "draws": grader_draws(facts.data.leaderboard),
         "labels": facts.labels,
         "slugs": facts.slugs,
-        "categories": facts.categories,
     }

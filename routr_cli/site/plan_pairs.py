@@ -13,43 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from markupsafe import Markup, escape
-
 from routr_cli.site import charts
 from routr_cli.site.formatting import interval, pct, points, pvalue, ratio
+from routr_cli.site.fragments import TaskLinks
 from routr_cli.site.page import Page
 from routr_cli.site.pairs import PairView, pair_view
 from routr_cli.site.plan import ALL, HOME, SiteFacts
 from routr_cli.text import plural
 
 REDIRECT_TEMPLATE = "redirect.html.j2"
-
-
-class TaskLinks:
-    """Evidence lists as ready-made HTML, cached per task and depth.
-
-    A pair page lists hundreds of tasks and there are thousands of pair pages: building
-    each ``<li>`` once instead of in a template loop keeps rendering fast.
-    """
-
-    def __init__(self, titles: dict[str, str]) -> None:
-        self._titles = titles
-        self._cache: dict[tuple[str, int], str] = {}
-
-    def item(self, task_id: str, depth: int) -> str:
-        key = (task_id, depth)
-        html = self._cache.get(key)
-        if html is None:
-            safe = escape(task_id)
-            if task_id in self._titles:
-                html = f'<li><a href="{"../" * depth}tasks/{safe}/">{safe}</a></li>'
-            else:  # a task no longer in the suite: named, but there is no page to link
-                html = f"<li>{safe}</li>"
-            self._cache[key] = html
-        return html
-
-    def items(self, ids: tuple[str, ...], depth: int) -> Markup:
-        return Markup("".join(self.item(task_id, depth) for task_id in ids))
 
 
 def _chart(facts: SiteFacts, view: PairView, chart_id: str) -> Any:
@@ -73,7 +45,7 @@ def _what(category: str) -> str:
 
 
 def pair_pages(facts: SiteFacts) -> list[Page]:
-    links = TaskLinks({t: t for t in facts.data.tasks})
+    links = facts.task_links
     known = set(facts.models)
     slices: dict[tuple[str, str], dict[str, PairView]] = defaultdict(dict)
     for comparison in facts.data.comparisons:
@@ -111,7 +83,18 @@ def _pair_page(facts: SiteFacts, view: PairView, links: TaskLinks, categories: l
     if category != ALL:
         trail.append((f"{category} tasks", path))
     depth = path.count("/")
-    page = Page(
+
+    def late() -> dict[str, Any]:
+        return {
+            "chart": _chart(facts, view, "ci-pair"),
+            "only_a": links.items(view.only_a, depth),
+            "only_b": links.items(view.only_b, depth),
+            "both": links.items(view.both, depth),
+            "neither": links.items(view.neither, depth),
+            "jsonld": [facts.dataset(path, title, description, view.newest_attempt, (a, b))],
+        }
+
+    return Page(
         path=path,
         template="pair.html.j2",
         title=title,
@@ -127,17 +110,11 @@ def _pair_page(facts: SiteFacts, view: PairView, links: TaskLinks, categories: l
             "thin": thin,
             "differentiators": view.differentiators(),
             "min_shared": facts.options.min_shared_tasks,
-            "chart": _chart(facts, view, "ci-pair"),
-            "only_a": links.items(view.only_a, depth),
-            "only_b": links.items(view.only_b, depth),
-            "both": links.items(view.both, depth),
-            "neither": links.items(view.neither, depth),
             "slices": [(c, facts.pair_path(a, b, c)) for c in categories],
             "overall_path": facts.pair_path(a, b) if category != ALL else None,
         },
+        late=late,
     )
-    page.jsonld = [facts.dataset(path, title, description, view.newest_attempt)]
-    return page
 
 
 def _reverse_page(facts: SiteFacts, view: PairView, canonical: Page) -> Page:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from routr_cli.site import formatting, seo
+from routr_cli.site import formatting, fragments, seo
 from routr_cli.site.page import Page
 from routr_cli.site.plan import ALL, SiteFacts
 
@@ -34,9 +34,11 @@ def environment() -> Any:
         lstrip_blocks=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat per render
     )
     env.filters.update(FILTERS)
     env.globals["ALL"] = ALL
+    env.globals["outcome_rows"] = fragments.outcome_rows
     return env
 
 
@@ -47,6 +49,7 @@ class Renderer:
         self.facts = facts
         self.env = environment()
         self._templates: dict[str, Any] = {}
+        self._model_links: dict[str, dict[str, Any]] = {}
         self.site = {
             "title": facts.options.title,
             "root_url": facts.options.root_url,
@@ -64,17 +67,34 @@ class Renderer:
             found = self._templates[name] = self.env.get_template(name)
         return found
 
+    def model_links(self, root: str) -> dict[str, Any]:
+        """Model -> its linked, labelled name for pages at this ``root`` (built once)."""
+        from markupsafe import Markup, escape
+
+        links = self._model_links.get(root)
+        if links is None:
+            links = self._model_links[root] = {
+                model: Markup(
+                    f'<a href="{escape(root)}models/{escape(slug)}/">'
+                    f"{escape(self.facts.labels[model])}</a>"
+                )
+                for model, slug in self.facts.slugs.items()
+            }
+        return links
+
     def render(self, page: Page) -> bytes:
         root_url = self.facts.options.root_url
         absolute = bool(page.context.get("absolute"))
         root = root_url if absolute else "../" * page.depth
-        jsonld = [*page.jsonld, seo.breadcrumbs(page.trail, root_url)]
+        context, blocks = page.full_context()
+        jsonld = [*blocks, seo.breadcrumbs(page.trail, root_url)]
         html = self.template(page.template).render(
             page=page,
             site=self.site,
             root=root,
+            mlink=self.model_links(root),
             canonical_url=root_url + page.canonical,
             jsonld=[seo.script_json(block) for block in jsonld],
-            **page.context,
+            **context,
         )
         return str(html).encode()

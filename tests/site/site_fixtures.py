@@ -7,12 +7,14 @@ running the statistics.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from routr_cli.site import Outcome, SiteData, TaskInfo
+from routr_cli.site import Download, Outcome, SiteData, TaskInfo
 
 CATEGORIES = ("bugfix", "feature", "security")
 LANGUAGES = ("go", "python")
@@ -72,7 +74,12 @@ class FakeLeaderboard:
         return sorted(found, key=lambda s: (s.rank is None, s.rank or 0, s.model))
 
     def categories(self) -> list[str]:
-        return sorted({s.category for s in self.rows if s.category != "all"})
+        return sorted(
+            {s.category for s in self.rows if s.category != "all" and ":" not in s.category}
+        )
+
+    def languages(self) -> list[str]:
+        return sorted({s.category for s in self.rows if s.category.startswith("language:")})
 
     def as_json(self) -> list[dict[str, Any]]:
         return [s.as_json() for s in self.rows]
@@ -148,21 +155,19 @@ def _solved(model: str, task_id: str, skill: float) -> bool:
     return h / 1000 < skill
 
 
-def site_data(
-    *,
-    models: dict[str, tuple[float, float, float]] | None = None,
-    n_per_category: int = 12,
-    simulated: bool = False,
-    newest: datetime = NEWEST,
-) -> SiteData:
-    """A small, consistent site: 4 models, 3 categories, ``3 * n_per_category`` tasks."""
-    models = dict(models or MODELS)
-    tasks = _tasks(n_per_category)
-    stamp = newest.isoformat()
-    solved = {(m, t): _solved(m, t, skill) for m, (skill, _, _) in models.items() for t in tasks}
+def _standings(
+    models: dict[str, tuple[float, float, float]],
+    tasks: dict[str, TaskInfo],
+    solved: dict[tuple[str, str], bool],
+    key: str,
+    slices: tuple[str, ...],
+    simulated: bool,
+    stamp: str,
+) -> list[FakeStanding]:
+    """Standings per slice of ``key`` (category or language), plus "all"."""
     rows: list[FakeStanding] = []
-    for category in ("all", *CATEGORIES):
-        ids = [t for t, info in tasks.items() if category in ("all", info.category)]
+    for category in ("all", *slices):
+        ids = [t for t, info in tasks.items() if category in ("all", getattr(info, key))]
         rates = {m: sum(solved[(m, t)] for t in ids) / len(ids) for m in models}
         order = sorted(models, key=lambda m: (-rates[m], m))
         for rank, m in enumerate(order, start=1):
@@ -204,6 +209,27 @@ def site_data(
                     newest_attempt=stamp,
                 )
             )
+    return rows
+
+
+def site_data(
+    *,
+    models: dict[str, tuple[float, float, float]] | None = None,
+    n_per_category: int = 12,
+    simulated: bool = False,
+    newest: datetime = NEWEST,
+) -> SiteData:
+    """A small, consistent site: 4 models, 3 categories, ``3 * n_per_category`` tasks."""
+    models = dict(models or MODELS)
+    tasks = _tasks(n_per_category)
+    stamp = str(newest)
+    solved = {(m, t): _solved(m, t, skill) for m, (skill, _, _) in models.items() for t in tasks}
+    rows = _standings(models, tasks, solved, "category", CATEGORIES, simulated, stamp)
+    language_rows = [
+        dataclasses.replace(r, category=f"language:{r.category}")
+        for r in _standings(models, tasks, solved, "language", LANGUAGES, simulated, stamp)
+        if r.category != "all"
+    ]
     comparisons = []
     for a, b in itertools.combinations(sorted(models), 2):
         for category in ("all", *CATEGORIES):
@@ -270,16 +296,44 @@ def site_data(
             )
             for m in sorted(models)
         ]
-    board = FakeLeaderboard(tuple(rows), newest)
-    language_boards = {lang: board for lang in LANGUAGES}
+    board = FakeLeaderboard(tuple(rows + language_rows), newest)
     return SiteData(
         leaderboard=board,
         comparisons=comparisons,
         tasks=tasks,
         outcomes=outcomes,
-        language_boards=language_boards,
         classifier=None,
         methodology_markdown="# Methodology\n\nTasks are graded by **hidden tests**.\n",
-        downloads=(),
+        downloads=_downloads(models),
         data_version="test-1",
     )
+
+
+def _downloads(models: dict[str, tuple[float, float, float]]) -> tuple[Download, ...]:
+    """Data files as the CLI lists them (the pages only link them; none exist here)."""
+    files = [
+        Download(f"downloads/{kind}.{fmt}", f"{kind} ({fmt})", media, 1000, kind)
+        for kind in ("leaderboard", "comparisons")
+        for fmt, media in (("csv", "text/csv"), ("json", "application/json"))
+    ]
+    files += [
+        Download(
+            f"downloads/attempts/{m.replace('/', '-')}.csv",
+            f"{m} attempts",
+            "text/csv",
+            10,
+            "attempts",
+            m,
+        )
+        for m in sorted(models)
+    ]
+    return tuple(files)
+
+
+def touch_downloads(out: Path, data: SiteData) -> None:
+    """Stand-in data files where the CLI would have written them (the link checker
+    wants every linked file to exist)."""
+    for d in data.downloads:
+        target = out / d.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("stand-in\n")

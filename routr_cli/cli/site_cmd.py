@@ -1,0 +1,283 @@
+"""`routr site build` and `routr site serve`: the static comparison site.
+
+The build reads the store once (the attempt frame, the stored ``compare --all`` results,
+task snapshots), runs the ranking API on it, writes the data files under
+``downloads/`` and hands everything to the pure site builder (``routr_cli.site``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from routr_cli.site import SiteData
+
+app = typer.Typer(no_args_is_help=True)
+
+DEFAULT_OUT = Path("reports/site")
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+
+
+def make_server(directory: Path, host: str, port: int) -> Any:
+    """A threaded static file server for ``directory``; missing paths get its 404.html."""
+    import functools
+    from http import HTTPStatus
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from routr_cli.errors import ConfigError
+
+    class Handler(SimpleHTTPRequestHandler):
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            page = directory / "404.html"
+            if code != HTTPStatus.NOT_FOUND or not page.is_file():
+                super().send_error(code, message, explain)
+                return
+            body = page.read_bytes()
+            self.send_response(code)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    handler = functools.partial(Handler, directory=str(directory))
+    try:
+        return ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot serve on {host}:{port} ({exc.strerror}): pick another --port"
+        ) from exc
+
+
+def _say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _tasks_by_id(tasks_dir: Path | None) -> dict[str, Any]:
+    """Local task folders by id (for their prompts); a malformed one is skipped."""
+    from routr_cli.tasks.load import load_tasks_lenient
+
+    if tasks_dir is None or not tasks_dir.is_dir():
+        return {}
+    loaded = load_tasks_lenient(tasks_dir)
+    tasks = loaded[0] if isinstance(loaded, tuple) else loaded
+    return {task.id: task for task in tasks}
+
+
+def _task_infos(rows: list[dict[str, Any]], tasks_dir: Path | None) -> dict[str, Any]:
+    """Each graded task's metadata; the prompt only when the local folder is the version
+    that was graded (same content hash), so a page never shows a prompt the models did
+    not see. Hidden tests and the reference change are never read."""
+    from routr_cli.site import TaskInfo
+
+    local = _tasks_by_id(tasks_dir)
+    infos = {}
+    for row in rows:
+        task = local.get(row["task_id"])
+        prompt = task.prompt if task is not None and task.content_hash == row["task_hash"] else None
+        infos[row["task_id"]] = TaskInfo(
+            task_id=row["task_id"],
+            title=row["title"],
+            category=row["category"],
+            language=row["language"],
+            difficulty=row["difficulty"],
+            files=row["files"],
+            lines=row["lines"],
+            prompt=prompt,
+        )
+    return infos
+
+
+def _when(text: str | None) -> datetime:
+    return datetime.fromisoformat(text) if text else datetime.min
+
+
+def _comparisons(db: Path, summary: Any, board: Any, draws: int) -> list[Any]:
+    """The stored ``compare --all`` results; computed here (the same function, not
+    stored) when none are stored or they are stale: older than the newest attempt, or
+    for another set of models."""
+    from routr_cli.ranking import compare_all
+    from routr_cli.store.comparisons import read_comparisons
+
+    stored = read_comparisons(db)
+    models = {s.model for s in board.rows}
+    if stored:
+        covered = {c.a for c in stored} | {c.b for c in stored}
+        stored_newest = max(_when(c.newest_attempt) for c in stored)
+        if covered == models and stored_newest >= (board.newest_attempt or datetime.min):
+            return stored
+    reason = "none are stored" if not stored else "the stored ones are older than the data"
+    _say(f"comparisons: computing compare --all ({reason}; `routr compare --all` stores them)")
+    return list(compare_all(summary, draws=draws, seed=0))
+
+
+def _records(items: list[Any]) -> list[dict[str, Any]]:
+    """Dataclass rows as plain dicts (``as_json`` without its deep copy: thousands of
+    comparisons carry long task lists)."""
+    from dataclasses import fields
+
+    if not items:
+        return []
+    names = [f.name for f in fields(items[0])]
+    return [
+        {n: list(v) if isinstance(v, tuple) else v for n in names for v in [getattr(i, n)]}
+        for i in items
+    ]
+
+
+def gather(
+    db: Path, tasks_dir: Path | None, out: Path, *, draws: int, compare_draws: int
+) -> tuple[SiteData, dict[str, float]]:
+    """Everything the pages need, read once from the store; also writes ``downloads/``.
+
+    The standings come from the same folded summary and call as ``routr recommend``
+    (languages included), so the grader's answers can equal the command's.
+    """
+    from routr_cli import __version__
+    from routr_cli.cli.rank_cmd import attempts_summary
+    from routr_cli.paths import PROJECT_ROOT
+    from routr_cli.ranking import classifier_model, standings
+    from routr_cli.site import Download, SiteData
+    from routr_cli.site.formatting import model_slugs
+    from routr_cli.site.outcomes import outcomes_from_rows
+    from routr_cli.store.site_exports import (
+        data_version,
+        outcome_rows,
+        site_frame,
+        task_snapshots,
+        write_downloads,
+    )
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    summary = attempts_summary(db)
+    timings["read"] = time.perf_counter() - started
+    started = time.perf_counter()
+    board = standings(summary, draws=draws, seed=0, languages=True)
+    comparisons = _comparisons(db, summary, board, compare_draws)
+    timings["statistics"] = time.perf_counter() - started
+    started = time.perf_counter()
+    with site_frame(db) as con:
+        tasks = _task_infos(task_snapshots(con), tasks_dir)
+        outcomes = outcomes_from_rows(outcome_rows(con))
+        version = data_version(con, len(comparisons), __version__)
+        files = write_downloads(
+            out / "downloads",
+            con,
+            slugs=model_slugs(s.model for s in board.rows),
+            leaderboard=_records(list(board.rows)),
+            comparisons=_records(comparisons),
+            tasks=[
+                {k: v for k, v in vars(t).items() if k != "prompt"}
+                for t in sorted(tasks.values(), key=lambda t: t.task_id)
+            ],
+            version=version,
+            routr_version=__version__,
+        )
+    timings["data"] = time.perf_counter() - started
+    methodology = PROJECT_ROOT / "docs" / "methodology.md"
+    data = SiteData(
+        leaderboard=board,
+        comparisons=comparisons,
+        tasks=tasks,
+        outcomes=outcomes,
+        classifier=classifier_model(),
+        methodology_markdown=methodology.read_text(encoding="utf-8")
+        if methodology.is_file()
+        else None,
+        downloads=[
+            Download(f.path, f.title, f.media_type, f.size_bytes, f.kind, f.model) for f in files
+        ],
+        data_version=version,
+    )
+    return data, timings
+
+
+@app.command("build")
+def build(
+    db: Path | None = typer.Option(
+        None, "--db", help="Results database (default: reports/routr.duckdb or $ROUTR_DB)."
+    ),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", help="Folder to write the site into."),
+    base_url: str = typer.Option(
+        DEFAULT_BASE_URL,
+        "--base-url",
+        help="Where the site will be published (absolute; canonicals and sitemaps use it).",
+    ),
+    title: str = typer.Option("Routr: coding model rankings", "--title", help="Site title."),
+    min_shared_tasks: int = typer.Option(
+        30, "--min-shared-tasks", min=1, help="Fewer shared tasks make a pair page thin."
+    ),
+    tasks_dir: Path | None = typer.Option(
+        None, "--tasks", help="Task folders, for the prompts (default: the bundled suite)."
+    ),
+    draws: int = typer.Option(1000, "--draws", min=100, help="Bootstrap draws for standings."),
+    jobs: int | None = typer.Option(
+        None, "--jobs", min=1, help="Processes rendering pages (default: up to 2)."
+    ),
+) -> None:
+    """Build the static site from the results database."""
+    from routr_cli.errors import ConfigError
+    from routr_cli.paths import default_db, default_tasks_dir
+    from routr_cli.site import SiteOptions, build_site
+
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"--base-url {base_url!r} is not absolute: pass e.g. https://you.github.io/routr/"
+        )
+    path = db if db is not None else default_db()
+    started = time.perf_counter()
+    data, timings = gather(
+        path,
+        tasks_dir if tasks_dir is not None else default_tasks_dir(),
+        out,
+        draws=draws,
+        compare_draws=2000,
+    )
+    options = SiteOptions(base_url=base_url, title=title, min_shared_tasks=min_shared_tasks)
+    report = build_site(data, out, options, jobs=jobs)
+    total = time.perf_counter() - started
+    typer.echo(f"site: {report.summary()}")
+    typer.echo(
+        f"site: {total:.1f} s in all (read {timings['read']:.1f} s, statistics "
+        f"{timings['statistics']:.1f} s, data files {timings['data']:.1f} s, pages "
+        f"{report.plan_s + report.render_s + report.write_s:.1f} s, "
+        f"{report.pages_per_s:,.0f} pages/s); open {out / 'index.html'} or run "
+        f"`routr site serve --dir {out}`"
+    )
+
+
+@app.command("serve")
+def serve(
+    directory: Path = typer.Option(DEFAULT_OUT, "--dir", help="The built site."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port (0: any free one)."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to bind (loopback by default: a local preview)."
+    ),
+) -> None:
+    """Preview a built site over HTTP on this machine (Ctrl-C stops it)."""
+    from routr_cli.errors import ConfigError
+
+    if not (directory / "index.html").is_file():
+        raise ConfigError(f"no site in {directory}: run `routr site build --out {directory}` first")
+    server = make_server(directory, host, port)
+    bound_host, bound_port = server.server_address[:2]
+    typer.echo(f"serving {directory} at http://{bound_host}:{bound_port}/ (Ctrl-C to stop)")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

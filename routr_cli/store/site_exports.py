@@ -1,0 +1,211 @@
+"""What ``routr site build`` asks of the data besides the ranking: task snapshots, the
+outcome tallies per task, and the data files it publishes under ``downloads/``.
+
+The downloads are exactly the data behind the pages: the attempt frame the statistics
+were computed from (one file per model and format, so a new model's attempts do not
+rewrite everyone's), the leaderboard and comparisons as their ``as_json()`` rows, and
+the task list. DuckDB writes every file (``store.export``), in a fixed row order, so
+the same data gives the same bytes; a file group is rewritten only when its data
+version changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from routr_cli.store.db import Store
+from routr_cli.store.export import copy_query, export_records
+
+VERSIONS_FILE = ".versions.json"
+FORMATS = (
+    ("csv", "text/csv"),
+    ("parquet", "application/vnd.apache.parquet"),
+    ("json", "application/json"),
+)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    path: str  # relative to the site root
+    title: str
+    media_type: str
+    size_bytes: int
+    kind: str  # attempts | leaderboard | comparisons | tasks
+    model: str | None = None  # per-model attempt files
+
+
+@contextmanager
+def site_frame(db_path: Path) -> Iterator[Any]:
+    """The database opened read-only, with the attempt frame (``store.frame``'s query:
+    the newest version of each task) as the temporary table ``site_frame``: one scan of
+    the attempts, then every tally and data file reads native columns."""
+    from routr_cli.store.frame import attempt_frame_sql
+
+    with Store.open(Path(db_path), read_only=True) as store:
+        store.con.execute(
+            f"CREATE TEMP TABLE site_frame AS {attempt_frame_sql(store, ordered=False)}"
+        )
+        yield store.con
+
+
+def task_snapshots(con: Any) -> list[dict[str, Any]]:
+    """Metadata of the task versions in the frame (title, size, language...)."""
+    cursor = con.execute(
+        "SELECT task_hash, task_id, title, category, language, difficulty, files, lines "
+        "FROM task_snapshots WHERE task_hash IN (SELECT DISTINCT task_hash FROM site_frame) "
+        "ORDER BY task_id, task_hash"
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def outcome_rows(con: Any) -> list[dict[str, Any]]:
+    """Per (task, model, solver): attempts, solved, newest attempt, and counts per status.
+
+    One grouped query per (task, model, solver, status), fetched as columns and folded
+    here: nested lists from DuckDB cost more to convert than the grouping itself.
+    """
+    cols = con.execute(
+        "SELECT task_id, model, solver, status, count(*) AS n, sum(solved::INTEGER) AS s, "
+        "bool_or(simulated) AS sim, max(finished_at) AS newest "
+        "FROM site_frame GROUP BY ALL ORDER BY task_id, model, solver, status"
+    ).fetchnumpy()
+    rows: list[dict[str, Any]] = []
+    last: tuple[Any, Any, Any] | None = None
+    for task_id, model, solver, status, n, s, sim, newest in zip(
+        cols["task_id"].tolist(), cols["model"].tolist(), cols["solver"].tolist(),
+        cols["status"].tolist(), cols["n"].tolist(), cols["s"].tolist(),
+        cols["sim"].tolist(), cols["newest"].tolist(), strict=True,
+    ):  # fmt: skip
+        key = (task_id, model, solver)
+        if key != last:
+            rows.append(
+                {"task_id": task_id, "model": model, "solver": solver, "attempts": 0,
+                 "solved": 0, "simulated": False, "newest": None, "statuses": []}
+            )  # fmt: skip
+            last = key
+        row = rows[-1]
+        row["attempts"] += int(n)
+        row["solved"] += int(s)
+        row["simulated"] = row["simulated"] or bool(sim)
+        row["newest"] = newest if row["newest"] is None else max(row["newest"], newest)
+        row["statuses"].append((str(status), int(n)))
+    return rows
+
+
+def _version(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:12]
+
+
+def model_versions(con: Any, routr_version: str) -> dict[str, str]:
+    """Per model, a version of its attempts (count and newest: attempts are only added)."""
+    rows = con.execute(
+        "SELECT model, count(*), max(finished_at) FROM site_frame GROUP BY model ORDER BY model"
+    ).fetchall()
+    return {str(m): _version(n, newest, routr_version) for m, n, newest in rows}
+
+
+def data_version(con: Any, n_comparisons: int, routr_version: str) -> str:
+    """A label for the data behind a build: attempts, the newest one, and a short hash."""
+    count, newest = con.execute("SELECT count(*), max(finished_at) FROM site_frame").fetchone()
+    digest = _version(count, newest, n_comparisons, routr_version)
+    return f"{count} attempts, newest {newest}, {digest}"
+
+
+def write_downloads(
+    folder: Path,
+    con: Any,
+    *,
+    slugs: Mapping[str, str],
+    leaderboard: list[dict[str, Any]],
+    comparisons: list[dict[str, Any]],
+    tasks: list[dict[str, Any]],
+    version: str,
+    routr_version: str,
+) -> list[DataFile]:
+    """Write the data files into ``folder`` (the site's ``downloads/``), each group only
+    when its version differs from the one recorded beside them; return every file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    versions_path = folder / VERSIONS_FILE
+    try:
+        recorded: dict[str, str] = json.loads(versions_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    versions_path.unlink(missing_ok=True)  # rewritten last: a cut run redoes every group
+    current: dict[str, str] = {}
+    files: list[DataFile] = []
+
+    def group(key: str, names: list[str], wanted: str) -> bool:
+        current[key] = wanted
+        return recorded.get(key) != wanted or not all((folder / n).is_file() for n in names)
+
+    for model, model_version in model_versions(con, routr_version).items():
+        names = [f"attempts/{slugs[model]}.{fmt}" for fmt, _ in FORMATS]
+        if group(f"attempts:{model}", names, model_version):
+            (folder / "attempts").mkdir(exist_ok=True)
+            for name, (fmt, _) in zip(names, FORMATS, strict=True):
+                copy_query(
+                    con,
+                    "SELECT * FROM site_frame WHERE model = ? ORDER BY solver, task_id, epoch, finished_at",
+                    [model],
+                    fmt,
+                    folder / name,
+                )
+        files += [
+            DataFile(
+                f"downloads/{n}", f"{model} attempts ({fmt.upper()})", media, 0, "attempts", model
+            )
+            for n, (fmt, media) in zip(names, FORMATS, strict=True)
+        ]
+    for kind, rows, title in (
+        ("leaderboard", leaderboard, "Leaderboard"),
+        ("comparisons", comparisons, "Comparisons"),
+    ):
+        names = [f"{kind}.{fmt}" for fmt, _ in FORMATS]
+        if group(kind, names, version):
+            flat = [_flat(r) for r in rows]
+            for name, (fmt, _) in zip(names, FORMATS, strict=True):
+                export_records(flat, fmt, folder / name)
+        files += [
+            DataFile(f"downloads/{n}", f"{title} ({fmt.upper()})", media, 0, kind)
+            for n, (fmt, media) in zip(names, FORMATS, strict=True)
+        ]
+    task_formats = [f for f in FORMATS if f[0] != "parquet"]
+    names = [f"tasks.{fmt}" for fmt, _ in task_formats]
+    if group("tasks", names, version):
+        for name, (fmt, _) in zip(names, task_formats, strict=True):
+            export_records(tasks, fmt, folder / name)
+    files += [
+        DataFile(f"downloads/{n}", f"Task list ({fmt.upper()})", media, 0, "tasks")
+        for n, (fmt, media) in zip(names, task_formats, strict=True)
+    ]
+    _remove_stale(folder, {f.path.removeprefix("downloads/") for f in files})
+    versions_path.write_text(json.dumps(current, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+    return [
+        DataFile(
+            f.path, f.title, f.media_type, (folder.parent / f.path).stat().st_size, f.kind, f.model
+        )
+        for f in files
+    ]
+
+
+def _remove_stale(folder: Path, keep: set[str]) -> None:
+    """Data files of models no longer in the data (they would be published otherwise)."""
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in (VERSIONS_FILE, "index.html") and rel not in keep:
+            path.unlink()
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """Nested values (failure shares, task lists) as JSON text, so CSV can hold them."""
+    return {
+        k: json.dumps(v, sort_keys=True) if isinstance(v, (dict, list, tuple)) else v
+        for k, v in row.items()
+    }
