@@ -145,15 +145,26 @@ def read_attempt_summary(
             f"WITH f AS ({_source_sql(store, source, all_versions=all_versions)}), "
             f"b AS (SELECT *, {graded} AS is_graded, {_kind_sql()} AS kind FROM f) "
         )
+        # Task attributes come once per task and model flags once per model: carrying
+        # them on every (model, task) cell tripled the cost of the fold.
         cells = store.con.execute(
-            base + "SELECT solver, model, task_id, bool_or(simulated) AS simulated, "
-            "min(category) AS category, min(family) AS family, min(language) AS language, "
+            base + "SELECT solver, model, task_id, "
             "count_if(is_graded) AS graded, count_if(is_graded AND solved) AS solved, "
             "count(*) AS attempts, coalesce(sum(cost_usd), 0) AS cost, "
             "bool_or(cost_usd IS NULL) AS cost_unknown, "
             "coalesce(sum(CASE WHEN is_graded THEN coalesce(latency_s, 0) ELSE 0 END), 0) AS latency "
             "FROM b GROUP BY solver, model, task_id ORDER BY solver, model, task_id"
         ).df()
+        tasks = store.con.execute(
+            base + "SELECT task_id, min(category) AS category, min(family) AS family, "
+            "min(language) AS language FROM b GROUP BY task_id"
+        ).df()
+        models = store.con.execute(
+            base + "SELECT solver, model, bool_or(simulated) AS simulated FROM b GROUP BY ALL"
+        ).df()
+        cells = cells.merge(tasks, on="task_id", how="left").merge(
+            models, on=["solver", "model"], how="left"
+        )
         kinds = ", ".join(f"count_if(kind = '{k}') AS \"{k}\"" for k in FAILURE_KINDS)
         extras = store.con.execute(
             base + "SELECT solver, model, coalesce(category, 'all') AS category, "
