@@ -317,9 +317,11 @@ class ChatHandler:
         self, decision: Decision, result: CallResult | None, served: str | None, request_id: str,
         overhead_s: float, attempts: int,
     ) -> dict[str, str]:  # fmt: skip
+        simulated = any(c.simulated for c in decision.candidates if c.model == served)
         return {
             "x-request-id": request_id,
             "x-routr-model": served or "",
+            "x-routr-simulated": "true" if simulated else "false",
             "x-routr-category": decision.category,
             "x-routr-attempts": str(attempts),
             "x-routr-overhead-ms": f"{overhead_s * 1000:.3f}",

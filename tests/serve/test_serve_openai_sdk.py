@@ -37,6 +37,7 @@ def test_chat_names_the_model_that_served_and_routes_by_category(serve: Any) -> 
         assert answer.model == PRIMARY == raw.headers["x-routr-model"]
         assert raw.headers["x-routr-category"] == "concurrency"
         assert raw.headers["x-routr-attempts"] == "1"
+        assert raw.headers["x-routr-simulated"] == "false"
         assert float(raw.headers["x-routr-overhead-ms"]) >= 0
         assert raw.headers["x-request-id"]
         assert answer.usage is not None and answer.usage.prompt_tokens == 120

@@ -53,10 +53,11 @@ def served(tmp_path: Path) -> Iterator[str]:
 
 def test_the_sdk_is_answered_by_simulated_models_streamed_and_not(served: str) -> None:
     client = openai.OpenAI(base_url=served, api_key="unused", max_retries=0, timeout=20)
-    answer = client.chat.completions.create(
+    raw = client.chat.completions.with_raw_response.create(
         model="routr/auto", messages=[{"role": "user", "content": CONCURRENCY}]
     )
-    assert answer.model == "sim/frontier"
+    answer = raw.parse()
+    assert answer.model == "sim/frontier" and raw.headers["x-routr-simulated"] == "true"
     assert "frontier" in (answer.choices[0].message.content or "")
     chunks = list(
         client.chat.completions.create(
