@@ -136,3 +136,25 @@ def test_clustered_variance_counts_families_not_tasks() -> None:
     assert per_task[0] == pytest.approx(0.25 / 8)
     assert per_family[0] == pytest.approx(0.25 / 2)
     assert math.isfinite(per_family[0])
+
+
+def test_family_clustering_keeps_coverage_when_tasks_share_an_origin() -> None:
+    """Tasks imported from one origin (families of 4 sharing a solve probability):
+    clustering by family covers ~95%; treating each task as independent does not."""
+    rng = np.random.default_rng(11)
+    benches, families, size = 1000, 30, 4
+    p_family = rng.beta(2.0, 2.0, size=(families, benches))
+    solved = rng.binomial(1, np.repeat(p_family, size, axis=0))  # (tasks, benches)
+    truth = 0.5
+    rate = solved.mean(axis=0)
+    fam_sums = solved.reshape(families, size, benches).sum(axis=1).astype(float)
+    fam_counts = np.full((families, benches), float(size))
+    low, high = _intervals(rate, fam_sums, fam_counts, np.full(benches, families * size))
+    clustered = float(((low <= truth) & (truth <= high)).mean())
+    tasks = families * size
+    low_t, high_t = _intervals(
+        rate, solved.astype(float), np.ones((tasks, benches)), np.full(benches, tasks)
+    )
+    per_task = float(((low_t <= truth) & (truth <= high_t)).mean())
+    assert 0.93 <= clustered <= 0.97, clustered
+    assert per_task < 0.90, per_task  # the control: ignoring families over-claims
