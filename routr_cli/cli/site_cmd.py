@@ -186,16 +186,16 @@ def gather(
             routr_version=__version__,
         )
     timings["data"] = time.perf_counter() - started
-    methodology = PROJECT_ROOT / "docs" / "methodology.md"
+    # The statistics with their formulas, then grading, validation and the threat model.
+    docs = [PROJECT_ROOT / "docs" / name for name in ("methodology.md", "threat-model.md")]
+    methodology = "\n\n".join(p.read_text(encoding="utf-8") for p in docs if p.is_file())
     data = SiteData(
         leaderboard=board,
         comparisons=comparisons,
         tasks=tasks,
         outcomes=outcomes,
         classifier=classifier_model(),
-        methodology_markdown=methodology.read_text(encoding="utf-8")
-        if methodology.is_file()
-        else None,
+        methodology_markdown=methodology or None,
         downloads=[
             Download(f.path, f.title, f.media_type, f.size_bytes, f.kind, f.model) for f in files
         ],

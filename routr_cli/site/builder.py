@@ -28,6 +28,7 @@ from routr_cli.text import plural
 MANIFEST = ".routr-site.json"
 STATIC_FILES = ("static/site.css", "static/favicon.svg", "grader/grader.js")
 KEPT_PREFIXES = ("downloads/",)
+SPAN = 500  # pages per unit of work handed to a render worker
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def render_pages(
     writes what it renders, so no page's bytes cross a pipe: only (path, hash, written).
     """
     global _WORK
-    spans = [(i, min(i + 500, len(pages))) for i in range(0, len(pages), 500)]
+    spans = [(i, min(i + SPAN, len(pages))) for i in range(0, len(pages), SPAN)]
     _WORK = (renderer, pages, writer)
     try:
         if jobs <= 1 or len(spans) <= 1:

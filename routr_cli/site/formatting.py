@@ -151,4 +151,24 @@ def markdown_html(text: str, top: int = 3) -> Markup:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = renumber[token.tag]
+        if token.type == "inline" and token.children:
+            token.children = _without_relative_links(token.children)
     return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+def _without_relative_links(children: list[Any]) -> list[Any]:
+    """Links to files beside a document (``static-scan.md``, ``../routr_cli/x.py``) lead
+    nowhere on the site: their text stays, the link goes. Web and in-page links stay."""
+    kept: list[Any] = []
+    dropping: list[bool] = []
+    for child in children:
+        if child.type == "link_open":
+            href = str(child.attrGet("href") or "")
+            drop = not href.startswith(("http://", "https://", "#", "mailto:"))
+            dropping.append(drop)
+            if drop:
+                continue
+        elif child.type == "link_close" and dropping and dropping.pop():
+            continue
+        kept.append(child)
+    return kept

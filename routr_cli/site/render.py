@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from routr_cli.site import formatting, fragments, seo
 from routr_cli.site.page import Page
 from routr_cli.site.plan import ALL, SiteFacts
@@ -50,6 +52,7 @@ class Renderer:
         self.env = environment()
         self._templates: dict[str, Any] = {}
         self._model_links: dict[str, dict[str, Any]] = {}
+        self._chrome: dict[str, tuple[Any, Any]] = {}
         self.site = {
             "title": facts.options.title,
             "root_url": facts.options.root_url,
@@ -82,17 +85,32 @@ class Renderer:
             }
         return links
 
+    def chrome(self, root: str) -> tuple[Any, Any]:
+        """The banner, header and footer for pages at this ``root``: the same on every
+        page at that depth, so rendered once instead of on each of thousands of pages."""
+        found = self._chrome.get(root)
+        if found is None:
+            values = {"site": self.site, "root": root}
+            found = self._chrome[root] = (
+                Markup(self.template("chrome_top.html.j2").render(values)),
+                Markup(self.template("chrome_bottom.html.j2").render(values)),
+            )
+        return found
+
     def render(self, page: Page) -> bytes:
         root_url = self.facts.options.root_url
         absolute = bool(page.context.get("absolute"))
         root = root_url if absolute else "../" * page.depth
         context, blocks = page.full_context()
+        chrome_top, chrome_bottom = self.chrome(root)
         jsonld = [*blocks, seo.breadcrumbs(page.trail, root_url)]
         html = self.template(page.template).render(
             page=page,
             site=self.site,
             root=root,
             mlink=self.model_links(root),
+            chrome_top=chrome_top,
+            chrome_bottom=chrome_bottom,
             canonical_url=root_url + page.canonical,
             jsonld=[seo.script_json(block) for block in jsonld],
             **context,

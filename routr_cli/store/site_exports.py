@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from routr_cli.store.db import Store
-from routr_cli.store.export import copy_query, export_records
+from routr_cli.store.export import _COPY_OPTIONS, _sql_string, copy_query, export_records
 
 VERSIONS_FILE = ".versions.json"
 FORMATS = (
@@ -150,12 +151,13 @@ def write_downloads(
         if group(f"attempts:{model}", names, model_version):
             (folder / "attempts").mkdir(exist_ok=True)
             for name, (fmt, _) in zip(names, FORMATS, strict=True):
-                copy_query(
-                    con,
-                    "SELECT * FROM site_frame WHERE model = ? ORDER BY solver, task_id, epoch, finished_at",
+                # Straight to the file: the versions file is rewritten only at the end,
+                # so a cut run rewrites the group rather than trusting a half file.
+                con.execute(
+                    "COPY (SELECT * FROM site_frame WHERE model = ? "
+                    "ORDER BY solver, task_id, epoch, finished_at) "
+                    f"TO {_sql_string(folder / name)} ({_COPY_OPTIONS[fmt]})",
                     [model],
-                    fmt,
-                    folder / name,
                 )
         files += [
             DataFile(
@@ -169,9 +171,10 @@ def write_downloads(
     ):
         names = [f"{kind}.{fmt}" for fmt, _ in FORMATS]
         if group(kind, names, version):
-            flat = [_flat(r) for r in rows]
-            for name, (fmt, _) in zip(names, FORMATS, strict=True):
-                export_records(flat, fmt, folder / name)
+            _write_records(
+                [_flat(r) for r in rows],
+                [(fmt, folder / name) for name, (fmt, _) in zip(names, FORMATS, strict=True)],
+            )
         files += [
             DataFile(f"downloads/{n}", f"{title} ({fmt.upper()})", media, 0, kind)
             for n, (fmt, media) in zip(names, FORMATS, strict=True)
@@ -179,8 +182,10 @@ def write_downloads(
     task_formats = [f for f in FORMATS if f[0] != "parquet"]
     names = [f"tasks.{fmt}" for fmt, _ in task_formats]
     if group("tasks", names, version):
-        for name, (fmt, _) in zip(names, task_formats, strict=True):
-            export_records(tasks, fmt, folder / name)
+        _write_records(
+            tasks,
+            [(fmt, folder / name) for name, (fmt, _) in zip(names, task_formats, strict=True)],
+        )
     files += [
         DataFile(f"downloads/{n}", f"Task list ({fmt.upper()})", media, 0, "tasks")
         for n, (fmt, media) in zip(names, task_formats, strict=True)
@@ -193,6 +198,30 @@ def write_downloads(
         )
         for f in files
     ]
+
+
+def _write_records(rows: list[dict[str, Any]], targets: list[tuple[str, Path]]) -> None:
+    """Plain records written by DuckDB in each (format, path): read from their JSON once
+    (``export_records`` would read it again for every format)."""
+    import duckdb
+
+    if not rows:
+        for fmt, path in targets:
+            export_records(rows, fmt, path)
+        return
+    with tempfile.TemporaryDirectory(prefix="routr-site-records-") as scratch:
+        source = Path(scratch) / "records.json"
+        source.write_text(json.dumps(rows, default=str), encoding="utf-8")
+        con = duckdb.connect()
+        try:
+            con.execute(
+                f"CREATE TABLE records AS SELECT * FROM read_json({_sql_string(source)}, "
+                "format='array')"
+            )
+            for fmt, path in targets:
+                copy_query(con, "SELECT * FROM records", [], fmt, path)
+        finally:
+            con.close()
 
 
 def _remove_stale(folder: Path, keep: set[str]) -> None:

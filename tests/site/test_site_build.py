@@ -231,3 +231,16 @@ def test_the_grader_page_lists_the_category_pages_without_javascript(built) -> N
     page = pages["grader/index.html"]
     for category in site_fixtures.CATEGORIES:
         assert f"category/{category}/" in " ".join(page.links)
+
+
+def test_rendering_in_two_forked_workers_gives_the_same_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from routr_cli.site import builder
+
+    monkeypatch.setattr(builder, "SPAN", 7)  # many small spans: the pool is really used
+    data = site_fixtures.site_data()
+    one = build_site(data, tmp_path / "one", SiteOptions(base_url=BASE), jobs=1)
+    two = build_site(data, tmp_path / "two", SiteOptions(base_url=BASE), jobs=2)
+    assert one.summary() == two.summary()
+    assert site_checks.tree_bytes(tmp_path / "one") == site_checks.tree_bytes(tmp_path / "two")

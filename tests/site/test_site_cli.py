@@ -45,6 +45,8 @@ def test_the_built_site_links_parse_and_label_simulated_data(site: tuple[Path, s
         assert "Simulated data." in page.text, path
         assert page.meta["robots"].startswith("noindex"), path
     assert "sim/frontier (simulated)" in pages["index.html"].text
+    method = pages["methodology/index.html"].text
+    assert "The task bootstrap" in method and "Threat model" in method  # both documents
     names = [
         "leaderboard",
         "comparisons",

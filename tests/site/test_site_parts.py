@@ -61,6 +61,9 @@ def test_markdown_renders_hostile_html_as_text_and_drops_javascript_links() -> N
     assert "<img" not in html and "&lt;img" in html
     assert 'href="javascript' not in html
     assert "<h3>Title</h3>" in html and "<h4>Sub</h4>" in html
+    # Links to files beside a document keep their text and lose the dead link.
+    doc = str(markdown_html("See [the scan](static-scan.md) and [docs](https://x.org/a)."))
+    assert "the scan" in doc and "static-scan.md" not in doc and 'href="https://x.org/a"' in doc
     # Control: with raw HTML allowed the image (and its handler) would pass through.
     from markdown_it import MarkdownIt
 
