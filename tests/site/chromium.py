@@ -91,24 +91,14 @@ class Browser:
             if "method" in message:
                 self.events.append(message)
 
-    def wait_for(self, event: str, timeout: float = 30) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        self.ws.settimeout(timeout)
-        for i, seen in enumerate(self.events):
-            if seen.get("method") == event:
-                return self.events.pop(i)
-        while time.monotonic() < deadline:
-            message = json.loads(self.ws.recv())
-            if message.get("method") == event:
-                return message
-            if "method" in message:
-                self.events.append(message)
-        raise TimeoutError(event)
+    def goto(self, url: str, *, lands_on: str | None = None) -> None:
+        """Navigate and wait until the page at ``lands_on`` (default: ``url``) has loaded.
 
-    def goto(self, url: str) -> None:
-        self.events = [e for e in self.events if e.get("method") != "Page.loadEventFired"]
+        Waiting on the document itself, not on a load event: a meta refresh from the page
+        before can fire its own load event after this navigation starts."""
         self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
+        target = json.dumps(lands_on or url)
+        self.wait_until(f"location.href === {target} && document.readyState === 'complete'")
 
     def evaluate(self, expression: str) -> Any:
         result = self.call(

@@ -86,8 +86,7 @@ def test_home_and_pair_pages_render_without_errors(
     _png(shot)
     _keep(shot)
     # The reverse order lands on the canonical page.
-    browser.goto(url + "compare/sim-frontier-vs-sim-budget/")
-    browser.wait_until(f"location.pathname === '/{pair}'")
+    browser.goto(url + "compare/sim-frontier-vs-sim-budget/", lands_on=url + pair)
     assert browser.errors() == []
 
 
