@@ -45,7 +45,7 @@ def build(path: Path, models: int, tasks: int, epochs: int) -> int:
         con = store.con
         con.execute(
             f"INSERT INTO task_snapshots SELECT 'h' || t, 't' || t, 'T', {cats}[1 + t % 8], "
-            "'python', 'medium', 1, 1, TIMESTAMP '2026-01-01' FROM range(?) r(t)",
+            "'python', 'medium', 1, 1, TIMESTAMP '2026-01-01', NULL FROM range(?) r(t)",
             [tasks],
         )
         # P(solve) = skill(model) - difficulty(task), clipped; the draw is a hash of

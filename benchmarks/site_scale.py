@@ -84,7 +84,7 @@ def make_db(path: Path, models: int, tasks: int, epochs: int) -> None:
             f"INSERT INTO task_snapshots SELECT printf('hash-%05d', t), printf('task-%05d', t), "
             f"printf('Synthetic task %d', t), {cats}[1 + t % 8], {langs}[1 + t % 3], "
             "['easy', 'medium', 'hard'][1 + t % 3], 3 + t % 7, 100 + t % 900, "
-            f"TIMESTAMP '2026-10-01' FROM range({tasks}) AS r(t)"
+            f"TIMESTAMP '2026-10-01', NULL FROM range({tasks}) AS r(t)"
         )
         con.execute(_attempts_sql(0, models, tasks, epochs))
 

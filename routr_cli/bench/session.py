@@ -154,7 +154,7 @@ def snapshot(task: Task) -> TaskSnapshot:
     facts = task_facts(task)
     return TaskSnapshot(
         task.content_hash, task.id, task.title, task.category, task.language,
-        task.difficulty, facts.files, facts.lines,
+        task.difficulty, facts.files, facts.lines, task.family,
     )  # fmt: skip
 
 

@@ -31,6 +31,7 @@ class TaskSnapshot:
     difficulty: str
     files: int
     lines: int
+    family: str | None = None  # task.toml's family (migration 007); None: its own
 
 
 @dataclass(frozen=True)

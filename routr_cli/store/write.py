@@ -68,12 +68,16 @@ def save_snapshots(store: Store, snapshots: Iterable[TaskSnapshot]) -> None:
             s.files,
             s.lines,
             now,
+            s.family,
         ]
         for s in snapshots
     ]
     if rows:
         store.con.executemany(
-            "INSERT OR IGNORE INTO task_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            "INSERT OR IGNORE INTO task_snapshots (task_hash, task_id, title, category, "
+            "language, difficulty, files, lines, created_at, family) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
 
 

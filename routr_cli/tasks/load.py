@@ -26,6 +26,9 @@ from routr_cli.tasks.model import (
 from routr_cli.tasks.proof import FIELDS as VALIDATED_FIELDS
 
 ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")
+# A family names an origin shared by several tasks (``exercism:two-fer``), so it allows
+# the separators a source path or a benchmark id uses.
+FAMILY_RE = re.compile(r"^[a-z0-9][a-z0-9:/._-]{0,127}$")
 TOP_FIELDS = {
     "format",
     "id",
@@ -34,6 +37,7 @@ TOP_FIELDS = {
     "language",
     "difficulty",
     "tags",
+    "family",
     "image",
     "grade",
     "solution",
@@ -160,6 +164,13 @@ def load_task(folder: Path) -> Task:
             toml_path, "difficulty", f"{difficulty!r} must be one of {', '.join(DIFFICULTIES)}"
         )
     tags = _str_list(toml_path, data, "tags")
+    family = _str(toml_path, data, "family") if "family" in data else None
+    if family is not None and not FAMILY_RE.match(family):
+        raise _fail(
+            toml_path,
+            "family",
+            f"{family!r} must be 1-128 characters of a-z, 0-9 and '-:/._', starting with a-z or 0-9",
+        )
     if "image" in data:
         image = _str(toml_path, data, "image")
     elif language in DEFAULT_IMAGE:
@@ -262,6 +273,7 @@ def load_task(folder: Path) -> Task:
         solution_delete=delete,
         limits=limits,
         validated_hash=validated_hash,
+        family=family,
     )
 
 

@@ -89,6 +89,9 @@ class Task:
     solution_delete: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     validated_hash: str | None = None  # task.toml's [validated] record (tasks/proof.py)
+    # Tasks that share an origin (one exercise in several languages, one benchmark
+    # problem): the ranking's bootstrap resamples a family as one unit. None: its own.
+    family: str | None = None
 
     @property
     def proof_problem(self) -> str | None:

@@ -12,7 +12,7 @@ from routr_cli.errors import ConfigError
 from routr_cli.ranking import attempt_frame_from_rows
 from routr_cli.ranking.frame import FRAME_COLUMNS
 from routr_cli.store import Store
-from routr_cli.store.frame import read_attempt_frame
+from routr_cli.store.frame import attempt_frame_sql, read_attempt_frame
 from routr_cli.store.records import TaskSnapshot
 from routr_cli.store.write import record_attempt, save_snapshots
 
@@ -37,15 +37,14 @@ def test_the_frame_has_every_column_and_shown_solver_names(tmp_path: Path) -> No
     assert list(frame.columns) == list(FRAME_COLUMNS)
     assert len(frame) == 4 and set(frame.solver) == {"edit", "repair@2"}
     assert set(frame.language) == {"go"} and set(frame.difficulty) == {"hard"}
-    assert list(frame.family) == list(frame.task_id)  # no family column: the task is its own
+    assert list(frame.family) == list(frame.task_id)  # no family: the task is its own
     assert not frame.suspect.any() and frame.finished_at.notna().all()
 
 
 def test_suspect_and_family_columns_are_read_when_the_store_has_them(tmp_path: Path) -> None:
     path = _store(tmp_path / "r.duckdb")
-    with Store.open(path) as store:  # suspect: migration 004; family: what a later one may add
+    with Store.open(path) as store:  # suspect: migration 004; family: migration 007
         store.con.execute("UPDATE attempts SET suspect = true WHERE task_id = 't01'")
-        store.con.execute("ALTER TABLE task_snapshots ADD COLUMN family VARCHAR")
         store.con.execute(
             "UPDATE task_snapshots SET family = 'ini' WHERE task_id IN ('t00', 't01')"
         )
@@ -60,6 +59,14 @@ def test_suspect_and_family_columns_are_read_when_the_store_has_them(tmp_path: P
         "t01": "ini",
         "t02": "t02",
     }
+
+
+def test_a_database_without_the_family_column_still_ranks(tmp_path: Path) -> None:
+    path = _store(tmp_path / "r.duckdb")
+    with Store.open(path) as store:  # as a database written before migration 007 reads
+        store.con.execute("ALTER TABLE task_snapshots DROP COLUMN family")
+        frame = store.con.execute(attempt_frame_sql(store)).df()
+    assert list(frame.family) == list(frame.task_id)
 
 
 def test_unknown_source_and_rows_without_a_model(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ EXPECTED_COLUMNS = {
     "runs": {"id", "started_at", "finished_at", "argv", "routr_version", "config", "status"},
     "task_snapshots": {
         "task_hash", "task_id", "title", "category", "language", "difficulty", "files",
-        "lines", "created_at",
+        "lines", "created_at", "family",
     },
     "attempt_tests": {"attempt_key", "test_id", "outcome", "duration_s", "message"},
     "response_cache": {"cache_key", "model", "response", "created_at"},

@@ -353,3 +353,45 @@ def test_a_refactoring_exercise_is_written_but_flagged_for_validate(tmp_path: Pa
         "exercism-python-run-length: a refactoring exercise: its starting code may already "
         "pass every test (`routr tasks validate` refuses it if so)"
     ]
+
+
+def test_one_exercise_imported_in_python_and_go_shares_a_family(tmp_path: Path) -> None:
+    # The same exercise name in two language tracks (the fixtures' own folders, renamed):
+    # the ranking must cluster them as one origin, and keep other exercises apart.
+    practice = {lang: tmp_path / "src" / lang / "exercises" / "practice" for lang in ("py", "go")}
+    shutil.copytree(
+        EXERCISM / "python/exercises/practice/isbn-verifier", practice["py"] / "two-fer"
+    )
+    shutil.copytree(EXERCISM / "go/exercises/practice/digit-sum", practice["go"] / "two-fer")
+    shutil.copytree(EXERCISM / "go/exercises/practice/digit-sum", practice["go"] / "digit-sum")
+    report = import_exercism(tmp_path / "src", tmp_path / "out")
+    families = {t.id: t.family for t in report.written}
+    assert families == {
+        "exercism-python-two-fer": "exercism:two-fer",
+        "exercism-go-two-fer": "exercism:two-fer",
+        "exercism-go-digit-sum": "exercism:digit-sum",
+    }
+    toml = (tmp_path / "out" / "exercism-go-two-fer" / "task.toml").read_text()
+    assert 'family = "exercism:two-fer"' in toml  # written, so a re-load keeps it
+
+
+@pytest.mark.parametrize(
+    ("task_id", "stem", "family"),
+    [
+        ("HumanEval/0", "humaneval", "humaneval:0"),
+        ("Python/0", "humaneval_python", "humaneval:0"),  # HumanEval-X: one problem, many files
+        ("Go/0", "humaneval_go", "humaneval:0"),
+        ("MBPP/3", "mbpp", "mbpp:3"),
+        ("two_sum", "My Problems", "my-problems:two_sum"),
+    ],
+)
+def test_jsonl_records_get_the_family_of_their_source(task_id: str, stem: str, family: str) -> None:
+    draft = record_to_draft(dict(RECORD, task_id=task_id), "line 1", "feature", stem)
+    assert draft.family == family
+
+
+def test_imported_jsonl_tasks_carry_their_family(tmp_path: Path) -> None:
+    report = import_jsonl(FIXTURES / "humaneval.jsonl", tmp_path)
+    assert report.written and all(
+        t.family == "fixture:" + t.id.removeprefix("fixture-") for t in report.written
+    )

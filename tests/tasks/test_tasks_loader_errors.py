@@ -169,3 +169,27 @@ def test_task_protected_patterns_extend_the_harness_files(tmp_path: Path) -> Non
         load_task(folder)  # solution/greet.py is now a harness file
     toml.write_text(text.replace("[grade]\n", '[grade]\nprotected = ["setup.cfg"]\n'))
     assert load_task(folder).grade.protected == ("setup.cfg",)
+
+
+def _with_family(tmp_path: Path, value: str) -> Path:
+    folder = _copy_good(tmp_path)
+    toml = folder / "task.toml"
+    text = toml.read_text()
+    toml.write_text(text.replace("[grade]", f"family = {value}\n\n[grade]", 1))
+    return folder
+
+
+def test_family_is_optional_and_read_when_given(tmp_path: Path) -> None:
+    assert load_task(_copy_good(tmp_path / "plain")).family is None
+    task = load_task(_with_family(tmp_path / "fam", '"exercism:two-fer/v1.2_b"'))
+    assert task.family == "exercism:two-fer/v1.2_b"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['"Exercism:Two-Fer"', '"two fer"', '":leading"', '""', "3", '"' + "a" * 129 + '"'],
+)
+def test_a_malformed_family_is_named(tmp_path: Path, value: str) -> None:
+    with pytest.raises(TaskFormatError, match=r"task\.toml: family: ") as info:
+        load_task(_with_family(tmp_path, value))
+    assert "\n" not in str(info.value)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from routr_cli.errors import ConfigError, TaskFormatError
-from routr_cli.tasks.load import ID_RE, load_task
+from routr_cli.tasks.load import FAMILY_RE, ID_RE, load_task
 from routr_cli.tasks.model import Task
 
 PYTEST_COMMAND = "python3 -m pytest -q -p no:cacheprovider --junitxml=$ROUTR_JUNIT tests"
@@ -43,6 +43,7 @@ class TaskDraft:
     tags: tuple[str, ...] = ()
     timeout_s: int = 120
     comment: str = ""  # first line of task.toml: where the task came from
+    family: str | None = None  # the shared origin (task-format.md), clustered by the ranking
 
 
 @dataclass
@@ -82,6 +83,17 @@ def slugify_id(raw: str, prefix: str = "") -> str:
     return task_id
 
 
+def family_name(source: str, name: str) -> str | None:
+    """``source:name`` as a task family (``exercism:two-fer``), or None when ``name`` has
+    no letters or digits. Characters a family does not allow become '-'; the result is
+    capped at 128 characters (a family is a label, not a path that must round-trip)."""
+    slug = re.sub(r"[^a-z0-9._/-]+", "-", name.lower()).strip("-./_")
+    if not slug:
+        return None
+    family = f"{source}:{slug}"[:128]
+    return family if FAMILY_RE.match(family) else None
+
+
 def _toml_str(value: str) -> str:
     # JSON string escapes are valid TOML basic-string escapes.
     return json.dumps(value, ensure_ascii=False)
@@ -99,6 +111,7 @@ def render_task_toml(draft: TaskDraft) -> str:
         f"language = {_toml_str(draft.language)}",
         f"difficulty = {_toml_str(draft.difficulty)}",
         f"tags = [{tags}]",
+        f"family = {_toml_str(draft.family)}" if draft.family else None,
         "",
         "[grade]",
         f"command = {_toml_str(draft.grade_command)}",

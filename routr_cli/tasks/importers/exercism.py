@@ -46,6 +46,7 @@ from routr_cli.tasks.importers.common import (
     ImportReport,
     TaskDraft,
     check_category,
+    family_name,
     slugify_id,
     write_drafts,
 )
@@ -366,6 +367,8 @@ def exercise_to_draft(folder: Path, category: str = "feature") -> TaskDraft:
         tags=("imported", "exercism", language, *(["refactoring"] if refactoring else [])),
         timeout_s=120,
         comment=f"Imported from the Exercism exercise {folder.name!r} by `routr tasks import exercism`.",
+        # One exercise in several languages is one origin: the ranking clusters them.
+        family=family_name("exercism", folder.name),
     )
 
 

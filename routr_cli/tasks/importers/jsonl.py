@@ -27,12 +27,33 @@ from routr_cli.tasks.importers.common import (
     ImportReport,
     TaskDraft,
     check_category,
+    family_name,
     slugify_id,
     write_drafts,
 )
 
 REQUIRED_FIELDS = ("task_id", "prompt", "canonical_solution", "test", "entry_point")
 MODULE = "solution"
+# HumanEval-X names a record ``<Language>/<n>``: the same problem in every language.
+HUMANEVAL_X_LANGUAGES = frozenset(
+    {"python", "cpp", "c++", "go", "java", "javascript", "js", "rust", "typescript", "ts"}
+)
+
+
+def record_family(task_id: str, stem: str) -> str | None:
+    """The family of a record (task-format.md): ``HumanEval/0`` and HumanEval-X's
+    ``Python/0`` are both ``humaneval:0``, so one problem imported from several files is
+    one origin; another ``<prefix>/<rest>`` id gives ``<prefix>:<rest>``; an id without a
+    slash gives ``<file stem>:<id>``."""
+    prefix, slash, rest = task_id.strip().partition("/")
+    if slash and prefix.strip() and rest.strip():
+        source = prefix.strip().lower()
+        if source in HUMANEVAL_X_LANGUAGES:
+            source = "humaneval"
+        source = re.sub(r"[^a-z0-9]+", "-", source).strip("-") or "jsonl"
+        return family_name(source, rest)
+    source = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "jsonl"
+    return family_name(source, task_id)
 
 
 def _stub(prompt: str, entry_point: str, where: str) -> str:
@@ -105,8 +126,9 @@ def _prompt_md(record: dict[str, str]) -> str:
     )
 
 
-def record_to_draft(record: Any, where: str, category: str) -> TaskDraft:
-    """Convert one parsed JSON value; ``where`` names it in problems (``line 3``)."""
+def record_to_draft(record: Any, where: str, category: str, stem: str = "jsonl") -> TaskDraft:
+    """Convert one parsed JSON value; ``where`` names it in problems (``line 3``);
+    ``stem`` (the source file's) names the family of an id without a prefix."""
     if not isinstance(record, dict):
         raise ImportProblem(f"{where}: expected a JSON object, got {type(record).__name__}")
     for name in REQUIRED_FIELDS:
@@ -144,6 +166,7 @@ def record_to_draft(record: Any, where: str, category: str) -> TaskDraft:
         tags=("imported", "jsonl"),
         timeout_s=60,
         comment=f"Imported from JSONL record {record['task_id']} by `routr tasks import jsonl`.",
+        family=record_family(record["task_id"], stem),
     )
 
 
@@ -170,7 +193,7 @@ def read_drafts(path: Path, category: str = "feature") -> list[TaskDraft | Impor
             out.append(ImportProblem(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})"))
             continue
         try:
-            out.append(record_to_draft(record, where, category))
+            out.append(record_to_draft(record, where, category, path.stem))
         except ImportProblem as exc:
             out.append(exc)
     if not out:
