@@ -159,6 +159,10 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     stats = statistics.median(d["statistics"] for d in details)
     data = statistics.median(d["data"] for d in details)
     print(f"pages: {report.summary()}")  # type: ignore[attr-defined]
+    print(
+        f"page steps (last build): plan {report.plan_s:.2f} s, render and write "  # type: ignore[attr-defined]
+        f"{report.render_s:.2f} s, sitemaps/static/grader data/manifest {report.write_s:.2f} s"  # type: ignore[attr-defined]
+    )
     print(f"full build: median {statistics.median(fulls):.2f} s of {[round(f, 2) for f in fulls]} "
           f"(read {read:.2f} s, statistics {stats:.2f} s, data files {data:.2f} s)  target <= 15 s")  # fmt: skip
     print(f"rendering: median {statistics.median(rates):,.0f} pages/s  target >= 2,000")

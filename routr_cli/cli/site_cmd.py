@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,30 +153,35 @@ def gather(
     from routr_cli.site.formatting import model_slugs
     from routr_cli.site.outcomes import outcomes_from_rows
     from routr_cli.store.site_exports import (
+        DownloadWriter,
         data_version,
         outcome_rows,
         site_frame,
         task_snapshots,
-        write_downloads,
     )
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     summary = attempts_summary(db)
-    timings["read"] = time.perf_counter() - started
-    started = time.perf_counter()
-    board = standings(summary, draws=draws, seed=0, languages=True)
-    comparisons = _comparisons(db, summary, board, compare_draws)
-    timings["statistics"] = time.perf_counter() - started
-    started = time.perf_counter()
-    with site_frame(db) as con:
+    with site_frame(db) as con, ThreadPoolExecutor(1) as pool:
+        # Every attempt's data file is written (DuckDB, off the GIL) while the
+        # statistics are computed; the connection is used by one thread at a time.
+        writer = DownloadWriter(out / "downloads", con, __version__)
+        models = [
+            str(m) for (m,) in con.execute("SELECT DISTINCT model FROM site_frame").fetchall()
+        ]
+        timings["read"] = time.perf_counter() - started
+        attempt_files = pool.submit(writer.attempts, model_slugs(models))
+        started = time.perf_counter()
+        board = standings(summary, draws=draws, seed=0, languages=True)
+        comparisons = _comparisons(db, summary, board, compare_draws)
+        timings["statistics"] = time.perf_counter() - started
+        started = time.perf_counter()
+        attempt_files.result()
         tasks = _task_infos(task_snapshots(con), tasks_dir)
         outcomes = outcomes_from_rows(outcome_rows(con))
         version = data_version(con, len(comparisons), __version__)
-        files = write_downloads(
-            out / "downloads",
-            con,
-            slugs=model_slugs(s.model for s in board.rows),
+        files = writer.finish(
             leaderboard=_records(list(board.rows)),
             comparisons=_records(comparisons),
             tasks=[
@@ -183,7 +189,6 @@ def gather(
                 for t in sorted(tasks.values(), key=lambda t: t.task_id)
             ],
             version=version,
-            routr_version=__version__,
         )
     timings["data"] = time.perf_counter() - started
     # The statistics with their formulas, then grading, validation and the threat model.

@@ -119,85 +119,107 @@ def data_version(con: Any, n_comparisons: int, routr_version: str) -> str:
     return f"{count} attempts, newest {newest}, {digest}"
 
 
-def write_downloads(
-    folder: Path,
-    con: Any,
-    *,
-    slugs: Mapping[str, str],
-    leaderboard: list[dict[str, Any]],
-    comparisons: list[dict[str, Any]],
-    tasks: list[dict[str, Any]],
-    version: str,
-    routr_version: str,
-) -> list[DataFile]:
-    """Write the data files into ``folder`` (the site's ``downloads/``), each group only
-    when its version differs from the one recorded beside them; return every file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    versions_path = folder / VERSIONS_FILE
-    try:
-        recorded: dict[str, str] = json.loads(versions_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        recorded = {}
-    versions_path.unlink(missing_ok=True)  # rewritten last: a cut run redoes every group
-    current: dict[str, str] = {}
-    files: list[DataFile] = []
+class DownloadWriter:
+    """Writes the data files into ``folder`` (the site's ``downloads/``), each group only
+    when its version differs from the one recorded beside them.
 
-    def group(key: str, names: list[str], wanted: str) -> bool:
-        current[key] = wanted
-        return recorded.get(key) != wanted or not all((folder / n).is_file() for n in names)
+    Two steps, so the per-model attempt files (the bulk: every attempt, three formats)
+    can be written while the statistics are computed: ``attempts()`` needs only the
+    frame, ``finish()`` the leaderboard and comparisons. The versions file is removed
+    first and written last: a cut run rewrites every group rather than trusting a half
+    file.
+    """
 
-    for model, model_version in model_versions(con, routr_version).items():
-        names = [f"attempts/{slugs[model]}.{fmt}" for fmt, _ in FORMATS]
-        if group(f"attempts:{model}", names, model_version):
-            (folder / "attempts").mkdir(exist_ok=True)
-            for name, (fmt, _) in zip(names, FORMATS, strict=True):
-                # Straight to the file: the versions file is rewritten only at the end,
-                # so a cut run rewrites the group rather than trusting a half file.
-                con.execute(
-                    "COPY (SELECT * FROM site_frame WHERE model = ? "
-                    "ORDER BY solver, task_id, epoch, finished_at) "
-                    f"TO {_sql_string(folder / name)} ({_COPY_OPTIONS[fmt]})",
-                    [model],
+    def __init__(self, folder: Path, con: Any, routr_version: str) -> None:
+        self.folder = folder
+        self.con = con
+        self.routr_version = routr_version
+        folder.mkdir(parents=True, exist_ok=True)
+        self.versions_path = folder / VERSIONS_FILE
+        try:
+            self.recorded: dict[str, str] = json.loads(
+                self.versions_path.read_text(encoding="utf-8")
+            )
+        except (OSError, ValueError):
+            self.recorded = {}
+        self.versions_path.unlink(missing_ok=True)
+        self.current: dict[str, str] = {}
+        self.files: list[DataFile] = []
+
+    def _stale(self, key: str, names: list[str], wanted: str) -> bool:
+        self.current[key] = wanted
+        return self.recorded.get(key) != wanted or not all(
+            (self.folder / n).is_file() for n in names
+        )
+
+    def attempts(self, slugs: Mapping[str, str]) -> None:
+        """One file per model and format, straight from the frame's temp table."""
+        for model, model_version in model_versions(self.con, self.routr_version).items():
+            names = [f"attempts/{slugs[model]}.{fmt}" for fmt, _ in FORMATS]
+            if self._stale(f"attempts:{model}", names, model_version):
+                (self.folder / "attempts").mkdir(exist_ok=True)
+                for name, (fmt, _) in zip(names, FORMATS, strict=True):
+                    self.con.execute(
+                        "COPY (SELECT * FROM site_frame WHERE model = ? "
+                        "ORDER BY solver, task_id, epoch, finished_at) "
+                        f"TO {_sql_string(self.folder / name)} ({_COPY_OPTIONS[fmt]})",
+                        [model],
+                    )
+            self.files += [
+                DataFile(
+                    f"downloads/{n}",
+                    f"{model} attempts ({fmt.upper()})",
+                    media,
+                    0,
+                    "attempts",
+                    model,
                 )
-        files += [
-            DataFile(
-                f"downloads/{n}", f"{model} attempts ({fmt.upper()})", media, 0, "attempts", model
-            )
-            for n, (fmt, media) in zip(names, FORMATS, strict=True)
-        ]
-    for kind, rows, title in (
-        ("leaderboard", leaderboard, "Leaderboard"),
-        ("comparisons", comparisons, "Comparisons"),
-    ):
-        names = [f"{kind}.{fmt}" for fmt, _ in FORMATS]
-        if group(kind, names, version):
+                for n, (fmt, media) in zip(names, FORMATS, strict=True)
+            ]
+
+    def finish(
+        self,
+        *,
+        leaderboard: list[dict[str, Any]],
+        comparisons: list[dict[str, Any]],
+        tasks: list[dict[str, Any]],
+        version: str,
+    ) -> list[DataFile]:
+        """The leaderboard, comparisons and task list; then every file, with its size."""
+        for kind, rows, title in (
+            ("leaderboard", leaderboard, "Leaderboard"),
+            ("comparisons", comparisons, "Comparisons"),
+        ):
+            names = [f"{kind}.{fmt}" for fmt, _ in FORMATS]
+            if self._stale(kind, names, version):
+                _write_records(
+                    [_flat(r) for r in rows],
+                    [(fmt, self.folder / n) for n, (fmt, _) in zip(names, FORMATS, strict=True)],
+                )
+            self.files += [
+                DataFile(f"downloads/{n}", f"{title} ({fmt.upper()})", media, 0, kind)
+                for n, (fmt, media) in zip(names, FORMATS, strict=True)
+            ]
+        task_formats = [f for f in FORMATS if f[0] != "parquet"]
+        names = [f"tasks.{fmt}" for fmt, _ in task_formats]
+        if self._stale("tasks", names, version):
             _write_records(
-                [_flat(r) for r in rows],
-                [(fmt, folder / name) for name, (fmt, _) in zip(names, FORMATS, strict=True)],
+                tasks,
+                [(fmt, self.folder / n) for n, (fmt, _) in zip(names, task_formats, strict=True)],
             )
-        files += [
-            DataFile(f"downloads/{n}", f"{title} ({fmt.upper()})", media, 0, kind)
-            for n, (fmt, media) in zip(names, FORMATS, strict=True)
+        self.files += [
+            DataFile(f"downloads/{n}", f"Task list ({fmt.upper()})", media, 0, "tasks")
+            for n, (fmt, media) in zip(names, task_formats, strict=True)
         ]
-    task_formats = [f for f in FORMATS if f[0] != "parquet"]
-    names = [f"tasks.{fmt}" for fmt, _ in task_formats]
-    if group("tasks", names, version):
-        _write_records(
-            tasks,
-            [(fmt, folder / name) for name, (fmt, _) in zip(names, task_formats, strict=True)],
+        _remove_stale(self.folder, {f.path.removeprefix("downloads/") for f in self.files})
+        self.versions_path.write_text(
+            json.dumps(self.current, sort_keys=True, indent=0) + "\n", encoding="utf-8"
         )
-    files += [
-        DataFile(f"downloads/{n}", f"Task list ({fmt.upper()})", media, 0, "tasks")
-        for n, (fmt, media) in zip(names, task_formats, strict=True)
-    ]
-    _remove_stale(folder, {f.path.removeprefix("downloads/") for f in files})
-    versions_path.write_text(json.dumps(current, sort_keys=True, indent=0) + "\n", encoding="utf-8")
-    return [
-        DataFile(
-            f.path, f.title, f.media_type, (folder.parent / f.path).stat().st_size, f.kind, f.model
-        )
-        for f in files
-    ]
+        root = self.folder.parent
+        return [
+            DataFile(f.path, f.title, f.media_type, (root / f.path).stat().st_size, f.kind, f.model)
+            for f in self.files
+        ]
 
 
 def _write_records(rows: list[dict[str, Any]], targets: list[tuple[str, Path]]) -> None:
