@@ -30,6 +30,8 @@ from routr_cli.router.policy import Constraints, Decision, RoutingTable, choose,
 if TYPE_CHECKING:
     import pandas as pd
 
+    from routr_cli.ranking.summary import AttemptSummary
+
 STANDINGS_DRAWS = 400  # bootstrap draws for the tie groups: enough for a routing decision
 CONVERSATION_FILE = "last-conversation.json"
 
@@ -84,12 +86,13 @@ def attempt_frame(db: Path) -> pd.DataFrame:
     return read_attempt_frame(db)
 
 
-def fit_routing_table(frame: pd.DataFrame) -> RoutingTable:
-    """Standings fitted on ``frame``, as a routing table (no feedback)."""
+def fit_routing_table(data: pd.DataFrame | AttemptSummary) -> RoutingTable:
+    """Standings fitted on an attempt frame or its summary, as a routing table (no
+    feedback); both give the same table."""
     from routr_cli.ranking import standings
     from routr_cli.router.table import routing_table
 
-    return routing_table(standings(frame, draws=STANDINGS_DRAWS, seed=0))
+    return routing_table(standings(data, draws=STANDINGS_DRAWS, seed=0))
 
 
 def load_table(db: Path) -> RoutingTable:
@@ -105,10 +108,15 @@ def load_table(db: Path) -> RoutingTable:
         graded = store.con.execute("SELECT count(*) FROM attempts").fetchone()[0]
     if not graded:  # a call log without bench results: nothing to rank (and no pandas)
         return RoutingTable({})
-    frame = attempt_frame(db)
-    if frame.empty:
+    # The summary DuckDB folds (per model and task), not the attempt frame: the same
+    # standings without every attempt crossing into pandas (`routr call` and `serve`
+    # start-up pay for this read).
+    from routr_cli.store.frame import read_attempt_summary
+
+    summary = read_attempt_summary(db)
+    if summary.empty:
         return RoutingTable({})
-    return with_feedback(fit_routing_table(frame), counts)
+    return with_feedback(fit_routing_table(summary), counts)
 
 
 def conversation_path(db: Path) -> Path:
