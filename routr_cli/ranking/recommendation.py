@@ -269,9 +269,10 @@ def _with_reasons(
     ]
     if lang and lang[0].pass_rate is not None:
         s = lang[0]
+        language = s.category[len(LANGUAGE_PREFIX) :]
         reasons.append(
             f"pass rate {_pct(s.pass_rate)} [{_pct(s.ci_low)}-{_pct(s.ci_high)}] on "
-            f"{s.category[len(LANGUAGE_PREFIX) :]} tasks, n={plural(s.n_tasks, 'task')}"
+            f"{language} tasks, n={plural(s.n_tasks, 'task')}"
         )
     if pick.cost_per_solved is not None:
         reasons.append(f"cost per solved ${pick.cost_per_solved:.4f}")

@@ -67,6 +67,9 @@ DRAIN_WAIT_S = 3.0  # after a sweep, wait this long for the stream to end, then 
 EXIT_STATUS_WAIT_S = 10.0  # the engine can record an exec's exit status late
 READ_LIMIT = 32 * 1024 * 1024
 TAR_REFUSED = (1, 2)  # GNU tar's exit codes for files it could not create
+# ...unless tar says the sandbox itself is wrong (a read-only or foreign folder): that is
+# Routr's or the engine's fault, never the content's, and must not pass as a model's failure.
+SANDBOX_FAULTS = ("Read-only file system", "Permission denied")
 OOM_COUNTER_FILES = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
 _OOM_KILL_RE = re.compile(r"^oom_kill (\d+)$", re.MULTILINE)
 
@@ -192,7 +195,8 @@ class DockerSandbox:
         result = self._run(
             ["tar", "-x", "-m", "-f", "-", "-C", root], stdin=archive, limit=OP_TIMEOUT_S
         )
-        if result.exit_code in TAR_REFUSED:
+        infrastructure = any(sign in result.stderr for sign in SANDBOX_FAULTS)
+        if result.exit_code in TAR_REFUSED and not infrastructure:
             # tar ran and refused the files themselves (a name too long, a full /work):
             # the content's doing, so it fails that grading, not the whole run.
             raise WriteRejected(f"the sandbox refused the files: {_one_line(result.stderr)}")
