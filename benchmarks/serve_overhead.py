@@ -124,6 +124,35 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.kill()
 
 
+def mock_provider_env(work: Path, mock_port: int, key: str) -> dict[str, str]:
+    """Environment for Routr with a ``mock`` provider (OpenAI format) in front of the mock
+    upstream on ``mock_port`` and ``key`` as the one serve key; writes its routr.toml."""
+    config = work / "routr.toml"
+    config.write_text(
+        f'[providers.mock]\nformat = "openai"\nbase_url = "http://127.0.0.1:{mock_port}/v1"\n'
+        'key_env = "MOCK_API_KEY"\n'
+    )
+    return {"ROUTR_CONFIG": str(config), "MOCK_API_KEY": "x", "ROUTR_SERVE_KEYS": key}
+
+
+def start_routr(work: Path, mock_port: int, key: str) -> tuple[subprocess.Popen[bytes], int]:
+    """`routr serve` (one worker, no standings) with a ``mock`` provider in front of the
+    mock upstream on ``mock_port``, accepting the bearer key ``key``; ready when returned."""
+    env = dict(os.environ, **mock_provider_env(work, mock_port, key))
+    port = free_port()
+    routr = subprocess.Popen(
+        [str(ROUTR), "serve", "--port", str(port), "--db", str(work / "none.duckdb"),
+         "--log-dir", str(work / "logs")],
+        env=env,
+    )  # fmt: skip
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/healthz", routr)
+    except BaseException:
+        stop(routr)
+        raise
+    return routr, port
+
+
 def hey(url: str, model: str, stream: bool, rate: float, duration: float, key: str) -> list[float]:
     """Latencies (seconds) of every request; non-2xx responses count as errors (NaN)."""
     body = dict(BODY, model=model, stream=stream)
@@ -200,21 +229,8 @@ def main() -> None:
             wait_ready(f"http://127.0.0.1:{mock_port}/", mock)
             mock_url = f"http://127.0.0.1:{mock_port}/v1"
             gateways = {"direct": (mock_url, "m")}
-            config = work / "routr.toml"
-            config.write_text(
-                f'[providers.mock]\nformat = "openai"\nbase_url = "{mock_url}"\n'
-                'key_env = "MOCK_API_KEY"\n'
-            )
-            env = dict(os.environ, ROUTR_CONFIG=str(config), MOCK_API_KEY="x",
-                       ROUTR_SERVE_KEYS="rk-bench")  # fmt: skip
-            routr_port = free_port()
-            routr = subprocess.Popen(
-                [str(ROUTR), "serve", "--port", str(routr_port), "--db", str(work / "none.duckdb"),
-                 "--log-dir", str(work / "logs")],
-                env=env,
-            )  # fmt: skip
+            routr, routr_port = start_routr(work, mock_port, "rk-bench")
             procs.append(routr)
-            wait_ready(f"http://127.0.0.1:{routr_port}/healthz", routr)
             gateways["routr"] = (f"http://127.0.0.1:{routr_port}/v1", "mock/m")
             if litellm_bin is not None:
                 lite_cfg = work / "litellm.yaml"

@@ -13,7 +13,6 @@ under 5%.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serve_overhead import ROUTR, free_port, hey, stop, summary, wait_ready
+from serve_overhead import free_port, hey, start_routr, stop, summary, wait_ready
 
 
 def rss_kb(pid: int) -> int:
@@ -60,22 +59,8 @@ def main() -> None:
     procs = [mock]
     try:
         wait_ready(f"http://127.0.0.1:{mock_port}/", mock)
-        config = work / "routr.toml"
-        config.write_text(
-            f'[providers.mock]\nformat = "openai"\nbase_url = "http://127.0.0.1:{mock_port}/v1"\n'
-            'key_env = "MOCK_API_KEY"\n'
-        )
-        env = dict(
-            os.environ, ROUTR_CONFIG=str(config), MOCK_API_KEY="x", ROUTR_SERVE_KEYS="rk-soak"
-        )
-        port = free_port()
-        routr = subprocess.Popen(
-            [str(ROUTR), "serve", "--port", str(port), "--db", str(work / "none.duckdb"),
-             "--log-dir", str(work / "logs")],
-            env=env,
-        )  # fmt: skip
+        routr, port = start_routr(work, mock_port, "rk-soak")
         procs.append(routr)
-        wait_ready(f"http://127.0.0.1:{port}/healthz", routr)
         samples: list[tuple[float, int]] = []
         done = threading.Event()
 

@@ -117,11 +117,13 @@ class AsyncChat:
         decoder = SSEDecoder()
         with key_scrubbed(key):
             async with self._open(call, budget, key, stream=True) as response:
-                async for chunk in self._chunks(response, budget, stream=True):
+                chunks = self._chunks(response, budget, stream=True)
+                async for chunk in chunks:
                     for event in decoder.feed(chunk):
                         for delta in reader.feed(event):
                             yield delta
                         if reader.done:
+                            await _drain(chunks)
                             yield reader.finish()
                             return
                 for event in decoder.close():
@@ -173,3 +175,19 @@ class AsyncChat:
                     return
         except httpx.HTTPError as exc:
             raise self.provider.transport_error(exc, stream=stream) from None
+
+
+DRAIN_S = 0.2  # how long the end of a finished stream may take to arrive
+
+
+async def _drain(chunks: AsyncIterator[bytes]) -> None:
+    """Read what follows a stream's final event (usually just the end of the chunked body)
+    so the connection goes back to the pool: an unread body makes httpx close it, and the
+    next call pays a new TCP connection. An upstream that keeps talking past ``DRAIN_S`` (or
+    fails) only loses its connection, never the answer already read."""
+    try:
+        async with asyncio.timeout(DRAIN_S):
+            async for _ in chunks:
+                pass
+    except (TimeoutError, ProviderError):
+        pass

@@ -32,6 +32,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -141,10 +142,14 @@ def _known_terms(model: Mapping[str, Any]) -> set[str]:
     return known
 
 
-def tokenize(model: Mapping[str, Any], text: str) -> list[str]:
-    """Tokens after synonyms and plural stemming (see the module docstring, step 1)."""
+def tokenize(
+    model: Mapping[str, Any], text: str, known: AbstractSet[str] | None = None
+) -> list[str]:
+    """Tokens after synonyms and plural stemming (see the module docstring, step 1).
+    ``known`` is ``_known_terms(model)`` when the caller already has it."""
     synonyms: Mapping[str, str] = model["synonyms"]
-    known = model.get("_known") or _known_terms(model)
+    if known is None:
+        known = _known_terms(model)
     out = []
     for raw in TOKEN.findall(text):
         token = raw.lower()
@@ -193,25 +198,69 @@ def _norm(vector: Mapping[str, float]) -> float:
     return math.sqrt(total)
 
 
-def _cosine(query: Mapping[str, float], norm: float, example: Mapping[str, Any]) -> float:
-    if norm == 0 or example["norm"] == 0:
-        return 0.0
-    vector: Mapping[str, float] = example["vector"]
-    dot = 0.0
+@dataclass(frozen=True)
+class _Index:
+    """What ``classify_with`` derives from a model before reading any text: the known
+    terms, the examples' vectors inverted (term -> (example, weight)) so a query meets only
+    the examples sharing a term, and the shapes compiled. Derived, never stored in the
+    model (the model stays plain JSON for the site's twin)."""
+
+    known: frozenset[str]
+    postings: dict[str, list[tuple[int, float]]]
+    norms: list[float]
+    shapes: list[tuple[str, re.Pattern[str], float, int]]
+
+
+def _index(model: Mapping[str, Any]) -> _Index:
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for i, example in enumerate(model["examples"]):
+        for term, weight in example["vector"].items():
+            postings.setdefault(term, []).append((i, weight))
+    shapes = [
+        (shape["language"], re.compile(shape["pattern"], re.ASCII), shape["weight"], shape["cap"])
+        for shape in model["shapes"]
+    ]
+    norms = [example["norm"] for example in model["examples"]]
+    return _Index(frozenset(_known_terms(model)), postings, norms, shapes)
+
+
+def _similarities(index: _Index, query: Mapping[str, float], qnorm: float) -> list[float]:
+    """Every example's cosine with ``query``, rounded to 6 decimals. Each example's dot is
+    the sum of its products added in sorted term order from 0.0 -- the order the site's
+    JavaScript adds them in, so the float results are identical -- but only examples that
+    share a term are visited (the others' dot stays 0.0, and round6(0.0) is 0.0)."""
+    dots = [0.0] * len(index.norms)
+    if qnorm == 0:
+        return dots
+    postings = index.postings
     for term in sorted(query):
-        if term in vector:
-            dot += query[term] * vector[term]
-    return float(dot / (norm * example["norm"]))
+        hits = postings.get(term)
+        if hits:
+            weight = query[term]
+            for i, value in hits:
+                dots[i] += weight * value
+    return [
+        round6(float(dot / (qnorm * norm))) if dot and norm else 0.0
+        for dot, norm in zip(dots, index.norms, strict=True)
+    ]
 
 
 def classify_with(model: Mapping[str, Any], text: str) -> Classification:
     """Classify ``text`` with a classifier model (pure; the algorithm in the docstring)."""
+    return _classify(model, _index(model), text)
+
+
+def _classify(model: Mapping[str, Any], index: _Index, text: str) -> Classification:
     params = model["params"]
-    tokens = tokenize(model, text)
+    tokens = tokenize(model, text, index.known)
     terms = _terms(tokens)
     query = _vector(model, tokens)
     qnorm = _norm(query)
-    sims = [(round6(_cosine(query, qnorm, ex)), ex["id"], ex) for ex in model["examples"]]
+    examples = model["examples"]
+    sims = [
+        (sim, ex["id"], ex)
+        for sim, ex in zip(_similarities(index, query, qnorm), examples, strict=True)
+    ]
     sims.sort(key=lambda s: (-s[0], s[1]))
     best_sim: dict[str, float] = {}
     for sim, _, ex in sims:
@@ -237,32 +286,32 @@ def classify_with(model: Mapping[str, Any], text: str) -> Classification:
     for n in kept:
         near = [ex_id for sim, ex_id, ex in sims[:3] if sim > 0 and ex["category"] == n]
         evidence[n] = evidence[n] + [f"similar to task {ex_id}" for ex_id in near]
-    language, lang_words = _language(model, text, terms)
+    language, lang_words = _language(model, index, text, terms)
     if language is not None:
         evidence[language] = lang_words
     return Classification(categories, language, evidence, scores, similar)
 
 
-def _shapes(model: Mapping[str, Any], text: str) -> dict[str, tuple[float, list[str]]]:
+def _shapes(index: _Index, text: str) -> dict[str, tuple[float, list[str]]]:
     """Identifier shapes: snake_case reads as Python, camelCase as JavaScript,
     ``pkg.Exported`` as Go. Each shape adds ``weight`` per distinct match, up to ``cap``."""
     out: dict[str, tuple[float, list[str]]] = {}
-    for shape in model["shapes"]:
-        found = sorted(set(re.findall(shape["pattern"], text, flags=re.ASCII)))
+    for language, pattern, weight, cap in index.shapes:
+        found = sorted(set(pattern.findall(text)))
         if not found:
             continue
-        count = min(len(found), shape["cap"])
-        total, words = out.get(shape["language"], (0.0, []))
-        out[shape["language"]] = (total + shape["weight"] * count, words + found[: shape["cap"]])
+        count = min(len(found), cap)
+        total, words = out.get(language, (0.0, []))
+        out[language] = (total + weight * count, words + found[:cap])
     return out
 
 
 def _language(
-    model: Mapping[str, Any], text: str, terms: list[str]
+    model: Mapping[str, Any], index: _Index, text: str, terms: list[str]
 ) -> tuple[str | None, list[str]]:
     params = model["params"]
     table = _lexicon(model["languages"], terms)
-    for name, (extra, words) in _shapes(model, text).items():
+    for name, (extra, words) in _shapes(index, text).items():
         total, hits = table.get(name, (0.0, []))
         table[name] = (total + extra, hits + words)
     ranked = sorted(table, key=lambda n: (-table[n][0], n))
@@ -344,9 +393,15 @@ def classifier_model() -> dict[str, Any]:
     return copy.deepcopy(_bundled_model())
 
 
+@cache
+def _bundled_index() -> _Index:
+    return _index(_bundled_model())
+
+
 def classify(text: str) -> Classification:
-    """Classify with the bundled classifier."""
-    return classify_with(_bundled_model(), text)
+    """Classify with the bundled classifier (its index built once: `routr serve` classifies
+    every request)."""
+    return _classify(_bundled_model(), _bundled_index(), text)
 
 
 def leave_one_out(examples: list[Example]) -> dict[str, Any]:

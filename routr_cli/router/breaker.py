@@ -16,7 +16,8 @@ Only health failures count (5xx, timeouts, connection errors, cut or malformed a
 parameter) says nothing about the endpoint and is recorded as neither.
 
 The clock is injectable so tests step through time without sleeping. All state changes
-happen under one lock; ``allow`` and ``record`` are O(window) at worst and usually O(1).
+happen under one lock; ``allow`` and ``record`` are O(1) amortised (a running count of the
+window's failures: a gateway at 500 calls/s holds 30,000 outcomes per window).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class BreakerSettings:
 @dataclass
 class _Circuit:
     outcomes: deque[tuple[float, bool]] = field(default_factory=deque)  # (time, failed)
+    failures: int = 0  # how many of ``outcomes`` failed, kept as they come and go
     state: State = "closed"
     open_until: float = 0.0
     probing: bool = False  # a half-open probe is in flight
@@ -85,8 +87,9 @@ class BreakerBoard:
 
     def _trim(self, circuit: _Circuit, now: float) -> None:
         horizon = now - self.settings.window_s
-        while circuit.outcomes and circuit.outcomes[0][0] < horizon:
-            circuit.outcomes.popleft()
+        outcomes = circuit.outcomes
+        while outcomes and outcomes[0][0] < horizon:
+            circuit.failures -= outcomes.popleft()[1]
 
     def allow(self, key: str) -> bool:
         """May a call go to ``key`` now? In half-open state only one caller gets True."""
@@ -121,12 +124,14 @@ class BreakerBoard:
                 else:
                     circuit.state = "closed"
                     circuit.outcomes.clear()
+                    circuit.failures = 0
                     circuit.reason = ""
                 return
             circuit.outcomes.append((now, failed))
+            circuit.failures += failed
             self._trim(circuit, now)
             calls = len(circuit.outcomes)
-            failures = sum(1 for _, bad in circuit.outcomes if bad)
+            failures = circuit.failures
             if (
                 circuit.state == "closed"
                 and calls >= settings.min_calls
@@ -177,7 +182,7 @@ class BreakerBoard:
             return BreakerStatus(
                 key=key,
                 state=state,
-                failures=sum(1 for _, bad in circuit.outcomes if bad),
+                failures=circuit.failures,
                 calls=len(circuit.outcomes),
                 open_for_s=open_for,
                 reason=reason,

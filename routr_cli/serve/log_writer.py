@@ -1,8 +1,8 @@
 """The call log, kept off the request path: a queue and one writer thread.
 
 A request hands its ``CallRecord`` to ``submit`` (a non-blocking ``put``) and moves on.
-The writer thread drains the queue in batches (up to ``batch`` records or every
-``interval_s``) and writes each batch in one transaction with the router's
+The writer thread drains the queue in batches (up to ``batch`` records, or what came within
+``interval_s`` of a batch's first record) and writes each batch in one transaction with the router's
 ``write_calls``. It is the only process-local writer of its file, which keeps DuckDB's
 one-writer rule: with several workers each writes its own file
 (``calls-<worker>.duckdb`` in the log folder), combined later by ``routr db merge``.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ class _Feedback:
 
 class CallLogWriter:
     def __init__(
-        self, path: Path, *, batch: int = 256, interval_s: float = 0.5, capacity: int = 100_000
+        self, path: Path, *, batch: int = 2048, interval_s: float = 1.0, capacity: int = 100_000
     ) -> None:
         self.path = Path(path)
         self.batch = batch
@@ -80,13 +81,19 @@ class CallLogWriter:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        """Batch by time, not by arrival: opening the store costs ~40 ms of CPU (held under
+        the GIL the event loop needs), so a batch waits up to ``interval_s`` after its first
+        record for more (or until ``batch`` are in). Writing whatever had arrived the moment
+        the thread woke gave batches of one or two records at 500 requests/s: ~1.5 ms of CPU
+        per request, more than the rest of the request path."""
         stopping = False
         while not stopping:
-            records: list[Any] = []
             try:
                 item = self.queue.get(timeout=self.interval_s)
             except queue.Empty:
                 continue
+            records: list[Any] = []
+            due = time.monotonic() + self.interval_s
             while True:
                 if item is _STOP:
                     stopping = True
@@ -94,8 +101,9 @@ class CallLogWriter:
                 records.append(item)
                 if len(records) >= self.batch:
                     break
+                left = due - time.monotonic()
                 try:
-                    item = self.queue.get_nowait()
+                    item = self.queue.get(timeout=left) if left > 0 else self.queue.get_nowait()
                 except queue.Empty:
                     break
             if records:

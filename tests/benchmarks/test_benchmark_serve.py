@@ -34,3 +34,11 @@ def test_serve_soak_prints_memory_drift() -> None:
     out = run("serve_soak.py", "--rate", "20", "--minutes", "0.1")
     assert "rss drift" in out
     assert ", errors 0" in out.splitlines()[0], out
+
+
+def test_serve_cpu_prints_cpu_per_request_out_of_and_in_process() -> None:
+    out = run("serve_cpu.py", "--requests", "40", "--concurrency", "4")
+    lines = [line for line in out.splitlines() if line.startswith(("whole", "streamed"))]
+    assert len(lines) == 2 and all("ms CPU/request" in ln and "errors 0" in ln for ln in lines)
+    out = run("serve_cpu.py", "--in-process", "--profile", "--requests", "40", "--top", "5")
+    assert "(uvicorn + app)" in out and "errors 0" in out and "function calls" in out

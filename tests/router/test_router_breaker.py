@@ -119,3 +119,24 @@ def test_concurrent_half_open_admits_a_single_probe() -> None:
     for t in threads:
         t.join()
     assert admitted.count(True) == 1
+
+
+def test_the_running_failure_count_matches_the_window_as_it_slides() -> None:
+    """``failures`` is kept as outcomes come and go (O(1) per call): it must always equal
+    the failures still inside the window, through trims, a reset and random outcomes."""
+    import random
+
+    clock = Clock()
+    settings = BreakerSettings(window_s=10, min_calls=10_000, failure_rate=0.99, cooldown_s=5)
+    b = BreakerBoard(settings, clock)
+    rng = random.Random(3)
+    seen: list[tuple[float, bool]] = []
+    for _ in range(2_000):
+        clock.now += rng.random() * 0.2
+        failed = rng.random() < 0.3
+        b.record("m", failed=failed)
+        seen.append((clock.now, failed))
+        inside = [bad for at, bad in seen if at >= clock.now - 10]
+        status = b.status("m")
+        assert (status.calls, status.failures) == (len(inside), sum(inside))
+    assert 0 < b.status("m").failures < b.status("m").calls

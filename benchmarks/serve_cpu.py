@@ -1,0 +1,191 @@
+"""CPU time `routr serve` spends per request: a figure the machine's load does not move.
+
+Wall-clock latency on 2 cores shared by several people is mostly queueing noise; the CPU
+seconds the gateway's process burns per request are what the latency targets come down to
+(at 500 requests/s, 1 ms of CPU per request is half a core). This starts the local mock
+upstream (``serve_overhead.py --mock``) and `routr serve` in front of it, sends a fixed
+number of requests with `hey` (whole, then streamed), and reads the gateway's user+system
+CPU time from ``/proc`` before and after: CPU ms per request, for Routr and, as the floor
+any uvicorn app pays, for the mock itself (a raw ASGI app).
+
+``--profile`` instead drives the real app (``build_app`` over a real gateway, real pooled
+HTTP to the mock) in this process through ``httpx.ASGITransport`` under cProfile, times
+``time.process_time()`` per request and prints the hottest functions.
+
+    python benchmarks/serve_cpu.py                      # 3000 requests per case
+    python benchmarks/serve_cpu.py --requests 500       # a quick look
+    python benchmarks/serve_cpu.py --profile --requests 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serve_overhead import BODY, free_port, mock_provider_env, start_routr, stop, wait_ready
+
+TICKS = os.sysconf("SC_CLK_TCK")
+KEY = "rk-cpu"
+
+
+def cpu_seconds(pid: int, tid: int | None = None) -> float:
+    """User + system CPU of ``pid`` (all its threads: the log writer's too), or of one
+    of its threads."""
+    where = f"/proc/{pid}/stat" if tid is None else f"/proc/{pid}/task/{tid}/stat"
+    fields = Path(where).read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def hey_count(url: str, model: str, stream: bool, requests: int, concurrency: int) -> int:
+    """Send ``requests`` requests; the number of non-2xx answers."""
+    import json
+
+    body = json.dumps(dict(BODY, model=model, stream=stream))
+    cmd = [
+        "hey", "-n", str(requests), "-c", str(concurrency), "-m", "POST",
+        "-T", "application/json", "-H", f"Authorization: Bearer {KEY}", "-d", body,
+        "-o", "csv", url + "/chat/completions",
+    ]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[1:]
+    return sum(1 for r in rows if not r.split(",")[6].startswith("2"))
+
+
+def start_mock() -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    script = str(Path(__file__).parent / "serve_overhead.py")
+    mock = subprocess.Popen([sys.executable, script, "--mock", str(port), "0"])
+    wait_ready(f"http://127.0.0.1:{port}/", mock)
+    return mock, port
+
+
+def measure(args: argparse.Namespace) -> None:
+    if shutil.which("hey") is None:
+        raise SystemExit("needs `hey` (apt-get install hey)")
+    work = Path(tempfile.mkdtemp(prefix="routr-serve-cpu-"))
+    mock, mock_port = start_mock()
+    procs = [mock]
+    try:
+        routr, port = start_routr(work, mock_port, KEY)
+        procs.append(routr)
+        routr_url = f"http://127.0.0.1:{port}/v1"
+        mock_url = f"http://127.0.0.1:{mock_port}/v1"
+        for stream in (False, True):
+            hey_count(routr_url, "mock/m", stream, min(300, args.requests), args.concurrency)
+            before = (
+                cpu_seconds(routr.pid),
+                cpu_seconds(mock.pid),
+                cpu_seconds(routr.pid, routr.pid),
+            )
+            errors = hey_count(routr_url, "mock/m", stream, args.requests, args.concurrency)
+            after = (
+                cpu_seconds(routr.pid),
+                cpu_seconds(mock.pid),
+                cpu_seconds(routr.pid, routr.pid),
+            )
+            hey_count(mock_url, "m", stream, min(300, args.requests), args.concurrency)
+            direct_before = cpu_seconds(mock.pid)
+            hey_count(mock_url, "m", stream, args.requests, args.concurrency)
+            direct = cpu_seconds(mock.pid) - direct_before
+            per = 1000 / args.requests
+            print(
+                f"{'streamed' if stream else 'whole':8s} n={args.requests} "
+                f"routr {(after[0] - before[0]) * per:.3f} ms CPU/request "
+                f"(event loop {(after[2] - before[2]) * per:.3f}), "
+                f"mock behind it {(after[1] - before[1]) * per:.3f}, "
+                f"mock alone (uvicorn floor) {direct * per:.3f}, errors {errors}",
+                flush=True,
+            )
+    finally:
+        for proc in reversed(procs):
+            stop(proc)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def profile(args: argparse.Namespace) -> None:
+    """The real app under real uvicorn (uvloop, httptools) in this process, `hey` outside
+    it: process CPU per request (the log writer's thread included), and with ``--profile``
+    cProfile (timed by process CPU) over the event loop's thread."""
+    import cProfile
+    import pstats
+    import threading
+
+    import uvicorn
+    import uvloop
+
+    work = Path(tempfile.mkdtemp(prefix="routr-serve-cpu-"))
+    mock, mock_port = start_mock()
+    try:
+        os.environ.update(mock_provider_env(work, mock_port, KEY))
+        from routr_cli.serve.app import ServeSettings, build_app, load_gateway
+        from routr_cli.serve.guard import Guard, load_keys
+
+        settings = ServeSettings(db=work / "none.duckdb", log_path=work / "calls.duckdb")
+        keys = load_keys(None, default_rpm=None, default_budget=None)
+        app = build_app(load_gateway(settings, Guard(keys, require=True)))
+        port = free_port()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, loop="none", http="httptools",
+            access_log=False, log_level="warning",
+        )  # fmt: skip
+        server = uvicorn.Server(config)
+        profiler = cProfile.Profile(time.process_time)
+        url = f"http://127.0.0.1:{port}/v1"
+
+        def load() -> None:
+            wait_ready(f"http://127.0.0.1:{port}/healthz", mock)
+            for stream in (False, True):
+                hey_count(url, "mock/m", stream, min(300, args.requests), args.concurrency)
+                began = time.process_time()
+                errors = hey_count(url, "mock/m", stream, args.requests, args.concurrency)
+                cpu = time.process_time() - began
+                print(
+                    f"{'streamed' if stream else 'whole':8s} n={args.requests} in process "
+                    f"(uvicorn + app): {cpu * 1000 / args.requests:.3f} ms CPU/request, "
+                    f"errors {errors}",
+                    flush=True,
+                )
+            server.should_exit = True
+
+        async def serve() -> None:
+            if args.profile:
+                profiler.enable()
+            try:
+                await server.serve()
+            finally:
+                profiler.disable()
+
+        threading.Thread(target=load, daemon=True).start()
+        uvloop.run(serve())
+        if args.profile:
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    finally:
+        stop(mock)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--in-process", action="store_true", help="time the app in process")
+    parser.add_argument("--profile", action="store_true", help="in process, under cProfile")
+    parser.add_argument("--sort", default="tottime", help="cProfile sort key")
+    parser.add_argument("--top", type=int, default=35)
+    args = parser.parse_args()
+    if args.profile or args.in_process:
+        profile(args)
+    else:
+        measure(args)
+
+
+if __name__ == "__main__":
+    main()
