@@ -85,7 +85,7 @@ class AttemptSummary:
         cells = self.cells.copy()
         extras = self.extras.copy()
         for part in (cells, extras):
-            part["solver"] = part["solver"].astype(str).map(solver_display)
+            part["solver"] = _displayed(part["solver"])
             part["model"] = part["model"].astype(str)
             part["category"] = part["category"].astype(str)
         cells["task_id"] = cells["task_id"].astype(str)
@@ -100,6 +100,16 @@ class AttemptSummary:
         for column in ("total", *FAILURE_KINDS, "suspect_flagged"):
             extras[column] = extras[column].astype("int64")
         return AttemptSummary(cells[list(CELL_COLUMNS)], extras[list(EXTRA_COLUMNS)])
+
+
+def _displayed(solvers: pd.Series) -> pd.Series:
+    """Shown solver names, looked up once per distinct name (a cell per model and task
+    made the per-row lookup a measurable share of `routr rank`)."""
+    import pandas as pd
+
+    codes, names = pd.factorize(solvers.astype(str))
+    shown = np.array([solver_display(str(n)) for n in names], dtype=object)
+    return pd.Series(shown[codes] if len(names) else [], index=solvers.index, dtype=object)
 
 
 def failure_kind(frame: pd.DataFrame) -> np.ndarray:

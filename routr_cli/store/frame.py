@@ -9,6 +9,7 @@ ranks. Everything after this call is pure arithmetic (``routr_cli.ranking``).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,12 +131,30 @@ def _kind_sql() -> str:
     )
 
 
+def _exact_sum(expression: str, decimals: int) -> str:
+    """``sum(expression)`` (0 when empty) that does not depend on the order DuckDB's
+    threads add the rows in: a parallel DOUBLE sum differed in the last digit from one
+    run to the next (same database, same command), so a published cost could change
+    on a rerun. Summed as a DECIMAL (exact) to ``decimals`` places, then a DOUBLE."""
+    return f"coalesce(sum(({expression})::DECIMAL(38, {decimals})), 0)::DOUBLE"
+
+
+def _quantile_pair(value: Any) -> tuple[float, float]:
+    """(p50, p90) from DuckDB's quantile list; NaN for a group with no graded latency."""
+    if not hasattr(value, "__len__"):  # a list (or array) of two, else NULL
+        return math.nan, math.nan  # None, NaN or pd.NA: no graded attempt in the group
+    low, high = value
+    return (math.nan if low is None else float(low)), (math.nan if high is None else float(high))
+
+
 def read_attempt_summary(
     db_path: Path | str, *, source: str = "bench", all_versions: bool = False
 ) -> AttemptSummary:
     """The attempt frame already folded by DuckDB into ``ranking.summary.AttemptSummary``
     (per-task cells and per-slice extras): what ``summarise(read_attempt_frame(db))``
     gives, without a million rows crossing into Python."""
+    import numpy as np
+
     from routr_cli.ranking.summary import FAILURE_KINDS, AttemptSummary
 
     _check_source(source)
@@ -146,35 +165,37 @@ def read_attempt_summary(
             f"b AS (SELECT *, {graded} AS is_graded, {_kind_sql()} AS kind FROM f) "
         )
         # Task attributes come once per task and model flags once per model: carrying
-        # them on every (model, task) cell tripled the cost of the fold.
+        # them on every (model, task) cell tripled the cost of the fold. They are joined
+        # to the cells inside DuckDB, in one query: one round trip, no pandas merge, and
+        # (not materialised) each part scans only the columns it reads.
         cells = store.con.execute(
-            base + "SELECT solver, model, task_id, "
+            base.replace("b AS (", "b AS NOT MATERIALIZED (", 1)
+            + ", c AS (SELECT solver, model, task_id, "
             "count_if(is_graded) AS graded, count_if(is_graded AND solved) AS solved, "
-            "count(*) AS attempts, coalesce(sum(cost_usd), 0) AS cost, "
+            f"count(*) AS attempts, {_exact_sum('cost_usd', 12)} AS cost, "
             "bool_or(cost_usd IS NULL) AS cost_unknown, "
-            "coalesce(sum(CASE WHEN is_graded THEN coalesce(latency_s, 0) ELSE 0 END), 0) AS latency "
-            "FROM b GROUP BY solver, model, task_id ORDER BY solver, model, task_id"
+            f"{_exact_sum('CASE WHEN is_graded THEN coalesce(latency_s, 0) ELSE 0 END', 9)} "
+            "AS latency FROM b GROUP BY solver, model, task_id), "
+            "t AS (SELECT task_id, min(category) AS category, min(family) AS family, "
+            "min(language) AS language FROM b GROUP BY task_id), "
+            "m AS (SELECT solver, model, bool_or(simulated) AS simulated FROM b GROUP BY ALL) "
+            "SELECT c.*, t.category, t.family, t.language, m.simulated "
+            "FROM c LEFT JOIN t USING (task_id) LEFT JOIN m USING (solver, model) "
+            "ORDER BY solver, model, task_id"
         ).df()
-        tasks = store.con.execute(
-            base + "SELECT task_id, min(category) AS category, min(family) AS family, "
-            "min(language) AS language FROM b GROUP BY task_id"
-        ).df()
-        models = store.con.execute(
-            base + "SELECT solver, model, bool_or(simulated) AS simulated FROM b GROUP BY ALL"
-        ).df()
-        cells = cells.merge(tasks, on="task_id", how="left").merge(
-            models, on=["solver", "model"], how="left"
-        )
         kinds = ", ".join(f"count_if(kind = '{k}') AS \"{k}\"" for k in FAILURE_KINDS)
         extras = store.con.execute(
             base + "SELECT solver, model, coalesce(category, 'all') AS category, "
             f"count(*) AS total, {kinds}, count_if(suspect) AS suspect_flagged, "
-            "quantile_cont(CASE WHEN is_graded THEN latency_s END, 0.5) AS p50, "
-            "quantile_cont(CASE WHEN is_graded THEN latency_s END, 0.9) AS p90, "
+            # both quantiles from one sort of each group's latencies
+            "quantile_cont(CASE WHEN is_graded THEN latency_s END, [0.5, 0.9]) AS q, "
             "max(finished_at) AS newest "
             "FROM b GROUP BY GROUPING SETS ((solver, model), (solver, model, category)) "
             "ORDER BY solver, model, category"
         ).df()
+    pairs = [_quantile_pair(q) for q in extras.pop("q")]
+    extras["p50"] = np.array([p[0] for p in pairs], dtype="float64")
+    extras["p90"] = np.array([p[1] for p in pairs], dtype="float64")
     return AttemptSummary(cells, extras).normalised()
 
 

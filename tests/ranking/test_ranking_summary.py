@@ -79,3 +79,41 @@ def test_duckdb_and_pandas_folds_are_equal(tmp_path: Path) -> None:
         standings(fast, draws=200).as_json()
         == standings(read_attempt_frame(path), draws=200).as_json()
     )
+
+
+def test_a_model_with_no_graded_latency_has_no_quantiles_on_either_path(tmp_path: Path) -> None:
+    # DuckDB returns both quantiles as one list; a group without a graded attempt gets NULL.
+    path = tmp_path / "r.duckdb"
+    with Store.open(path) as store:
+        save_snapshots(store, [TaskSnapshot("h00", "t00", "T", "bugfix", "go", "easy", 1, 1)])
+        record_attempt(store, attempt_record("x/down", 0, False, status="provider_error"))
+        record_attempt(store, attempt_record("sim/a", 0, True, latency_s=3.0))
+    fast = read_attempt_summary(path).extras.sort_values(["model", "category"])
+    slow = summarise(read_attempt_frame(path)).extras.sort_values(["model", "category"])
+    pd.testing.assert_frame_equal(
+        fast.reset_index(drop=True), slow.reset_index(drop=True), check_dtype=False
+    )
+    down = fast[fast.model == "x/down"]
+    assert down.p50.isna().all() and down.p90.isna().all()
+    assert fast[fast.model == "sim/a"].p90.tolist() == [3.0, 3.0]
+
+
+def test_cost_and_latency_sums_do_not_depend_on_the_order_rows_are_added(tmp_path: Path) -> None:
+    # A parallel DOUBLE sum adds rows in whatever order DuckDB's threads take them, so a
+    # published cost could change in its last digit between two runs of `routr rank`.
+    # The fold sums exactly (DECIMAL): 0.1 + 0.2 is 0.3 in any order.
+    path = tmp_path / "r.duckdb"
+    with Store.open(path) as store:
+        save_snapshots(store, [TaskSnapshot("h00", "t00", "T", "bugfix", "go", "easy", 1, 1)])
+        for epoch, cost in enumerate((0.1, 0.2)):
+            record_attempt(
+                store,
+                attempt_record(
+                    "sim/a", 0, True, epoch=epoch, attempt_key=f"k{epoch}", cost_usd=cost,
+                    latency_s=cost,
+                ),
+            )  # fmt: skip
+        plain = store.con.execute("SELECT sum(cost_usd) FROM attempts").fetchone()[0]
+    assert plain == 0.1 + 0.2 != 0.3  # the control: a DOUBLE sum carries the rounding
+    cells = read_attempt_summary(path).cells
+    assert cells.cost.tolist() == [0.3] and cells.latency.tolist() == [0.3]
