@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import select
+import ssl
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from typing import Any
 
+import httpcore
 import httpx
 
 from routr_cli.errors import ProviderError
@@ -37,6 +41,19 @@ from routr_cli.providers.http_provider import (
 )
 from routr_cli.providers.retry import CallBudget, deadline_passed, new_budget, next_wait
 from routr_cli.providers.sse import SSEDecoder
+
+_URLS: dict[str, httpx.URL] = {}
+
+
+def _url(text: str) -> httpx.URL:
+    """The parsed URL, kept: a gateway calls a handful of endpoints millions of times, and
+    httpx parses a string URL on every request."""
+    url = _URLS.get(text)
+    if url is None:
+        if len(_URLS) > 1024:  # bounded whatever a configuration does
+            _URLS.clear()
+        url = _URLS[text] = httpx.URL(text)
+    return url
 
 
 class AsyncChat:
@@ -137,7 +154,7 @@ class AsyncChat:
     ) -> AsyncIterator[httpx.Response]:
         """Send the request; yield a 2xx response whose body is still unread."""
         provider = self.provider
-        url = provider.config.base_url + call.path
+        url = _url(provider.config.base_url + call.path)
         timeout = provider.timeouts.clamped(budget.remaining(), stream=stream)
         try:
             async with self.client.stream(
@@ -191,3 +208,85 @@ async def _drain(chunks: AsyncIterator[bytes]) -> None:
                 pass
     except (TimeoutError, ProviderError):
         pass
+
+
+def _readable(sock: Any) -> bool:
+    """Has the peer sent something (or hung up) on an idle connection? As httpcore asks it:
+    a closed socket counts as readable (expired)."""
+    if sock.fileno() < 0:
+        return True
+    poll = select.poll()
+    poll.register(sock, select.POLLIN)
+    return bool(poll.poll(0))
+
+
+class _SocketInfoStream(httpcore.AsyncNetworkStream):
+    """A connection whose raw socket is looked up once. httpcore asks every idle pooled
+    connection "is the socket readable?" (a server that hung up) each time it assigns a
+    request, and anyio rebuilds a dict of socket attributes (with a ``getpeername`` system
+    call) for every such question: with 30 pooled connections, ~100 times a request."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: Any = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _SocketInfoStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "socket" and self._socket is not None:
+            return self._socket
+        if info == "is_readable" and self._socket is not None:
+            return _readable(self._socket)
+        return self._inner.get_extra_info(info)
+
+
+class _SocketInfoBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _SocketInfoStream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_unix_socket(path, timeout, socket_options)
+        return _SocketInfoStream(stream)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def pooled_client(limits: httpx.Limits, **options: Any) -> httpx.AsyncClient:
+    """The gateway's ``httpx.AsyncClient``: pooled, its connections' sockets looked up once
+    (``_SocketInfoStream``). httpx takes no network backend, so the pool's is swapped after
+    construction; if a future httpx moves it, this falls back to the plain client."""
+    transport = httpx.AsyncHTTPTransport(limits=limits)
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None:
+        pool._network_backend = _SocketInfoBackend(backend)  # type: ignore[union-attr]
+    return httpx.AsyncClient(transport=transport, limits=limits, **options)

@@ -36,6 +36,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from routr_cli.errors import ConfigError, RoutrError
+from routr_cli.providers.async_http import pooled_client
 from routr_cli.providers.base import Usage
 from routr_cli.providers.http_provider import Timeouts
 from routr_cli.providers.registry import ResolvedModel, adapter_class, provider_config
@@ -197,7 +198,8 @@ async def _read_body(request: Request, limit: int, timeout_s: float) -> bytes:
         return b"".join(parts)
 
     try:
-        return await asyncio.wait_for(read(), timeout_s)
+        async with asyncio.timeout(timeout_s):  # wait_for would start a task per request
+            return await read()
     except TimeoutError:
         raise wire.WireError(408, f"request body not received within {timeout_s:g}s") from None
 
@@ -562,9 +564,12 @@ def load_gateway(settings: ServeSettings, guard: Guard) -> Gateway:
         raise
     except Exception as exc:  # pragma: no cover - mapped once, at the boundary
         raise ConfigError(f"cannot read standings from {settings.db}: {exc}") from exc
+    from routr_cli.ranking import classify
+
+    classify("")  # builds the classifier now, not in the first request (~0.5 s)
     limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
     executor = AsyncExecutor(
-        httpx.AsyncClient(limits=limits, cookies=_NoCookies()),
+        pooled_client(limits, cookies=_NoCookies()),
         BreakerBoard(),
         settings.executor,
         resolver=cached_resolver(),

@@ -33,11 +33,11 @@ EVENTS = (
 )
 
 
-async def keepalive_server(accepted: list[int]) -> asyncio.Server:
+async def keepalive_server(accepted: list[asyncio.StreamWriter]) -> asyncio.Server:
     """HTTP/1.1 with keep-alive: every POST gets the SSE body above, content-length set."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        accepted.append(1)
+        accepted.append(writer)
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -60,7 +60,7 @@ async def keepalive_server(accepted: list[int]) -> asyncio.Server:
 
 
 async def two_streams() -> int:
-    accepted: list[int] = []
+    accepted: list[asyncio.StreamWriter] = []
     server = await keepalive_server(accepted)
     port = server.sockets[0].getsockname()[1]
     mp = pytest.MonkeyPatch()
@@ -94,3 +94,33 @@ def test_control_without_the_drain_each_stream_opens_a_connection(
 
     monkeypatch.setattr(async_http, "_drain", no_drain)
     assert asyncio.run(two_streams()) == 2
+
+
+def test_the_gateway_client_looks_each_socket_up_once_and_still_sees_a_hang_up() -> None:
+    """``pooled_client`` swaps in ``_SocketInfoBackend``; an idle connection the server closed
+    must still read as expired (so httpcore drops it rather than send on it)."""
+
+    async def check() -> None:
+        accepted: list[asyncio.StreamWriter] = []
+        server = await keepalive_server(accepted)
+        port = server.sockets[0].getsockname()[1]
+        client = async_http.pooled_client(httpx.Limits(max_keepalive_connections=4))
+        async with client:
+            pool = client._transport._pool  # type: ignore[attr-defined]
+            assert isinstance(pool._network_backend, async_http._SocketInfoBackend)
+            for _ in range(2):
+                response = await client.post(f"http://127.0.0.1:{port}/v1", content=b"{}")
+                assert response.status_code == 200 and response.content == EVENTS
+            assert len(accepted) == 1  # kept alive and reused
+            (connection,) = pool.connections
+            stream = connection._connection._network_stream
+            assert isinstance(stream, async_http._SocketInfoStream)
+            assert stream.get_extra_info("is_readable") is False  # idle, healthy
+            accepted[0].close()  # the server hangs up on the idle connection
+            await asyncio.sleep(0.05)
+            assert stream.get_extra_info("is_readable") is True  # seen: expired
+            response = await client.post(f"http://127.0.0.1:{port}/v1", content=b"{}")
+            assert response.status_code == 200 and len(accepted) == 2  # a fresh one
+        server.close()
+
+    asyncio.run(check())
