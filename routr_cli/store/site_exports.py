@@ -22,6 +22,7 @@ from typing import Any
 
 from routr_cli.store.db import Store
 from routr_cli.store.export import _COPY_OPTIONS, _sql_string, copy_query, export_records
+from routr_cli.text import plural
 
 VERSIONS_FILE = ".versions.json"
 FORMATS = (
@@ -116,7 +117,7 @@ def data_version(con: Any, n_comparisons: int, routr_version: str) -> str:
     """A label for the data behind a build: attempts, the newest one, and a short hash."""
     count, newest = con.execute("SELECT count(*), max(finished_at) FROM site_frame").fetchone()
     digest = _version(count, newest, n_comparisons, routr_version)
-    return f"{count} attempts, newest {newest}, {digest}"
+    return f"{plural(count, 'attempt')}, newest {newest}, {digest}"
 
 
 class DownloadWriter:
