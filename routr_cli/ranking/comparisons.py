@@ -12,7 +12,7 @@ has the formulas.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,6 +38,14 @@ if TYPE_CHECKING:
 ALPHA = 0.05
 EQUIVALENCE_MARGIN = 0.05  # +/- 5 points: "practically equivalent" when the CI sits inside
 TASK_LIST_LIMIT = 500  # compare_all lists task ids per pair only up to this many shared tasks
+
+
+def _negated(value: float | None) -> float | None:
+    return None if value is None else -value
+
+
+def _inverted(value: float | None) -> float | None:
+    return None if value is None or value == 0 else 1 / value
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,31 @@ class Comparison:
     newest_attempt: str | None
     epochs: int = 1
     tasks_listed: bool = True
+
+    def flipped(self) -> Comparison:
+        """The same comparison read with B as A. Relabelling, not statistics: A's figures
+        become B's, the difference and its interval change sign, wins and losses swap,
+        ratios invert; the test, p, q, verdict and winner stay what they are."""
+        return replace(
+            self,
+            a=self.b,
+            b=self.a,
+            pass_a=self.pass_b,
+            ci_a_low=self.ci_b_low,
+            ci_a_high=self.ci_b_high,
+            pass_b=self.pass_a,
+            ci_b_low=self.ci_a_low,
+            ci_b_high=self.ci_a_high,
+            diff=_negated(self.diff),
+            diff_ci_low=_negated(self.diff_ci_high),
+            diff_ci_high=_negated(self.diff_ci_low),
+            wins=self.losses,
+            losses=self.wins,
+            cost_ratio=_inverted(self.cost_ratio),
+            latency_ratio=_inverted(self.latency_ratio),
+            only_a=self.only_b,
+            only_b=self.only_a,
+        )
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -26,6 +26,13 @@ def test_one_epoch_uses_exact_mcnemar_on_discordant_tasks() -> None:
     # The sentence states the winner's lead with its interval, both positive.
     lead = f"[{-swapped.diff_ci_high * 100:+.1f}, {-swapped.diff_ci_low * 100:+.1f}]"  # type: ignore[operator]
     assert swapped.verdict.startswith(f"sim/a is better than sim/b by 26.7 points {lead}")
+    # Reading it the other way round is relabelling: the same figures as comparing B with A
+    # (the verdict sentence, said from the caller's order, aside), and twice is the original.
+    flipped = c.flipped()
+    assert (flipped.a, flipped.wins, flipped.losses) == ("sim/b", c.losses, c.wins)
+    assert flipped.pass_a == c.pass_b and flipped.diff == pytest.approx(-c.diff)  # type: ignore[operator]
+    assert (flipped.only_a, flipped.only_b) == (c.only_b, c.only_a)
+    assert flipped.flipped() == c
 
 
 def test_several_epochs_use_a_sign_flip_test_and_never_count_epochs_as_tasks() -> None:

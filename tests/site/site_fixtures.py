@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from routr_cli.ranking.comparisons import Comparison
 from routr_cli.site import Download, Outcome, SiteData, TaskInfo
 
 CATEGORIES = ("bugfix", "feature", "security")
@@ -83,42 +84,6 @@ class FakeLeaderboard:
 
     def as_json(self) -> list[dict[str, Any]]:
         return [s.as_json() for s in self.rows]
-
-
-@dataclass(frozen=True)
-class FakeComparison:
-    a: str
-    b: str
-    category: str
-    solver: str | None
-    n_shared: int
-    pass_a: float
-    ci_a_low: float
-    ci_a_high: float
-    pass_b: float
-    ci_b_low: float
-    ci_b_high: float
-    diff: float
-    diff_ci_low: float
-    diff_ci_high: float
-    wins: int
-    ties: int
-    losses: int
-    p_value: float
-    q_value: float | None
-    test: str
-    mde: float | None
-    tasks_needed: int | None
-    cost_ratio: float | None
-    latency_ratio: float | None
-    winner: str | None
-    verdict: str
-    only_a: tuple[str, ...]
-    only_b: tuple[str, ...]
-    both: tuple[str, ...]
-    neither: tuple[str, ...]
-    simulated: bool
-    newest_attempt: str | None
 
 
 # model -> (skill, cost per attempt, latency)
@@ -243,7 +208,7 @@ def site_data(
             diff = pa - pb
             significant = abs(diff) > 0.2
             comparisons.append(
-                FakeComparison(
+                Comparison(
                     a=b,  # stored in reverse order on purpose: the site must orient it
                     b=a,
                     category=category,
