@@ -36,6 +36,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROUTR = Path(sys.executable).parent / "routr"
+# LiteLLM's proxy refuses to start without a master key (newer releases): callers send it,
+# as they send Routr its serve key, so both gateways check a bearer key.
+LITELLM_KEY = "sk-routr-bench-0123456789abcdef0123456789abcdef"
 BODY = {"model": "MODEL", "messages": [{"role": "user", "content": "Say hello in one line."}]}
 
 
@@ -228,10 +231,10 @@ def main() -> None:
         try:
             wait_ready(f"http://127.0.0.1:{mock_port}/", mock)
             mock_url = f"http://127.0.0.1:{mock_port}/v1"
-            gateways = {"direct": (mock_url, "m")}
+            gateways = {"direct": (mock_url, "m", "rk-bench")}
             routr, routr_port = start_routr(work, mock_port, "rk-bench")
             procs.append(routr)
-            gateways["routr"] = (f"http://127.0.0.1:{routr_port}/v1", "mock/m")
+            gateways["routr"] = (f"http://127.0.0.1:{routr_port}/v1", "mock/m", "rk-bench")
             if litellm_bin is not None:
                 lite_cfg = work / "litellm.yaml"
                 lite_cfg.write_text(
@@ -243,17 +246,16 @@ def main() -> None:
                     [str(litellm_bin), "--config", str(lite_cfg), "--port", str(lite_port),
                      "--host", "127.0.0.1", "--num_workers", "1"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    env=dict(os.environ, LITELLM_MASTER_KEY=LITELLM_KEY),
                 )  # fmt: skip
                 procs.append(lite)
                 wait_ready(f"http://127.0.0.1:{lite_port}/health/liveliness", lite, 300)
-                gateways["litellm"] = (f"http://127.0.0.1:{lite_port}/v1", "m")
+                gateways["litellm"] = (f"http://127.0.0.1:{lite_port}/v1", "m", LITELLM_KEY)
             for stream in (False, True):
                 row: dict[str, Any] = {"delay_ms": delay, "stream": stream}
-                for name, (url, model) in gateways.items():
-                    hey(url, model, stream, min(args.rate, 20), 1, "rk-bench")  # warm up
-                    row[name] = summary(
-                        hey(url, model, stream, args.rate, args.duration, "rk-bench")
-                    )
+                for name, (url, model, key) in gateways.items():
+                    hey(url, model, stream, min(args.rate, 20), 1, key)  # warm up
+                    row[name] = summary(hey(url, model, stream, args.rate, args.duration, key))
                 for name in gateways:
                     if name != "direct":
                         row[name]["added_p50_ms"] = row[name]["p50_ms"] - row["direct"]["p50_ms"]
