@@ -9,8 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from async_executor_bridge import BridgedAsyncExecutor
-from providers.fake_vendor_server import FakeVendor
-from router_support import FAKE_KEY, KEY_VARS
+from router_support import FAKE_KEY, KEY_VARS, fallback, primary  # noqa: F401 (fixtures)
 
 from routr_cli.router.breaker import BreakerBoard, BreakerSettings
 from routr_cli.router.executor import Executor, ExecutorSettings
@@ -34,25 +33,6 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for var in ("ROUTR_CONFIG", "ROUTR_PRICING", "ROUTR_LOG_CONTENT", *KEY_VARS):
         monkeypatch.delenv(var, raising=False)
     return tmp_path
-
-
-def _vendor_for(provider: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
-    with FakeVendor() as server:
-        monkeypatch.setenv(f"ROUTR_{provider}_BASE_URL", server.url + "/v1")
-        monkeypatch.setenv(f"{provider}_API_KEY", FAKE_KEY)
-        yield server
-
-
-@pytest.fixture
-def primary(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
-    """The ``openai`` provider's endpoint."""
-    yield from _vendor_for("OPENAI", monkeypatch)
-
-
-@pytest.fixture
-def fallback(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
-    """The ``openrouter`` provider's endpoint."""
-    yield from _vendor_for("OPENROUTER", monkeypatch)
 
 
 @pytest.fixture

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from providers.fake_vendor_server import FakeVendor
+
 from routr_cli.router.policy import Candidate, RouteStat
 
 FAKE_KEY = "sk-routr-TEST-router-9a8b7c6d-do-not-leak"
@@ -57,3 +62,24 @@ def stat(
         cost_per_solved=cost,
         latency_p50_s=p50,
     )
+
+
+def vendor_for(provider: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
+    """A fake vendor on loopback standing in for ``provider`` (its base URL and a key)."""
+    with FakeVendor() as server:
+        monkeypatch.setenv(f"ROUTR_{provider}_BASE_URL", server.url + "/v1")
+        monkeypatch.setenv(f"{provider}_API_KEY", FAKE_KEY)
+        yield server
+
+
+# Fixtures, shared by the router and serve tests (a conftest imports them to use them).
+@pytest.fixture
+def primary(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
+    """The ``openai`` provider's endpoint."""
+    yield from vendor_for("OPENAI", monkeypatch)
+
+
+@pytest.fixture
+def fallback(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
+    """The ``openrouter`` provider's endpoint."""
+    yield from vendor_for("OPENROUTER", monkeypatch)

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from providers.fake_vendor_server import FakeVendor
-from router.router_support import FAKE_KEY, KEY_VARS
+from router.router_support import FAKE_KEY, KEY_VARS, fallback, primary  # noqa: F401 (fixtures)
 from serve_support import FAST, TABLE, running
 
 from routr_cli.router.policy import RoutingTable
@@ -32,23 +31,6 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ):
         monkeypatch.delenv(var, raising=False)
     return tmp_path
-
-
-def _vendor_for(provider: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
-    with FakeVendor() as server:
-        monkeypatch.setenv(f"ROUTR_{provider}_BASE_URL", server.url + "/v1")
-        monkeypatch.setenv(f"{provider}_API_KEY", FAKE_KEY)
-        yield server
-
-
-@pytest.fixture
-def primary(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
-    yield from _vendor_for("OPENAI", monkeypatch)
-
-
-@pytest.fixture
-def fallback(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVendor]:
-    yield from _vendor_for("OPENROUTER", monkeypatch)
 
 
 MakeGateway = Callable[..., Gateway]
@@ -75,10 +57,10 @@ def make_gateway(tmp_path: Path) -> MakeGateway:
 
 
 @pytest.fixture
-def serve(
-    make_gateway: MakeGateway, primary: FakeVendor, fallback: FakeVendor
-) -> Callable[..., Any]:
-    """``with serve(**gateway_options) as (url, gateway): ...``"""
+def serve(make_gateway: MakeGateway, request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """``with serve(**gateway_options) as (url, gateway): ...``, the fake vendors up."""
+    request.getfixturevalue("primary")
+    request.getfixturevalue("fallback")
 
     @contextmanager
     def start(**options: Any) -> Iterator[tuple[str, Gateway]]:
