@@ -19,13 +19,11 @@ passes, counted as solved for every model), unless ``--allow-unvalidated``.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import tomllib
 from pathlib import Path
 
-from routr_cli.errors import TaskFormatError
+from routr_cli.tasks.toml_write import replace_task_file
 
 TABLE = "validated"
 FIELDS = {"hash", "runs"}
@@ -56,20 +54,6 @@ def with_record(text: str, content_hash: str, runs: int) -> str:
     return f'{base}\n[{TABLE}]\n{COMMENT}\nhash = "{content_hash}"\nruns = {runs}\n'
 
 
-def _replace(path: Path, new_text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(new_text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise TaskFormatError(
-            f"{path}: cannot write the validation record ({exc.strerror}): "
-            "make the task folder writable"
-        ) from exc
-
-
 def recorded_hash(text: str) -> str | None:
     """The hash task.toml's record names, or None (no record, or text that is not TOML)."""
     try:
@@ -92,7 +76,7 @@ def write_record(toml_path: Path, content_hash: str, runs: int) -> bool:
     new_text = with_record(text, content_hash, runs)
     if new_text == text:
         return False
-    _replace(toml_path, new_text)
+    replace_task_file(toml_path, new_text, "the validation record", "make the task folder writable")
     return True
 
 
@@ -102,7 +86,7 @@ def remove_record(toml_path: Path) -> bool:
     new_text = strip_record(text)
     if new_text == text:
         return False
-    _replace(toml_path, new_text)
+    replace_task_file(toml_path, new_text, "the validation record", "make the task folder writable")
     return True
 
 

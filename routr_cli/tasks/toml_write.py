@@ -157,15 +157,24 @@ def write_test_lists(
     )
     if new_text == text:
         return False
-    temporary = toml_path.with_name(f".{toml_path.name}.{os.getpid()}.tmp")
+    replace_task_file(
+        toml_path,
+        new_text,
+        "the test lists",
+        "make the task folder writable, or fill grade.fail_to_pass/pass_to_pass by hand",
+    )
+    return True
+
+
+def replace_task_file(path: Path, new_text: str, what: str, fix: str) -> None:
+    """Write ``new_text`` over ``path`` atomically (a sibling temporary file, then a
+    rename), so a crash never leaves a half-written task.toml; a failure is one line
+    naming ``what`` was being written and the ``fix``."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         temporary.write_text(new_text, encoding="utf-8")
-        os.replace(temporary, toml_path)
+        os.replace(temporary, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
-        raise TaskFormatError(
-            f"{toml_path}: cannot write the test lists ({exc.strerror}): "
-            "make the task folder writable, or fill grade.fail_to_pass/pass_to_pass by hand"
-        ) from exc
-    return True
+        raise TaskFormatError(f"{path}: cannot write {what} ({exc.strerror}): {fix}") from exc
