@@ -150,7 +150,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         out = work / f"site-{i}"
         seconds, report, timings = build(db, out)
         fulls.append(seconds)
-        rates.append(report.pages / report.render_s)  # type: ignore[attr-defined]
+        rates.append(report.pages_per_s)  # type: ignore[attr-defined]
         details.append(timings)
     assert report is not None
     sizes = sorted(p.stat().st_size for p in (work / "site-0").rglob("*.html"))

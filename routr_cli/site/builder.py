@@ -1,11 +1,15 @@
 """``build_site(data, out, options)``: plan, render and write the static site.
 
 Deterministic: pages, sitemaps and data files are sorted and carry no build time, so
-the same data gives byte-identical trees. Incremental: a manifest of content hashes
-(``.routr-site.json``) lets a rebuild rewrite only the files whose bytes changed and
-delete the ones no longer produced (a pair whose model left), and the report says how
-many. ``downloads/`` is written by the caller (it comes from the store) and is left
-alone here.
+the same data gives byte-identical trees. Incremental, in two steps, recorded in a
+manifest (``.routr-site.json``): a page whose fingerprint (a hash of everything it is
+made from, ``fingerprint``) is the previous build's, and whose file is untouched since,
+is not even rendered; a rendered page is written only when its bytes changed. Files no
+longer produced (a pair whose model left) are deleted, and the report says how many of
+each. Adding a model thus renders its own pages, every task page (each lists every
+model) and the pages whose figures moved, not the thousands of pair pages it leaves as
+they were. ``downloads/`` is written by the caller (it comes from the store) and is
+left alone here.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from routr_cli.site import plan, plan_extra, plan_pairs, seo
 from routr_cli.site.formatting import day
@@ -26,6 +31,7 @@ from routr_cli.site.render import Renderer
 from routr_cli.text import plural
 
 MANIFEST = ".routr-site.json"
+MANIFEST_FORMAT = 2  # {"format": 2, "files": {path: [digest, fingerprint, size]}}
 STATIC_FILES = ("static/site.css", "static/favicon.svg", "grader/grader.js")
 KEPT_PREFIXES = ("downloads/",)
 SPAN = 500  # pages per unit of work handed to a render worker
@@ -34,6 +40,7 @@ SPAN = 500  # pages per unit of work handed to a render worker
 @dataclass(frozen=True)
 class BuildReport:
     pages: int
+    rendered: int  # pages whose inputs changed (the others were kept without rendering)
     indexable: int
     thin: int
     redirects: int
@@ -41,18 +48,19 @@ class BuildReport:
     written: int
     unchanged: int
     removed: int
-    plan_s: float
-    render_s: float  # rendering and writing the pages (workers do both)
+    plan_s: float  # planning, fingerprints and finding the pages to keep
+    render_s: float  # rendering and writing the pages that changed (workers do both)
     write_s: float  # sitemaps, static files, stale-file removal, the manifest
 
     @property
     def pages_per_s(self) -> float:
-        return self.pages / self.render_s if self.render_s > 0 else float("inf")
+        """The rendering rate: pages rendered and written per second of that step."""
+        return self.rendered / self.render_s if self.render_s > 0 else float("inf")
 
     def summary(self) -> str:
         return (
             f"{self.pages} pages ({self.indexable} indexable, {self.thin} thin, "
-            f"{self.redirects} redirects); rewrote {self.written} of {plural(self.files, 'file')}, "
+            f"{self.redirects} redirects); rendered {self.rendered}, rewrote {self.written} of {plural(self.files, 'file')}, "
             f"{self.unchanged} unchanged, {self.removed} removed"
         )
 
@@ -113,50 +121,150 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+class Entry(NamedTuple):
+    """A file as the manifest records it: the content hash, the page's fingerprint (None
+    for files always regenerated) and the size. No time: the manifest is part of the
+    tree, which must be byte-identical for the same data."""
+
+    digest: str
+    fingerprint: str | None
+    size: int
+
+
+class Done(NamedTuple):
+    """A file this build produced: its entry, and whether its bytes were written."""
+
+    path: str
+    entry: Entry
+    written: bool
+
+
 class TreeWriter:
     """Writes files whose content hash differs from the previous build's manifest."""
 
-    def __init__(self, out: Path, old: dict[str, str]) -> None:
+    def __init__(self, out: Path, old: dict[str, Entry], since_ns: int = 0) -> None:
         self.out = out
         self.old = old
+        self.since_ns = since_ns  # when the previous manifest was written (its mtime)
         self._made: set[Path] = set()
 
-    def put(self, path: str, data: bytes) -> tuple[str, bool]:
-        """Write ``data`` at ``path`` unless it is unchanged; return (digest, written)."""
+    def put(self, path: str, data: bytes, fingerprint: str | None = None) -> Done:
+        """Write ``data`` at ``path`` unless the file already holds exactly these bytes."""
         digest = _digest(data)
         target = self.out / path
-        if self.old.get(path) == digest and target.is_file():
-            return digest, False
+        before = self.old.get(path)
+        if before is not None and before.digest == digest:
+            stat = _stat(target)
+            if stat is not None and stat.st_size == len(data):
+                return Done(path, Entry(digest, fingerprint, len(data)), False)
         parent = target.parent
         if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
         target.write_bytes(data)
-        return digest, True
+        return Done(path, Entry(digest, fingerprint, len(data)), True)
+
+    def unchanged(self, path: str, fingerprint: str | None) -> Done | None:
+        """The previous build's file, when its page's inputs are the same (``fingerprint``)
+        and the file is still the one that build wrote: then it need not be rendered.
+
+        "Still the one" as make and git judge it, without reading it: the recorded size,
+        and not modified after that build's manifest was written (its last act)."""
+        before = self.old.get(path)
+        if fingerprint is None or before is None or before.fingerprint != fingerprint:
+            return None
+        stat = _stat(self.out / path)
+        if stat is None or stat.st_size != before.size or stat.st_mtime_ns > self.since_ns:
+            return None
+        return Done(path, before, False)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def code_digest() -> str:
+    """A hash of the site's templates, static files and code: a changed template or
+    formatter changes every page's fingerprint, so no page keeps an old layout."""
+    from routr_cli import __version__
+
+    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    root = resources.files("routr_cli.site")
+    stack = [root]
+    found: list[tuple[str, bytes]] = []
+    while stack:
+        folder = stack.pop()
+        for item in folder.iterdir():
+            if item.is_dir():
+                stack.append(item)
+            elif item.name.endswith((".py", ".j2", ".css", ".js", ".svg")):
+                found.append((str(item), item.read_bytes()))
+    for name, blob in sorted(found):
+        h.update(name.encode() + b"\0" + blob)
+    return h.hexdigest()
+
+
+def site_key(facts: plan.SiteFacts) -> str:
+    """What every page depends on: the code, the options, whether the site is simulated,
+    the categories and languages (navigation, keywords), which task ids have pages
+    (evidence links) and the site-wide data files named in JSON-LD."""
+    tasks = hashlib.blake2b("\n".join(sorted(facts.data.tasks)).encode(), digest_size=16)
+    shared = [
+        (d.path, d.title, d.media_type) for d in facts.downloads("leaderboard", "comparisons")
+    ]
+    return repr(
+        (code_digest(), facts.options, facts.simulated, facts.categories, facts.languages,
+         facts.primary_solver, tasks.hexdigest(), shared)
+    )  # fmt: skip
+
+
+def fingerprint(page: Page, key: str) -> str | None:
+    """A hash of everything the page's bytes are made from (None: not tracked).
+
+    Its own fields and context (sorted by name; the values are dataclasses, tuples and
+    strings whose ``repr`` is deterministic), what it declares in ``inputs``, and the
+    site-wide ``key``. A context value with a ``shown()`` method is taken as that: the
+    value as the page can show it (a pair's q-value moves with every pair added to the
+    family, but the page prints it rounded).
+    """
+    if page.inputs is None:
+        return None
+    context = [
+        (name, shown() if (shown := getattr(value, "shown", None)) is not None else value)
+        for name, value in sorted(page.context.items())
+    ]
+    text = repr(
+        (key, page.path, page.template, page.title, page.description, page.trail,
+         page.lastmod, page.group, page.robots, page.jsonld, page.redirect, page.og_type,
+         context, page.inputs)
+    )  # fmt: skip
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 # What a forked render worker needs; set just before the pool forks, so the pages are
 # inherited rather than pickled.
-_WORK: tuple[Renderer, list[Page], TreeWriter] | None = None
+_WORK: tuple[Renderer, list[tuple[Page, str | None]], TreeWriter] | None = None
 
 
-def _render_span(span: tuple[int, int]) -> list[tuple[str, str, bool]]:
+def _render_span(span: tuple[int, int]) -> list[Done]:
     assert _WORK is not None
     renderer, pages, writer = _WORK
-    done = []
-    for page in pages[span[0] : span[1]]:
-        digest, written = writer.put(page.file, renderer.render(page))
-        done.append((page.file, digest, written))
-    return done
+    return [
+        writer.put(page.file, renderer.render(page), fp) for page, fp in pages[span[0] : span[1]]
+    ]
 
 
 def render_pages(
-    renderer: Renderer, pages: list[Page], writer: TreeWriter, jobs: int
-) -> list[tuple[str, str, bool]]:
-    """Render and write every page, in ``jobs`` forked processes when there are many.
+    renderer: Renderer, pages: list[tuple[Page, str | None]], writer: TreeWriter, jobs: int
+) -> list[Done]:
+    """Render and write ``pages`` (with their fingerprints), in ``jobs`` forked processes
+    when there are many.
 
     Rendering is pure CPU work in Jinja2 (the GIL rules out threads), and a worker
-    writes what it renders, so no page's bytes cross a pipe: only (path, hash, written).
+    writes what it renders, so no page's bytes cross a pipe: only what was done.
     """
     global _WORK
     spans = [(i, min(i + SPAN, len(pages))) for i in range(0, len(pages), SPAN)]
@@ -178,12 +286,21 @@ def _prune_empty(folder: Path, out: Path) -> None:
         folder = folder.parent
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def _read_manifest(path: Path) -> dict[str, Entry]:
+    """The previous build's files; empty when there is none or it is not in this format
+    (then every page is rendered and only the bytes decide what is written)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if data.get("format") != MANIFEST_FORMAT:
+            return {}
+        return {str(p): Entry(*e) for p, e in data["files"].items()}
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return {}
-    return data if isinstance(data, dict) else {}
+
+
+def _manifest_text(done: list[Done]) -> str:
+    files = {d.path: list(d.entry) for d in sorted(done)}
+    return json.dumps({"format": MANIFEST_FORMAT, "files": files}, indent=0) + "\n"
 
 
 def default_jobs() -> int:
@@ -203,30 +320,41 @@ def build_site(
     out = Path(out)
     started = time.perf_counter()
     facts, pages = plan_site(data, options)
-    planned = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     old = _read_manifest(manifest_path)
+    since = _stat(manifest_path)
     manifest_path.unlink(missing_ok=True)
-    writer = TreeWriter(out, old)
-    rows = render_pages(Renderer(facts), pages, writer, jobs or default_jobs())
+    writer = TreeWriter(out, old, since.st_mtime_ns if since is not None else 0)
+    key = site_key(facts)
+    rows: list[Done] = []
+    todo: list[tuple[Page, str | None]] = []
+    for page in pages:
+        fp = fingerprint(page, key)
+        kept = writer.unchanged(page.file, fp)
+        if kept is None:
+            todo.append((page, fp))
+        else:
+            rows.append(kept)
+    planned = time.perf_counter()
+    rows += render_pages(Renderer(facts), todo, writer, jobs or default_jobs())
     rendered = time.perf_counter()
     for path, blob in sorted(extra_files(facts, pages).items()):
-        digest, written = writer.put(path, blob)
-        rows.append((path, digest, written))
-    new = {path: digest for path, digest, _ in rows}
+        rows.append(writer.put(path, blob))
+    new = {d.path for d in rows}
     removed = 0
-    for path in sorted(set(old) - set(new)):
+    for path in sorted(set(old) - new):
         target = out / path
         if not path.startswith(KEPT_PREFIXES) and target.is_file():
             target.unlink()
             removed += 1
             _prune_empty(target.parent, out)
-    manifest_path.write_text(json.dumps(new, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+    manifest_path.write_text(_manifest_text(rows), encoding="utf-8")
     done = time.perf_counter()
-    n_written = sum(1 for _, _, was_written in rows if was_written)
+    n_written = sum(1 for d in rows if d.written)
     return BuildReport(
         pages=len(pages),
+        rendered=len(todo),
         indexable=sum(1 for p in pages if p.indexable),
         thin=sum(1 for p in pages if p.template == "pair.html.j2" and p.context.get("thin")),
         redirects=sum(1 for p in pages if p.redirect is not None),

@@ -36,6 +36,12 @@ class Page:
     # Context that only the page's own rendering needs (evidence lists, charts,
     # JSON-LD): computed when the page is rendered, so render workers share the work.
     late: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    # What else the page's bytes depend on beyond its own fields and ``context`` (the
+    # labels of the models it names, the inputs of ``late``), for its fingerprint: a
+    # rebuild skips rendering a page whose fingerprint and file are unchanged. None (the
+    # default) marks a page that is always rendered: the few site-wide pages, whose
+    # inputs are everything.
+    inputs: Any = field(default=None, repr=False)
 
     def full_context(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The template context and the JSON-LD blocks, the late part included."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from routr_cli.ranking.comparisons import Comparison
+from routr_cli.site.formatting import pvalue
 
 SIGNIFICANCE = 0.05
 GAP_RATIO = 1.5
@@ -45,6 +46,16 @@ class PairView(Comparison):
             and low > -EQUIVALENCE_MARGIN
             and high < EQUIVALENCE_MARGIN
         )
+
+    def shown(self) -> tuple[Any, ...]:
+        """Every field as a page can show it, for the page's fingerprint (``builder``).
+
+        The q-value is Benjamini-Hochberg-adjusted over every comparison stored, so it
+        moves a little whenever a model is added, for every pair; the pages print it
+        rounded (``pvalue``), and the verdict quotes it to 3 significant digits (the
+        verdict is here too). Rounded, a pair whose figures did not move keeps its page."""
+        values = tuple(getattr(self, f.name) for f in fields(self) if f.name != "q_value")
+        return (*values, pvalue(self.q_value), self.significant)
 
     def differentiators(self) -> list[str]:
         """What makes this pair worth a search result, in words (empty: nothing does)."""

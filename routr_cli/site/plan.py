@@ -7,6 +7,7 @@ indexed; the templates only lay the context out. Pair pages live in ``plan_pairs
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -156,6 +157,22 @@ class SiteFacts:
         for s in self.rows:
             grouped[s.model].append(s)
         return dict(grouped)
+
+    def model_refs(self, *models: str) -> tuple[Any, ...]:
+        """What a page naming these models shows of them besides its context: their
+        labels, page slugs and attempt files (a page's ``inputs``)."""
+        return tuple(
+            (m, self.labels[m], self.slugs[m],
+             [(d.path, d.title, d.media_type) for d in self.downloads("attempts", model=m)])
+            for m in models
+        )  # fmt: skip
+
+    @cached_property
+    def models_key(self) -> str:
+        """Every model's label and slug, hashed: the ``inputs`` of pages that may name any
+        model (a task page's outcome table, a model page's list of pairs)."""
+        text = repr(sorted((m, self.labels[m], self.slugs[m]) for m in self.models))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
     @cached_property
     def task_links(self) -> Any:
@@ -467,6 +484,7 @@ def model_pages(facts: SiteFacts) -> list[Page]:
                 group="models",
                 robots=facts.robots(),
                 og_type="article",
+                inputs=facts.models_key,
                 context={
                     "model": model,
                     "overall": overall,
@@ -517,6 +535,7 @@ def task_pages(facts: SiteFacts) -> list[Page]:
                 group="tasks",
                 robots=facts.robots(),
                 og_type="article",
+                inputs=facts.models_key,
                 context={
                     "task": task,
                     "outcomes": outcomes,

@@ -104,6 +104,7 @@ def _pair_page(facts: SiteFacts, view: PairView, links: TaskLinks, categories: l
         group="compare",
         robots=facts.robots(not thin),
         og_type="article",
+        inputs=facts.model_refs(a, b),  # the rest is the view, in the context
         context={
             "view": view,
             "what": what,
@@ -131,6 +132,7 @@ def _reverse_page(facts: SiteFacts, view: PairView, canonical: Page) -> Page:
         robots=facts.robots(False),
         redirect=canonical.path,
         context={"target_title": canonical.title},
+        inputs=(),  # its fields say it all
     )
 
 

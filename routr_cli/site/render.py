@@ -52,14 +52,15 @@ class Renderer:
         self.env = environment()
         self._templates: dict[str, Any] = {}
         self._model_links: dict[str, dict[str, Any]] = {}
-        self._chrome: dict[str, tuple[Any, Any]] = {}
+        self._chrome: dict[tuple[str, str | None], tuple[Any, Any]] = {}
+        self.data_as_of = formatting.day(facts.newest)
         self.site = {
             "title": facts.options.title,
             "root_url": facts.options.root_url,
             "simulated": facts.simulated,
             "categories": facts.categories,
             "languages": facts.languages,
-            "data_as_of": formatting.day(facts.newest),
+            "data_as_of": self.data_as_of,
             "labels": facts.labels,
             "slugs": facts.slugs,
         }
@@ -85,13 +86,13 @@ class Renderer:
             }
         return links
 
-    def chrome(self, root: str) -> tuple[Any, Any]:
-        """The banner, header and footer for pages at this ``root``: the same on every
-        page at that depth, so rendered once instead of on each of thousands of pages."""
-        found = self._chrome.get(root)
+    def chrome(self, root: str, as_of: str | None) -> tuple[Any, Any]:
+        """The banner, header and footer for pages at this ``root`` whose data is as of
+        that day: shared by thousands of pages, so rendered once."""
+        found = self._chrome.get((root, as_of))
         if found is None:
-            values = {"site": self.site, "root": root}
-            found = self._chrome[root] = (
+            values = {"site": self.site, "root": root, "as_of": as_of}
+            found = self._chrome[(root, as_of)] = (
                 Markup(self.template("chrome_top.html.j2").render(values)),
                 Markup(self.template("chrome_bottom.html.j2").render(values)),
             )
@@ -102,7 +103,8 @@ class Renderer:
         absolute = bool(page.context.get("absolute"))
         root = root_url if absolute else "../" * page.depth
         context, blocks = page.full_context()
-        chrome_top, chrome_bottom = self.chrome(root)
+        as_of = formatting.day(page.lastmod) or self.data_as_of
+        chrome_top, chrome_bottom = self.chrome(root, as_of)
         jsonld = [*blocks, seo.breadcrumbs(page.trail, root_url)]
         html = self.template(page.template).render(
             page=page,

@@ -66,7 +66,11 @@ def dataset(
     downloads: Sequence[Download],
     keywords: Sequence[str],
 ) -> dict[str, Any]:
-    """``Dataset`` with one ``DataDownload`` per file (Google requires name and description)."""
+    """``Dataset`` with one ``DataDownload`` per file (Google requires name and description).
+
+    No ``contentSize``: the site-wide files grow with every model added, and a size on
+    every pair page would make each of them change with it (a rebuild could never be
+    small). The downloads page lists every file's size."""
     data: dict[str, Any] = {
         "@context": SCHEMA,
         "@type": "Dataset",
@@ -83,7 +87,6 @@ def dataset(
                 "name": d.title,
                 "encodingFormat": d.media_type,
                 "contentUrl": root_url + d.path,
-                "contentSize": f"{d.size_bytes} B",
             }
             for d in downloads
         ],

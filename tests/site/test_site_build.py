@@ -206,6 +206,8 @@ def test_a_rebuild_rewrites_only_changed_pages_and_removes_stale_ones(tmp_path: 
     tasks["go-bugfix-000"] = dataclasses.replace(tasks["go-bugfix-000"], prompt="New text.\n")
     changed = build_site(dataclasses.replace(data, tasks=tasks), tmp_path, options)
     assert changed.written == 1 and "rewrote 1 of" in changed.summary()
+    # ...and it alone of the tracked pages was rendered (the site-wide ones always are).
+    assert changed.rendered == again.rendered + 1
     # A model leaves: its pages and pairs disappear.
     models = dict(site_fixtures.MODELS)
     del models["groq/llama-3.3-70b"]
@@ -244,3 +246,52 @@ def test_rendering_in_two_forked_workers_gives_the_same_tree(
     two = build_site(data, tmp_path / "two", SiteOptions(base_url=BASE), jobs=2)
     assert one.summary() == two.summary()
     assert site_checks.tree_bytes(tmp_path / "one") == site_checks.tree_bytes(tmp_path / "two")
+
+
+def _tracked(out: Path) -> set[str]:
+    """Pages a rebuild may keep without rendering: pairs, tasks and models."""
+    return {
+        p for p in site_checks.tree_bytes(out)
+        if p.endswith(".html") and p.count("/") >= 2 and p.startswith(("compare/", "tasks/", "models/"))
+    }  # fmt: skip
+
+
+def test_a_rebuild_after_adding_a_model_renders_only_what_changed_and_equals_a_fresh_build(
+    tmp_path: Path,
+) -> None:
+    options = SiteOptions(base_url=BASE)
+    fewer = dict(site_fixtures.MODELS)
+    del fewer["groq/llama-3.3-70b"]
+    first = build_site(site_fixtures.site_data(models=fewer), tmp_path / "site", options)
+    assert first.rendered == first.pages
+    again = build_site(site_fixtures.site_data(models=fewer), tmp_path / "site", options)
+    assert again.rendered == again.pages - len(_tracked(tmp_path / "site"))
+    kept = _tracked(tmp_path / "site")
+    more = build_site(site_fixtures.site_data(), tmp_path / "site", options)
+    fresh = build_site(site_fixtures.site_data(), tmp_path / "fresh", options)
+    # The incremental tree is the fresh one, byte for byte: nothing kept went stale.
+    assert site_checks.tree_bytes(tmp_path / "site") == site_checks.tree_bytes(tmp_path / "fresh")
+    assert fresh.rendered == fresh.pages
+    # The pairs of the models already there were kept; every task page lists the new
+    # model, so each was rendered; the new model's pairs and page are new.
+    skipped = more.pages - more.rendered
+    pairs_kept = {p for p in kept if p.startswith("compare/")}
+    assert skipped == len(pairs_kept) > 0
+    assert more.written < more.files
+
+
+def test_a_kept_page_edited_or_deleted_since_the_build_is_rendered_again(tmp_path: Path) -> None:
+    options = SiteOptions(base_url=BASE)
+    data = site_fixtures.site_data()
+    build_site(data, tmp_path, options)
+    page = tmp_path / "models/openai-gpt-4.1/index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</main>", b"<p>edited</p></main>"))
+    (tmp_path / "tasks/go-bugfix-000/index.html").unlink()
+    again = build_site(data, tmp_path, options)
+    assert again.written == 2
+    assert page.read_bytes() == original
+    assert (tmp_path / "tasks/go-bugfix-000/index.html").is_file()
+    # Control: untouched, nothing tracked is rendered or written.
+    third = build_site(data, tmp_path, options)
+    assert third.written == 0 and third.rendered == third.pages - len(_tracked(tmp_path))
