@@ -13,6 +13,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 
 import httpx
 
@@ -236,9 +237,20 @@ def _numeric_code(body: bytes | str) -> int | None:
     return None
 
 
+class StatusAndHeaders(Protocol):
+    """What a response must offer to be mapped: ``httpx.Response`` and the gateway's
+    ``UpstreamResponse`` both do."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+
 def error_for_status(
     provider: str,
-    response: httpx.Response,
+    response: StatusAndHeaders,
     body: bytes,
     *,
     key_env: str = "",

@@ -4,7 +4,7 @@
 skip, what an error means for the breaker, how a result is named and billed -- without
 I/O; ``Executor`` adds the candidate set-up (``_prepare``) shared here. This class only
 writes the two loops again with ``await``, calling each provider through its async twin
-(``providers/async_http.AsyncChat``) on one pooled ``httpx.AsyncClient``.
+(``providers/async_http.AsyncChat``) on one ``providers/upstream_pool.UpstreamPool``.
 
 ``stream`` yields text deltas and then, as its last item, the ``CallResult``; after a
 delta went out, a failure ends the stream with ``partial=True`` (never a silent failover,
@@ -25,6 +25,7 @@ from routr_cli.providers.async_http import AsyncChat
 from routr_cli.providers.base import ChatResponse, Message
 from routr_cli.providers.http_provider import HttpChatProvider
 from routr_cli.providers.registry import ResolvedModel, resolve_model
+from routr_cli.providers.upstream_pool import UpstreamPool
 from routr_cli.router.breaker import BreakerBoard
 from routr_cli.router.executor import (
     CallResult,
@@ -54,7 +55,7 @@ class AsyncExecutor(Executor):
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: UpstreamPool,
         breakers: BreakerBoard | None = None,
         settings: ExecutorSettings | None = None,
         *,

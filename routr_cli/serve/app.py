@@ -3,8 +3,9 @@
 State built once per worker at start-up, so a request does only pure work and one
 upstream call: the routing table (the standings in ``--db`` with call feedback folded
 in), the catalog facts of every model (``model_infos``), provider configurations (a
-cached resolver: no file is read per request), one pooled ``httpx.AsyncClient``, the
-breaker board, the key guard, the metrics and the call-log writer thread.
+cached resolver: no file is read per request), one ``UpstreamPool`` of keep-alive
+connections to the providers, the breaker board, the key guard, the metrics and the
+call-log writer thread.
 
 A request: authenticate and admit (429 + Retry-After past a key's rate or budget) ->
 read the body within the size limit and the read timeout -> parse (OpenAI's shapes,
@@ -19,7 +20,6 @@ serves; after it, a failure is an ``error`` event and the stream ends without
 from __future__ import annotations
 
 import asyncio
-import http.cookiejar
 import json
 import logging
 import time
@@ -36,11 +36,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from routr_cli.errors import ConfigError, RoutrError
-from routr_cli.providers.async_http import pooled_client
 from routr_cli.providers.base import Usage
 from routr_cli.providers.http_provider import Timeouts
 from routr_cli.providers.registry import ResolvedModel, adapter_class, provider_config
 from routr_cli.providers.retry import RetryPolicy
+from routr_cli.providers.upstream_pool import UpstreamPool
 from routr_cli.router.async_executor import AsyncExecutor, StreamStart
 from routr_cli.router.breaker import BreakerBoard
 from routr_cli.router.executor import CallResult, ExecutorSettings
@@ -147,17 +147,6 @@ def snapshot_pricer() -> Callable[[str, Usage], float | None]:
         return None if found is None else cost_from_price(found, usage)
 
     return price
-
-
-class _NoCookies(http.cookiejar.CookieJar):
-    """A gateway keeps no cookies: a vendor's Set-Cookie is not sent back (no state across
-    callers) and not parsed (a cost on every response)."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def add_cookie_header(self, request: Any) -> None:
-        return None
 
 
 def _error(
@@ -567,9 +556,8 @@ def load_gateway(settings: ServeSettings, guard: Guard) -> Gateway:
     from routr_cli.ranking import classify
 
     classify("")  # builds the classifier now, not in the first request (~0.5 s)
-    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
     executor = AsyncExecutor(
-        pooled_client(limits, cookies=_NoCookies()),
+        UpstreamPool(max_connections=1000, max_idle=200),
         BreakerBoard(),
         settings.executor,
         resolver=cached_resolver(),

@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Generator
 
-import httpx
-
 from routr_cli.providers.async_http import AsyncChat
 from routr_cli.providers.base import ChatRequest, ChatResponse
 from routr_cli.providers.http_provider import HttpChatProvider
+from routr_cli.providers.upstream_pool import UpstreamPool
 
 
 class AsyncBridge:
@@ -26,14 +25,17 @@ class AsyncBridge:
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         async def call() -> ChatResponse:
-            async with httpx.AsyncClient() as client:
-                return await AsyncChat(self.inner, client).complete(request)
+            pool = UpstreamPool()
+            try:
+                return await AsyncChat(self.inner, pool).complete(request)
+            finally:
+                await pool.aclose()
 
         return asyncio.run(call())
 
     def stream(self, request: ChatRequest) -> Generator[str, None, ChatResponse]:
         loop = asyncio.new_event_loop()
-        client = httpx.AsyncClient()
+        client = UpstreamPool()
         items: AsyncIterator[str | ChatResponse] = AsyncChat(self.inner, client).stream(request)
         try:
             while True:

@@ -1,10 +1,11 @@
 """The async twin hands a finished stream's connection back to the pool.
 
-An SSE answer ends with ``[DONE]``; the reader is done before httpx has seen the end of
-the body, and an unread body makes httpx close the connection, so the next call paid a
-new TCP connection (connect, close: a third of serve's CPU per streamed request). The
-server here counts the connections it accepts; the control shows the count without the
-drain.
+An SSE answer ends with ``[DONE]``; the reader is done before the end of the chunked body
+(its last, empty chunk) has arrived, and a body not read to its end makes the pool close
+the connection, so the next call paid a new TCP connection (connect, close: a third of
+serve's CPU per streamed request). The server here sends the body's end a moment after
+the events and counts the connections it accepts; the control shows the count without
+the drain.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import json
 
 import httpx
 import pytest
+from loopback_http import LoopbackServer, SeenRequest, chunk
 
 from routr_cli.providers import async_http
 from routr_cli.providers.async_http import AsyncChat
 from routr_cli.providers.base import ChatRequest, ChatResponse, Message
 from routr_cli.providers.http_provider import HttpChatProvider
 from routr_cli.providers.registry import resolve_model
+from routr_cli.providers.upstream_pool import UpstreamPool
 
 EVENTS = (
     b"".join(
@@ -33,53 +36,36 @@ EVENTS = (
 )
 
 
-async def keepalive_server(accepted: list[asyncio.StreamWriter]) -> asyncio.Server:
-    """HTTP/1.1 with keep-alive: every POST gets the SSE body above, content-length set."""
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        accepted.append(writer)
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.decode().split("\r\n"):
-                    name, _, value = line.partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value)
-                await reader.readexactly(length)
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
-                    + f"content-length: {len(EVENTS)}\r\n\r\n".encode()
-                    + EVENTS
-                )
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            writer.close()
-
-    return await asyncio.start_server(handle, "127.0.0.1", 0)
+async def sse_then_end(seen: SeenRequest, writer: asyncio.StreamWriter) -> bool:
+    writer.write(
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+        b"transfer-encoding: chunked\r\n\r\n" + chunk(EVENTS)
+    )
+    await writer.drain()
+    await asyncio.sleep(0.02)  # the body's end arrives after the reader is done
+    writer.write(b"0\r\n\r\n")
+    return True
 
 
 async def two_streams() -> int:
-    accepted: list[asyncio.StreamWriter] = []
-    server = await keepalive_server(accepted)
-    port = server.sockets[0].getsockname()[1]
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ROUTR_OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
-    mp.setenv("OPENAI_API_KEY", "sk-test")
-    try:
-        with httpx.Client() as sync_client:
-            provider = resolve_model("openai/m", sync_client).provider
-        assert isinstance(provider, HttpChatProvider)
-        async with httpx.AsyncClient() as client:
-            chat = AsyncChat(provider, client)
+    async with LoopbackServer(sse_then_end) as server:
+        mp = pytest.MonkeyPatch()
+        mp.setenv("ROUTR_OPENAI_BASE_URL", server.url + "/v1")
+        mp.setenv("OPENAI_API_KEY", "sk-test")
+        try:
+            with httpx.Client() as sync_client:
+                provider = resolve_model("openai/m", sync_client).provider
+            assert isinstance(provider, HttpChatProvider)
+            pool = UpstreamPool()
+            chat = AsyncChat(provider, pool)
             for _ in range(2):
                 request = ChatRequest(model="m", messages=[Message("user", "hi")])
                 items = [item async for item in chat.stream(request)]
                 assert items[0] == "Hi" and isinstance(items[-1], ChatResponse)
-    finally:
-        mp.undo()
-        server.close()
-    return len(accepted)
+            await pool.aclose()
+        finally:
+            mp.undo()
+        return server.connections
 
 
 def test_two_streamed_calls_share_one_connection() -> None:
@@ -94,33 +80,3 @@ def test_control_without_the_drain_each_stream_opens_a_connection(
 
     monkeypatch.setattr(async_http, "_drain", no_drain)
     assert asyncio.run(two_streams()) == 2
-
-
-def test_the_gateway_client_looks_each_socket_up_once_and_still_sees_a_hang_up() -> None:
-    """``pooled_client`` swaps in ``_SocketInfoBackend``; an idle connection the server closed
-    must still read as expired (so httpcore drops it rather than send on it)."""
-
-    async def check() -> None:
-        accepted: list[asyncio.StreamWriter] = []
-        server = await keepalive_server(accepted)
-        port = server.sockets[0].getsockname()[1]
-        client = async_http.pooled_client(httpx.Limits(max_keepalive_connections=4))
-        async with client:
-            pool = client._transport._pool  # type: ignore[attr-defined]
-            assert isinstance(pool._network_backend, async_http._SocketInfoBackend)
-            for _ in range(2):
-                response = await client.post(f"http://127.0.0.1:{port}/v1", content=b"{}")
-                assert response.status_code == 200 and response.content == EVENTS
-            assert len(accepted) == 1  # kept alive and reused
-            (connection,) = pool.connections
-            stream = connection._connection._network_stream
-            assert isinstance(stream, async_http._SocketInfoStream)
-            assert stream.get_extra_info("is_readable") is False  # idle, healthy
-            accepted[0].close()  # the server hangs up on the idle connection
-            await asyncio.sleep(0.05)
-            assert stream.get_extra_info("is_readable") is True  # seen: expired
-            response = await client.post(f"http://127.0.0.1:{port}/v1", content=b"{}")
-            assert response.status_code == 200 and len(accepted) == 2  # a fresh one
-        server.close()
-
-    asyncio.run(check())

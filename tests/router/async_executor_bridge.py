@@ -7,9 +7,8 @@ import asyncio
 from collections.abc import AsyncIterator, Generator, Sequence
 from typing import Any
 
-import httpx
-
 from routr_cli.providers.base import Message
+from routr_cli.providers.upstream_pool import UpstreamPool
 from routr_cli.router.async_executor import AsyncExecutor
 from routr_cli.router.breaker import BreakerBoard
 from routr_cli.router.executor import CallResult, ExecutorSettings
@@ -19,7 +18,7 @@ from routr_cli.router.policy import Candidate
 class BridgedAsyncExecutor(AsyncExecutor):
     def __init__(self, breakers: BreakerBoard, settings: ExecutorSettings) -> None:
         self.loop = asyncio.new_event_loop()
-        super().__init__(httpx.AsyncClient(), breakers, settings)
+        super().__init__(UpstreamPool(), breakers, settings)
 
     def complete(
         self, candidates: Sequence[Candidate], messages: Sequence[Message], **kw: Any
