@@ -48,8 +48,8 @@ class BuildReport:
     written: int
     unchanged: int
     removed: int
-    plan_s: float  # planning, fingerprints and finding the pages to keep
-    render_s: float  # rendering and writing the pages that changed (workers do both)
+    plan_s: float
+    render_s: float  # fingerprints, then rendering and writing the pages that changed
     write_s: float  # sitemaps, static files, stale-file removal, the manifest
 
     @property
@@ -137,6 +137,7 @@ class Done(NamedTuple):
     path: str
     entry: Entry
     written: bool
+    rendered: bool = True
 
 
 class TreeWriter:
@@ -176,7 +177,7 @@ class TreeWriter:
         stat = _stat(self.out / path)
         if stat is None or stat.st_size != before.size or stat.st_mtime_ns > self.since_ns:
             return None
-        return Done(path, before, False)
+        return Done(path, before, False, rendered=False)
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -246,29 +247,33 @@ def fingerprint(page: Page, key: str) -> str | None:
 
 # What a forked render worker needs; set just before the pool forks, so the pages are
 # inherited rather than pickled.
-_WORK: tuple[Renderer, list[tuple[Page, str | None]], TreeWriter] | None = None
+_WORK: tuple[Renderer, list[Page], TreeWriter, str] | None = None
 
 
 def _render_span(span: tuple[int, int]) -> list[Done]:
+    """Each page of the span kept (same fingerprint, file untouched) or rendered."""
     assert _WORK is not None
-    renderer, pages, writer = _WORK
-    return [
-        writer.put(page.file, renderer.render(page), fp) for page, fp in pages[span[0] : span[1]]
-    ]
+    renderer, pages, writer, key = _WORK
+    done = []
+    for page in pages[span[0] : span[1]]:
+        fp = fingerprint(page, key)
+        kept = writer.unchanged(page.file, fp)
+        done.append(kept if kept is not None else writer.put(page.file, renderer.render(page), fp))
+    return done
 
 
 def render_pages(
-    renderer: Renderer, pages: list[tuple[Page, str | None]], writer: TreeWriter, jobs: int
+    renderer: Renderer, pages: list[Page], writer: TreeWriter, key: str, jobs: int
 ) -> list[Done]:
-    """Render and write ``pages`` (with their fingerprints), in ``jobs`` forked processes
-    when there are many.
+    """Keep or render and write every page, in ``jobs`` forked processes when there are
+    many (fingerprints are computed there too: hashing thousands of pages is work).
 
     Rendering is pure CPU work in Jinja2 (the GIL rules out threads), and a worker
     writes what it renders, so no page's bytes cross a pipe: only what was done.
     """
     global _WORK
     spans = [(i, min(i + SPAN, len(pages))) for i in range(0, len(pages), SPAN)]
-    _WORK = (renderer, pages, writer)
+    _WORK = (renderer, pages, writer, key)
     try:
         if jobs <= 1 or len(spans) <= 1:
             return [row for span in spans for row in _render_span(span)]
@@ -299,8 +304,9 @@ def _read_manifest(path: Path) -> dict[str, Entry]:
 
 
 def _manifest_text(done: list[Done]) -> str:
-    files = {d.path: list(d.entry) for d in sorted(done)}
-    return json.dumps({"format": MANIFEST_FORMAT, "files": files}, indent=0) + "\n"
+    """One line per file (readable diffs), each by the C encoder (``indent`` is slow)."""
+    lines = [f"{json.dumps(d.path)}:{json.dumps(list(d.entry))}" for d in sorted(done)]
+    return f'{{"format":{MANIFEST_FORMAT},"files":{{\n' + ",\n".join(lines) + "\n}}\n"
 
 
 def default_jobs() -> int:
@@ -327,17 +333,9 @@ def build_site(
     manifest_path.unlink(missing_ok=True)
     writer = TreeWriter(out, old, since.st_mtime_ns if since is not None else 0)
     key = site_key(facts)
-    rows: list[Done] = []
-    todo: list[tuple[Page, str | None]] = []
-    for page in pages:
-        fp = fingerprint(page, key)
-        kept = writer.unchanged(page.file, fp)
-        if kept is None:
-            todo.append((page, fp))
-        else:
-            rows.append(kept)
     planned = time.perf_counter()
-    rows += render_pages(Renderer(facts), todo, writer, jobs or default_jobs())
+    rows = render_pages(Renderer(facts), pages, writer, key, jobs or default_jobs())
+    n_rendered = sum(1 for d in rows if d.rendered)
     rendered = time.perf_counter()
     for path, blob in sorted(extra_files(facts, pages).items()):
         rows.append(writer.put(path, blob))
@@ -354,7 +352,7 @@ def build_site(
     n_written = sum(1 for d in rows if d.written)
     return BuildReport(
         pages=len(pages),
-        rendered=len(todo),
+        rendered=n_rendered,
         indexable=sum(1 for p in pages if p.indexable),
         thin=sum(1 for p in pages if p.template == "pair.html.j2" and p.context.get("thin")),
         redirects=sum(1 for p in pages if p.redirect is not None),

@@ -8,38 +8,31 @@ records, purely.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from routr_cli.site.inputs import Outcome
 
 
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(value)  # "YYYY-MM-DD HH:MM:SS", as the ranking writes its stamps
-
-
-def outcomes_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, tuple[Outcome, ...]]:
+def outcomes_from_rows(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[Outcome, ...]]:
     """Task id -> one ``Outcome`` per (model, solver), in the rows' order.
 
-    ``rows``: one per (task_id, model, solver) with ``attempts``, ``solved``,
-    ``simulated``, ``newest`` and ``statuses`` (a list of [status, count]).
+    ``rows``: one per (task_id, model, solver) as ``(task_id, model, solver, attempts,
+    solved, simulated, newest, statuses)``, ``newest`` as text ("YYYY-MM-DD HH:MM:SS",
+    as the ranking writes its stamps) and ``statuses`` as (status, count) pairs, most
+    frequent first.
     """
     found: dict[str, list[Outcome]] = {}
-    for row in rows:
-        counts = sorted(
-            ((str(s), int(n)) for s, n in row["statuses"]), key=lambda kv: (-kv[1], kv[0])
-        )
-        found.setdefault(str(row["task_id"]), []).append(
+    for task_id, model, solver, attempts, solved, simulated, newest, statuses in rows:
+        found.setdefault(str(task_id), []).append(
             Outcome(
-                model=str(row["model"]),
-                simulated=bool(row["simulated"]),
-                solver=str(row["solver"]),
-                attempts=int(row["attempts"]),
-                solved=int(row["solved"]),
-                statuses=tuple(counts),
-                newest_attempt=_iso(row["newest"]),
+                model=str(model),
+                simulated=bool(simulated),
+                solver=str(solver),
+                attempts=int(attempts),
+                solved=int(solved),
+                statuses=statuses,
+                newest_attempt=newest,
             )
         )
     return {task_id: tuple(items) for task_id, items in found.items()}

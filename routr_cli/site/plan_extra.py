@@ -119,6 +119,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _has_nan(values: Any) -> bool:
+    """Whether an array holds a NaN (walking half a million floats in Python for none
+    costs half a second at scale)."""
+    import numpy as np
+
+    return bool(np.isnan(np.asarray(values, dtype="float64")).any())
+
+
 def grader_draws(board: Any) -> dict[str, dict[str, Any]]:
     """The leaderboard's bootstrap draws per solver and slice, one column per model.
 
@@ -127,9 +135,10 @@ def grader_draws(board: Any) -> dict[str, dict[str, Any]]:
     """
     out: dict[str, dict[str, Any]] = {}
     for (category, solver), (names, draws) in sorted(getattr(board, "draws", {}).items()):
+        columns = draws.T.tolist()
         out.setdefault(str(solver), {})[str(category)] = {
             "models": [str(n) for n in names],
-            "columns": _plain(draws.T.tolist()),
+            "columns": _plain(columns) if _has_nan(draws) else columns,
         }
     return out
 
