@@ -21,7 +21,8 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing, asynccontextmanager
+from contextlib import aclosing
+from types import TracebackType
 from typing import Any
 
 import httpx
@@ -115,8 +116,8 @@ class AsyncChat:
         key = provider.config.api_key()
         call = provider.build_call(request, stream=False, api_key=key)
         with key_scrubbed(key):
-            async with self._open(call, budget, key, stream=False) as response:
-                body = b"".join([c async for c in self._chunks(response, budget, stream=False)])
+            async with _Attempt(self, call, budget, key, stream=False) as response:
+                body = await self._read(response, budget, stream=False)
             try:
                 data = json.loads(body)
             except ValueError:
@@ -131,15 +132,15 @@ class AsyncChat:
         call = provider.build_call(request, stream=True, api_key=key)
         reader = provider.stream_reader()
         decoder = SSEDecoder()
+        meter = BodyMeter(provider.name, budget, provider.retry.deadline_s)
         with key_scrubbed(key):
-            async with self._open(call, budget, key, stream=True) as response:
-                chunks = self._chunks(response, budget, stream=True)
-                async for chunk in chunks:
+            async with _Attempt(self, call, budget, key, stream=True) as response:
+                while chunk := await self._next(response, meter, stream=True):
                     for event in decoder.feed(chunk):
                         for delta in reader.feed(event):
                             yield delta
                         if reader.done:
-                            await _drain(chunks)
+                            await _drain(response)
                             yield reader.finish()
                             return
                 for event in decoder.close():
@@ -147,64 +148,104 @@ class AsyncChat:
                         yield delta
             yield reader.finish()
 
-    @asynccontextmanager
-    async def _open(
-        self, call: HttpCall, budget: CallBudget, key: str | None, *, stream: bool
-    ) -> AsyncIterator[UpstreamResponse]:
-        """Send the request; yield a 2xx response whose body is still unread."""
-        provider = self.provider
-        url = provider.config.base_url + call.path
-        timeout = provider.timeouts.clamped(budget.remaining(), stream=stream)
-        headers = {**call.headers, "content-type": "application/json"}
-        try:
-            async with self.client.stream(
-                "POST", url, headers=headers, content=json_body(call.body), timeout=timeout
-            ) as response:
-                if response.status_code >= 400:
-                    chunks = self._chunks(
-                        response, budget, stream=stream, limit=MAX_ERROR_BODY_BYTES
-                    )
-                    body = b"".join([c async for c in chunks])
-                    raise error_for_status(
-                        provider.name,
-                        response,
-                        body,
-                        key_env=provider.config.key_env,
-                        secrets=(key,) if key else (),
-                    )
-                yield response
-        except httpx.HTTPError as exc:
-            raise provider.transport_error(exc, stream=stream) from None
-
-    async def _chunks(
+    async def _read(
         self,
         response: UpstreamResponse,
         budget: CallBudget,
         *,
         stream: bool,
         limit: int | None = None,
-    ) -> AsyncIterator[bytes]:
+    ) -> bytes:
+        """The whole body, checked by a ``BodyMeter`` (cut at ``limit`` for an error body)."""
         meter = BodyMeter(self.provider.name, budget, self.provider.retry.deadline_s, limit)
+        parts = []
+        while chunk := await self._next(response, meter, stream=stream):
+            parts.append(chunk)
+            if meter.full:
+                break
+        return b"".join(parts)
+
+    async def _next(self, response: UpstreamResponse, meter: BodyMeter, *, stream: bool) -> bytes:
+        """The next body chunk, checked (size, deadline); ``b""`` at the end."""
         try:
-            async for chunk in response.aiter_bytes():
-                yield meter.take(chunk)
-                if meter.full:
-                    return
+            chunk = await response.read_chunk()
         except httpx.HTTPError as exc:
             raise self.provider.transport_error(exc, stream=stream) from None
+        return meter.take(chunk) if chunk else chunk
+
+
+class _Attempt:
+    """``async with _Attempt(chat, call, ...) as response``: the request sent, a 2xx
+    response whose body is still unread (an error status is read, mapped and raised).
+    Leaving it hands the connection back or closes it (``UpstreamPool.stream``). A class
+    rather than an ``asynccontextmanager``: no async generator per call."""
+
+    __slots__ = ("_budget", "_chat", "_exchange", "_key", "_stream")
+
+    def __init__(
+        self, chat: AsyncChat, call: HttpCall, budget: CallBudget, key: str | None, *, stream: bool
+    ) -> None:
+        provider = chat.provider
+        self._chat = chat
+        self._budget = budget
+        self._key = key
+        self._stream = stream
+        try:
+            self._exchange = chat.client.stream(
+                "POST",
+                provider.config.base_url + call.path,
+                headers={**call.headers, "content-type": "application/json"},
+                content=json_body(call.body),
+                timeout=provider.timeouts.clamped(budget.remaining(), stream=stream),
+            )
+        except httpx.HTTPError as exc:  # a URL or header the client refuses
+            raise provider.transport_error(exc, stream=stream) from None
+
+    async def __aenter__(self) -> UpstreamResponse:
+        chat, stream = self._chat, self._stream
+        provider = chat.provider
+        try:
+            response = await self._exchange.__aenter__()
+        except httpx.HTTPError as exc:
+            raise provider.transport_error(exc, stream=stream) from None
+        if response.status_code < 400:
+            return response
+        try:
+            body = await chat._read(
+                response, self._budget, stream=stream, limit=MAX_ERROR_BODY_BYTES
+            )
+        finally:
+            await self._exchange.__aexit__(None, None, None)
+        raise error_for_status(
+            provider.name,
+            response,
+            body,
+            key_env=provider.config.key_env,
+            secrets=(self._key,) if self._key else (),
+        )
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._exchange.__aexit__(exc_type, exc, tb)
 
 
 DRAIN_S = 0.2  # how long the end of a finished stream may take to arrive
 
 
-async def _drain(chunks: AsyncIterator[bytes]) -> None:
+async def _drain(response: UpstreamResponse) -> None:
     """Read what follows a stream's final event (usually just the end of the chunked body)
-    so the connection goes back to the pool: an unread body makes the pool close it, and
-    the next call pays a new TCP connection. An upstream that keeps talking past ``DRAIN_S`` (or
-    fails) only loses its connection, never the answer already read."""
+    so the connection goes back to the pool: a body not read to its end makes the pool close
+    it, and the next call pays a new TCP connection. An upstream that keeps talking past
+    ``DRAIN_S`` (or fails) only loses its connection, never the answer already read."""
+    if response.at_end:  # the usual case: the end came with the last event
+        return
     try:
         async with asyncio.timeout(DRAIN_S):
-            async for _ in chunks:
+            while await response.read_chunk():
                 pass
-    except (TimeoutError, ProviderError):
+    except (TimeoutError, httpx.HTTPError):
         pass

@@ -8,11 +8,12 @@ skipped; ``data:`` lines of one event are joined with newlines; an event ends at
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class SSEEvent:
+class SSEEvent(NamedTuple):
+    """One event (a named tuple: a gateway builds several per streamed answer)."""
+
     event: str  # "" when the server sent no ``event:`` field
     data: str
 
@@ -31,6 +32,14 @@ class SSEDecoder:
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         buffer = self._buffer + self._text.decode(chunk)
         events: list[SSEEvent] = []
+        if "\r" not in buffer:  # the usual stream: LF only, split in C
+            lines = buffer.split("\n")
+            self._buffer = lines.pop()  # the incomplete last line ("" after a final LF)
+            for line in lines:
+                event = self._line(line)
+                if event is not None:
+                    events.append(event)
+            return events
         start = 0
         while True:
             cut = _line_end(buffer, start)

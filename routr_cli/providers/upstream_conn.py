@@ -50,22 +50,34 @@ class UpstreamResponse:
         self.status_code = status
         self.headers = headers
 
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
-        """The body as it arrives (decoded if the server compressed it anyway); raises
-        ``ReadTimeout`` after ``read_s`` without a byte."""
+    async def read_chunk(self) -> bytes:
+        """The body bytes that arrived since the last call (waiting for some), decoded if
+        the server compressed them anyway; ``b""`` at the end of the body. Raises
+        ``ReadTimeout`` after ``read_s`` without a byte. (A coroutine, not an async
+        generator: no per-call generator bookkeeping on the event loop.)"""
         conn = self._conn
         while True:
             chunk = conn.take_body()
-            if chunk:
-                yield chunk
-            elif conn.complete:
-                return
-            else:
-                await conn.wait(self._read_s)
+            if chunk or conn.complete:
+                return chunk
+            await conn.wait(self._read_s)
+
+    @property
+    def at_end(self) -> bool:
+        """The whole body has arrived and been read."""
+        return self._conn.complete and not self._conn.chunks
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        """The body as it arrives (``read_chunk`` in a loop)."""
+        while chunk := await self.read_chunk():
+            yield chunk
 
     async def aread(self) -> bytes:
         """The whole body."""
-        return b"".join([chunk async for chunk in self.aiter_bytes()])
+        parts = []
+        while chunk := await self.read_chunk():
+            parts.append(chunk)
+        return b"".join(parts)
 
 
 class UpstreamConnection(asyncio.Protocol):
