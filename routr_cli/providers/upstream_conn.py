@@ -120,7 +120,8 @@ class UpstreamConnection(asyncio.Protocol):
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is no subclass
 
     def data_received(self, data: bytes) -> None:
-        if not self.active:  # an idle connection has nothing to say: not trusted again
+        if not self.active or self.complete:  # nothing may follow a response: not trusted
+            self.keep_alive = False
             self.abort()
             return
         self.received = True
@@ -232,7 +233,9 @@ class UpstreamConnection(asyncio.Protocol):
     async def drain(self, write_s: float) -> None:
         """Wait until the kernel took a large request body (``WriteTimeout`` after
         ``write_s``); returns at once for a body that fitted the send buffer."""
-        while self.writing_paused and self.failure is None and not self.closed:
+        while self.writing_paused and self.response is None:  # an early answer ends it
+            if self.failure is not None or self.closed:
+                break
             await self._wait(write_s, httpx.WriteTimeout, "request body not sent within")
         if self.failure is not None:
             raise self.failure

@@ -137,7 +137,7 @@ class UpstreamPool:
         """A new connection (waiting for a free slot when the host is at its bound); or a
         connection another exchange released while this one waited."""
         host = self._hosts[target.key]
-        if host.count >= self.max_connections:
+        while host.count >= self.max_connections:  # again after a wake: the slot may be gone
             handed = await self._wait_for_slot(host, _limit(timeout.pool))
             if handed is not None:
                 return handed

@@ -423,3 +423,63 @@ def test_tls_against_a_self_signed_server(tmp_path: Path) -> None:
             await trusting.aclose()
 
     run(case)
+
+
+async def holding_server(
+    on_connect: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+) -> tuple[asyncio.Server, str]:
+    """A bare TCP server (no HTTP) whose connections run ``on_connect``."""
+    server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
+    return server, f"127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
+def test_a_tls_handshake_never_answered_hits_the_connect_timeout() -> None:
+    async def case() -> None:
+        async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await asyncio.sleep(5)
+
+        server, where = await holding_server(mute)
+        started = time.monotonic()
+        with pytest.raises(httpx.ConnectTimeout):
+            await post(UpstreamPool(), "https://" + where)
+        assert 0.9 < time.monotonic() - started < 2.0  # QUICK's connect limit is 1 s
+        server.close()
+
+    run(case)
+
+
+def test_a_server_that_never_reads_a_large_body_hits_the_write_timeout() -> None:
+    async def case() -> None:
+        async def deaf(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await asyncio.sleep(5)
+
+        server, where = await holding_server(deaf)
+        pool = UpstreamPool()
+        started = time.monotonic()
+        with pytest.raises(httpx.WriteTimeout):
+            await post(pool, "http://" + where, b"x" * (64 * 1024 * 1024))
+        assert time.monotonic() - started < 2.0
+        assert pool.open_connections("http://" + where) == (0, 0)
+        server.close()
+
+    run(case)
+
+
+def test_an_answer_before_the_body_was_taken_is_read_not_timed_out() -> None:
+    """A server may refuse an upload (413) before reading it: the answer ends the wait."""
+
+    async def case() -> None:
+        async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(response(b"too big", status=413, extra="connection: close\r\n"))
+            await asyncio.sleep(5)  # and never reads the body
+
+        server, where = await holding_server(refuse)
+        patient = httpx.Timeout(connect=1.0, read=5.0, write=5.0, pool=1.0)
+        started = time.monotonic()
+        answer = await post(UpstreamPool(), "http://" + where, b"x" * (64 * 1024 * 1024),
+                            timeout=patient)  # fmt: skip
+        assert answer == (413, b"too big") and time.monotonic() - started < 2.0
+        server.close()
+
+    run(case)
