@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
-    from routr_cli.site import SiteData
+    from routr_cli.site import BuildReport, SiteOptions
+
+T = TypeVar("T")
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -104,10 +108,10 @@ def _when(text: str | None) -> datetime:
     return datetime.fromisoformat(text) if text else datetime.min
 
 
-def _comparisons(db: Path, summary: Any, board: Any, draws: int) -> list[Any]:
+def _comparisons(db: Path, summary: Any, board: Any, draws: int) -> tuple[list[Any], bool]:
     """The stored ``compare --all`` results; computed here (the same function, not
     stored) when none are stored or they are stale: older than the newest attempt, or
-    for another set of models."""
+    for another set of models. Also whether they are the stored ones."""
     from routr_cli.ranking import compare_all
     from routr_cli.store.comparisons import read_comparisons
 
@@ -117,10 +121,10 @@ def _comparisons(db: Path, summary: Any, board: Any, draws: int) -> list[Any]:
         covered = {c.a for c in stored} | {c.b for c in stored}
         stored_newest = max(_when(c.newest_attempt) for c in stored)
         if covered == models and stored_newest >= (board.newest_attempt or datetime.min):
-            return stored
+            return stored, True
     reason = "none are stored" if not stored else "the stored ones are older than the data"
     _say(f"comparisons: computing compare --all ({reason}; `routr compare --all` stores them)")
-    return list(compare_all(summary, draws=draws, seed=0))
+    return list(compare_all(summary, draws=draws, seed=0)), False
 
 
 def _records(items: list[Any]) -> list[dict[str, Any]]:
@@ -137,76 +141,128 @@ def _records(items: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def gather(
-    db: Path, tasks_dir: Path | None, out: Path, *, draws: int, compare_draws: int
-) -> tuple[SiteData, dict[str, float]]:
-    """Everything the pages need, read once from the store; also writes ``downloads/``.
+@dataclass(frozen=True)
+class StoreReading:
+    """What the pages need from the store besides the statistics."""
 
-    The standings come from the same folded summary and call as ``routr recommend``
-    (languages included), so the grader's answers can equal the command's.
-    """
+    model_versions: dict[str, str]  # model -> a version of its attempts
+    tasks: dict[str, Any]  # task id -> TaskInfo
+    outcomes: dict[str, Any]  # task id -> Outcomes
+    attempts: int
+    newest: Any
+
+
+def read_store(db: Path, tasks_dir: Path | None) -> StoreReading:
+    """The attempt frame's tallies, task metadata and per-model versions (DuckDB: it runs
+    beside the statistics, mostly off the GIL)."""
     from routr_cli import __version__
-    from routr_cli.cli.rank_cmd import attempts_summary
-    from routr_cli.paths import PROJECT_ROOT
-    from routr_cli.ranking import classifier_model, standings
-    from routr_cli.site import Download, SiteData
-    from routr_cli.site.formatting import model_slugs
     from routr_cli.site.outcomes import outcomes_from_rows
     from routr_cli.store.site_exports import (
-        DownloadWriter,
-        data_version,
+        frame_totals,
+        model_versions,
         outcome_rows,
         site_frame,
         task_snapshots,
     )
 
+    with site_frame(db) as con:
+        versions = model_versions(con, __version__)
+        snapshots = task_snapshots(con)
+        rows = outcome_rows(con)
+        attempts, newest = frame_totals(con)
+    return StoreReading(
+        versions, _task_infos(snapshots, tasks_dir), outcomes_from_rows(rows), attempts, newest
+    )
+
+
+def build_from_store(
+    db: Path,
+    out: Path,
+    options: SiteOptions,
+    *,
+    tasks_dir: Path | None,
+    draws: int,
+    compare_draws: int,
+    jobs: int | None = None,
+) -> tuple[BuildReport, dict[str, float]]:
+    """Build the site from the store, with the data files under ``downloads/``.
+
+    The standings come from the same folded summary and call as ``routr recommend``
+    (languages included), so the grader's answers can equal the command's. Two overlaps
+    keep a large build short: the store's tallies are read (``read_store``, in a
+    thread) while the statistics are computed, and the data files are written while
+    forked workers render the pages (``build_site(alongside=)``). Every DuckDB
+    connection is closed before the workers fork.
+    """
+    from routr_cli import __version__
+    from routr_cli.cli.rank_cmd import attempts_summary
+    from routr_cli.paths import PROJECT_ROOT
+    from routr_cli.ranking import classifier_model, standings
+    from routr_cli.site import Download, SiteData, build_site
+    from routr_cli.site.formatting import model_slugs
+    from routr_cli.store.site_exports import DownloadWriter, data_version, records_version
+
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    summary = attempts_summary(db)
-    with site_frame(db) as con, ThreadPoolExecutor(1) as pool:
-        # Every attempt's data file is written (DuckDB, off the GIL) while the
-        # statistics are computed; the connection is used by one thread at a time.
-        writer = DownloadWriter(out / "downloads", con, __version__)
-        models = [
-            str(m) for (m,) in con.execute("SELECT DISTINCT model FROM site_frame").fetchall()
-        ]
-        timings["read"] = time.perf_counter() - started
-        attempt_files = pool.submit(writer.attempts, model_slugs(models))
-        started = time.perf_counter()
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(_timed, read_store, db, tasks_dir)
+        summary = attempts_summary(db)
         board = standings(summary, draws=draws, seed=0, languages=True)
-        comparisons = _comparisons(db, summary, board, compare_draws)
+        comparisons, stored = _comparisons(db, summary, board, compare_draws)
         timings["statistics"] = time.perf_counter() - started
-        started = time.perf_counter()
-        attempt_files.result()
-        tasks = _task_infos(task_snapshots(con), tasks_dir)
-        outcomes = outcomes_from_rows(outcome_rows(con))
-        version = data_version(con, len(comparisons), __version__)
-        files = writer.finish(
-            leaderboard=_records(list(board.rows)),
-            comparisons=_records(comparisons),
-            tasks=[
-                {k: v for k, v in vars(t).items() if k != "prompt"}
-                for t in sorted(tasks.values(), key=lambda t: t.task_id)
-            ],
-            version=version,
+        store, timings["read"] = reading.result()
+    timings["read and statistics"] = time.perf_counter() - started
+    version = data_version(store.attempts, store.newest, len(comparisons), __version__)
+    task_rows = [
+        {k: v for k, v in vars(t).items() if k != "prompt"}
+        for t in sorted(store.tasks.values(), key=lambda t: t.task_id)
+    ]
+    writer = DownloadWriter(out / "downloads", __version__)
+    planned = writer.plan(
+        store.model_versions,
+        model_slugs(list(store.model_versions)),
+        version=version,
+        tasks_version=records_version(task_rows, __version__),
+    )
+
+    def downloads(files: list[Any]) -> list[Download]:
+        return [
+            Download(f.path, f.title, f.media_type, f.size_bytes, f.kind, f.model) for f in files
+        ]
+
+    def write_data_files() -> list[Download]:
+        return downloads(
+            writer.write(
+                db,
+                leaderboard=lambda: _records(list(board.rows)),
+                # Stored: DuckDB reads their JSON from the store, no Python in the way.
+                comparisons=None if stored else lambda: [c.as_json() for c in comparisons],
+                tasks=task_rows,
+            )
         )
-    timings["data"] = time.perf_counter() - started
+
     # The statistics with their formulas, then grading, validation and the threat model.
     docs = [PROJECT_ROOT / "docs" / name for name in ("methodology.md", "threat-model.md")]
     methodology = "\n\n".join(p.read_text(encoding="utf-8") for p in docs if p.is_file())
     data = SiteData(
         leaderboard=board,
         comparisons=comparisons,
-        tasks=tasks,
-        outcomes=outcomes,
+        tasks=store.tasks,
+        outcomes=store.outcomes,
         classifier=classifier_model(),
         methodology_markdown=methodology or None,
-        downloads=[
-            Download(f.path, f.title, f.media_type, f.size_bytes, f.kind, f.model) for f in files
-        ],
+        downloads=downloads(planned),
         data_version=version,
     )
-    return data, timings
+    report = build_site(data, out, options, jobs=jobs, alongside=write_data_files)
+    timings["data"] = report.alongside_s
+    timings["total"] = time.perf_counter() - started
+    return report, timings
+
+
+def _timed(work: Callable[..., T], *args: Any) -> tuple[T, float]:
+    started = time.perf_counter()
+    return work(*args), time.perf_counter() - started
 
 
 @app.command("build")
@@ -235,30 +291,29 @@ def build(
     """Build the static site from the results database."""
     from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db, default_tasks_dir
-    from routr_cli.site import SiteOptions, build_site
+    from routr_cli.site import SiteOptions
 
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(
             f"--base-url {base_url!r} is not absolute: pass e.g. https://you.github.io/routr/"
         )
     path = db if db is not None else default_db()
-    started = time.perf_counter()
-    data, timings = gather(
+    options = SiteOptions(base_url=base_url, title=title, min_shared_tasks=min_shared_tasks)
+    report, timings = build_from_store(
         path,
-        tasks_dir if tasks_dir is not None else default_tasks_dir(),
         out,
+        options,
+        tasks_dir=tasks_dir if tasks_dir is not None else default_tasks_dir(),
         draws=draws,
         compare_draws=2000,
+        jobs=jobs,
     )
-    options = SiteOptions(base_url=base_url, title=title, min_shared_tasks=min_shared_tasks)
-    report = build_site(data, out, options, jobs=jobs)
-    total = time.perf_counter() - started
     typer.echo(f"site: {report.summary()}")
     typer.echo(
-        f"site: {total:.1f} s in all (read {timings['read']:.1f} s, statistics "
-        f"{timings['statistics']:.1f} s, data files {timings['data']:.1f} s, pages "
-        f"{report.plan_s + report.render_s + report.write_s:.1f} s, "
-        f"{report.pages_per_s:,.0f} pages/s); open {out / 'index.html'} or run "
+        f"site: {timings['total']:.1f} s in all (read {timings['read']:.1f} s beside statistics "
+        f"{timings['statistics']:.1f} s; pages {report.plan_s + report.render_s + report.write_s:.1f} s, "
+        f"{report.pages_per_s:,.0f} pages/s, with the data files written meanwhile in "
+        f"{timings['data']:.1f} s); open {out / 'index.html'} or run "
         f"`routr site serve --dir {out}`"
     )
 

@@ -14,10 +14,12 @@ left alone here.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,7 +27,7 @@ from typing import NamedTuple
 
 from routr_cli.site import plan, plan_extra, plan_pairs, seo
 from routr_cli.site.formatting import day
-from routr_cli.site.inputs import SiteData, SiteOptions
+from routr_cli.site.inputs import Download, SiteData, SiteOptions
 from routr_cli.site.page import Page
 from routr_cli.site.render import Renderer
 from routr_cli.text import plural
@@ -51,6 +53,7 @@ class BuildReport:
     plan_s: float
     render_s: float  # fingerprints, then rendering and writing the pages that changed
     write_s: float  # sitemaps, static files, stale-file removal, the manifest
+    alongside_s: float = 0.0  # the work run while the pages rendered (the data files)
 
     @property
     def pages_per_s(self) -> float:
@@ -84,6 +87,13 @@ def plan_site(data: SiteData, options: SiteOptions) -> tuple[plan.SiteFacts, lis
         plan_extra.not_found_page(facts),
     ]
     return facts, pages
+
+
+def sized_pages(facts: plan.SiteFacts) -> list[Page]:
+    """The pages that show the data files' sizes (the home page's downloads, the downloads
+    page). When the files are written alongside rendering (``build_site(alongside=)``),
+    these are planned again and rendered once they exist."""
+    return [plan.home_page(facts), plan_extra.downloads_page(facts)]
 
 
 def sitemap_groups(pages: list[Page]) -> dict[str, list[seo.SitemapEntry]]:
@@ -248,6 +258,7 @@ def fingerprint(page: Page, key: str) -> str | None:
 # What a forked render worker needs; set just before the pool forks, so the pages are
 # inherited rather than pickled.
 _WORK: tuple[Renderer, list[Page], TreeWriter, str] | None = None
+Alongside = Callable[[], Sequence[Download]]
 
 
 def _render_span(span: tuple[int, int]) -> list[Done]:
@@ -263,24 +274,35 @@ def _render_span(span: tuple[int, int]) -> list[Done]:
 
 
 def render_pages(
-    renderer: Renderer, pages: list[Page], writer: TreeWriter, key: str, jobs: int
-) -> list[Done]:
+    renderer: Renderer,
+    pages: list[Page],
+    writer: TreeWriter,
+    key: str,
+    jobs: int,
+    alongside: Alongside | None = None,
+) -> tuple[list[Done], Sequence[Download] | None]:
     """Keep or render and write every page, in ``jobs`` forked processes when there are
-    many (fingerprints are computed there too: hashing thousands of pages is work).
+    many (fingerprints are computed there too: hashing thousands of pages is work), and
+    meanwhile run ``alongside`` here; return what was done and what it returned.
 
     Rendering is pure CPU work in Jinja2 (the GIL rules out threads), and a worker
-    writes what it renders, so no page's bytes cross a pipe: only what was done.
+    writes what it renders, so no page's bytes cross a pipe: only what was done. The
+    workers are forked before ``alongside`` starts, so no thread of it (DuckDB's) is
+    ever copied into a worker.
     """
     global _WORK
     spans = [(i, min(i + SPAN, len(pages))) for i in range(0, len(pages), SPAN)]
     _WORK = (renderer, pages, writer, key)
     try:
         if jobs <= 1 or len(spans) <= 1:
-            return [row for span in spans for row in _render_span(span)]
+            extra = alongside() if alongside is not None else None
+            return [row for span in spans for row in _render_span(span)], extra
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return [row for rows in pool.imap(_render_span, spans) for row in rows]
+            pending = pool.map_async(_render_span, spans, chunksize=1)
+            extra = alongside() if alongside is not None else None
+            return [row for rows in pending.get() for row in rows], extra
     finally:
         _WORK = None
 
@@ -314,9 +336,19 @@ def default_jobs() -> int:
 
 
 def build_site(
-    data: SiteData, out: Path, options: SiteOptions | None = None, *, jobs: int | None = None
+    data: SiteData,
+    out: Path,
+    options: SiteOptions | None = None,
+    *,
+    jobs: int | None = None,
+    alongside: Alongside | None = None,
 ) -> BuildReport:
     """Plan, render and write the site into ``out``; report what was done.
+
+    ``alongside``: work to run in this process while forked workers render the pages
+    (the CLI writes the data files there), returning the final downloads with their
+    sizes; the pages that show sizes (``sized_pages``) are then planned from them and
+    rendered last. Without it, ``data.downloads`` is final.
 
     The manifest is removed before anything is written and saved last: a build cut
     short leaves no manifest, so the next one rewrites every file instead of trusting
@@ -333,8 +365,18 @@ def build_site(
     manifest_path.unlink(missing_ok=True)
     writer = TreeWriter(out, old, since.st_mtime_ns if since is not None else 0)
     key = site_key(facts)
+    renderer = Renderer(facts)
+    if alongside is not None:
+        later = {p.path for p in sized_pages(facts)}
+        pages = [p for p in pages if p.path not in later]
     planned = time.perf_counter()
-    rows = render_pages(Renderer(facts), pages, writer, key, jobs or default_jobs())
+    timed = _Timed(alongside) if alongside is not None else None
+    rows, downloads = render_pages(renderer, pages, writer, key, jobs or default_jobs(), timed)
+    if downloads is not None:
+        facts = plan.SiteFacts(dataclasses.replace(data, downloads=tuple(downloads)), options)
+        final = sized_pages(facts)
+        rows += [writer.put(page.file, renderer.render(page)) for page in final]
+        pages = [*pages, *final]
     n_rendered = sum(1 for d in rows if d.rendered)
     rendered = time.perf_counter()
     for path, blob in sorted(extra_files(facts, pages).items()):
@@ -363,4 +405,20 @@ def build_site(
         plan_s=planned - started,
         render_s=rendered - planned,
         write_s=done - rendered,
+        alongside_s=timed.seconds if timed is not None else 0.0,
     )
+
+
+class _Timed:
+    """``alongside``, timing itself (it overlaps the rendering, so is not a step)."""
+
+    def __init__(self, work: Alongside) -> None:
+        self.work = work
+        self.seconds = 0.0
+
+    def __call__(self) -> Sequence[Download]:
+        started = time.perf_counter()
+        try:
+            return self.work()
+        finally:
+            self.seconds = time.perf_counter() - started

@@ -82,12 +82,15 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(sorted(value or ()))
 
 
+_FIELDS = tuple(f.name for f in fields(Comparison))
+
+
 def pair_view(comparison: Comparison, first: str) -> PairView:
     """``comparison`` read with model ``first`` as A (it must be one of the two)."""
     if first not in (comparison.a, comparison.b):
         raise ValueError(f"{first} is not in the comparison {comparison.a} vs {comparison.b}")
     oriented = comparison if first == comparison.a else comparison.flipped()
-    values = {f.name: getattr(oriented, f.name) for f in fields(Comparison)}
+    values = {name: getattr(oriented, name) for name in _FIELDS}
     for key in ("only_a", "only_b", "both", "neither"):
         values[key] = _ids(values[key])
     return PairView(**values)

@@ -7,6 +7,7 @@ indexed; the templates only lay the context out. Pair pages live in ``plan_pairs
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections import defaultdict
@@ -115,7 +116,7 @@ class SiteFacts:
     def pair_path(self, a: str, b: str, category: str = ALL) -> str:
         """The pair's page in this order (canonical when ``a``'s slug sorts first)."""
         base = f"compare/{self.slugs[a]}-vs-{self.slugs[b]}/"
-        return base if category == ALL else f"{base}{slugify(category)}/"
+        return base if category == ALL else f"{base}{_slug(category)}/"
 
     def canonical_order(self, a: str, b: str) -> tuple[str, str]:
         return (a, b) if self.slugs[a] <= self.slugs[b] else (b, a)
@@ -161,11 +162,15 @@ class SiteFacts:
     def model_refs(self, *models: str) -> tuple[Any, ...]:
         """What a page naming these models shows of them besides its context: their
         labels, page slugs and attempt files (a page's ``inputs``)."""
-        return tuple(
-            (m, self.labels[m], self.slugs[m],
-             [(d.path, d.title, d.media_type) for d in self.downloads("attempts", model=m)])
-            for m in models
-        )  # fmt: skip
+        return tuple(self._model_ref[m] for m in models)
+
+    @cached_property
+    def _model_ref(self) -> dict[str, Any]:
+        return {
+            m: (m, self.labels[m], self.slugs[m],
+                [(d.path, d.title, d.media_type) for d in self.downloads("attempts", model=m)])
+            for m in self.models
+        }  # fmt: skip
 
     @cached_property
     def models_key(self) -> str:
@@ -205,6 +210,12 @@ class SiteFacts:
             downloads=files,
             keywords=["LLM", "coding benchmark", "leaderboard", *self.categories],
         )
+
+
+@functools.cache
+def _slug(category: str) -> str:
+    """``slugify``, remembered: pair paths ask for the same few thousands of times."""
+    return slugify(category)
 
 
 def tie_bands(standings: Sequence[Any]) -> list[bool]:
@@ -498,7 +509,11 @@ def model_pages(facts: SiteFacts) -> list[Page]:
                     "failed": facts.task_links.items(tuple(failed), 2),
                     "pairs": pairs,
                     "last_evaluated": day(last),
-                    "downloads": facts.downloads("attempts", model=model),
+                    # Names only: the sizes are not shown here (nor written yet, when
+                    # the files are written while the pages render).
+                    "downloads": [
+                        (d.path, d.title) for d in facts.downloads("attempts", model=model)
+                    ],
                 },
             )
         )

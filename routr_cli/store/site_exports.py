@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ FORMATS = (
     ("parquet", "application/vnd.apache.parquet"),
     ("json", "application/json"),
 )
+TASK_FORMATS = tuple(f for f in FORMATS if f[0] != "parquet")
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,20 @@ class DataFile:
 
 
 @contextmanager
-def site_frame(db_path: Path) -> Iterator[Any]:
+def site_frame(db_path: Path, models: Sequence[str] | None = None) -> Iterator[Any]:
     """The database opened read-only, with the attempt frame (``store.frame``'s query:
     the newest version of each task) as the temporary table ``site_frame``: one scan of
-    the attempts, then every tally and data file reads native columns."""
+    the attempts, then every tally and data file reads native columns. ``models``: only
+    theirs (the data files of the models whose attempts changed)."""
     from routr_cli.store.frame import attempt_frame_sql
 
     with Store.open(Path(db_path), read_only=True) as store:
-        store.con.execute(
-            f"CREATE TEMP TABLE site_frame AS {attempt_frame_sql(store, ordered=False)}"
-        )
+        sql = attempt_frame_sql(store, ordered=False)
+        params: list[Any] = []
+        if models is not None:
+            sql = f"SELECT * FROM ({sql}) WHERE model IN (SELECT unnest(?::VARCHAR[]))"
+            params = [list(models)]
+        store.con.execute(f"CREATE TEMP TABLE site_frame AS {sql}", params)
         yield store.con
 
 
@@ -121,27 +126,36 @@ def model_versions(con: Any, routr_version: str) -> dict[str, str]:
     return {str(m): _version(n, newest, routr_version) for m, n, newest in rows}
 
 
-def data_version(con: Any, n_comparisons: int, routr_version: str) -> str:
-    """A label for the data behind a build: attempts, the newest one, and a short hash."""
+def frame_totals(con: Any) -> tuple[int, Any]:
+    """The frame's attempt count and newest attempt."""
     count, newest = con.execute("SELECT count(*), max(finished_at) FROM site_frame").fetchone()
+    return int(count), newest
+
+
+def data_version(count: int, newest: Any, n_comparisons: int, routr_version: str) -> str:
+    """A label for the data behind a build: attempts, the newest one, and a short hash."""
     digest = _version(count, newest, n_comparisons, routr_version)
     return f"{plural(count, 'attempt')}, newest {newest}, {digest}"
 
 
-class DownloadWriter:
-    """Writes the data files into ``folder`` (the site's ``downloads/``), each group only
-    when its version differs from the one recorded beside them.
+def records_version(rows: list[dict[str, Any]], routr_version: str) -> str:
+    """A version of plain records (the task list): their content, hashed."""
+    return _version(json.dumps(rows, sort_keys=True, default=str), routr_version)
 
-    Two steps, so the per-model attempt files (the bulk: every attempt, three formats)
-    can be written while the statistics are computed: ``attempts()`` needs only the
-    frame, ``finish()`` the leaderboard and comparisons. The versions file is removed
-    first and written last: a cut run rewrites every group rather than trusting a half
-    file.
+
+class DownloadWriter:
+    """The data files under ``folder`` (the site's ``downloads/``), in two steps.
+
+    ``plan`` names every file and decides which groups are stale (their version differs
+    from the one recorded beside them, or a file is missing): it needs only versions, so
+    the pages can be planned and rendered while ``write`` writes the stale groups (a
+    model's attempt files from a frame of the stale models only) and returns every file
+    with its size. The versions file is removed first and written last: a cut run
+    rewrites every group rather than trusting a half file.
     """
 
-    def __init__(self, folder: Path, con: Any, routr_version: str) -> None:
+    def __init__(self, folder: Path, routr_version: str) -> None:
         self.folder = folder
-        self.con = con
         self.routr_version = routr_version
         folder.mkdir(parents=True, exist_ok=True)
         self.versions_path = folder / VERSIONS_FILE
@@ -153,73 +167,93 @@ class DownloadWriter:
             self.recorded = {}
         self.versions_path.unlink(missing_ok=True)
         self.current: dict[str, str] = {}
+        self.stale: set[str] = set()
+        self.stale_models: list[str] = []
+        self.attempt_names: dict[str, list[str]] = {}  # model -> its files, per format
         self.files: list[DataFile] = []
 
-    def _stale(self, key: str, names: list[str], wanted: str) -> bool:
+    def _check(self, key: str, names: list[str], wanted: str) -> bool:
         self.current[key] = wanted
-        return self.recorded.get(key) != wanted or not all(
+        stale = self.recorded.get(key) != wanted or not all(
             (self.folder / n).is_file() for n in names
         )
+        if stale:
+            self.stale.add(key)
+        return stale
 
-    def attempts(self, slugs: Mapping[str, str]) -> None:
-        """One file per model and format, straight from the frame's temp table."""
-        for model, model_version in model_versions(self.con, self.routr_version).items():
-            names = [f"attempts/{slugs[model]}.{fmt}" for fmt, _ in FORMATS]
-            if self._stale(f"attempts:{model}", names, model_version):
-                (self.folder / "attempts").mkdir(exist_ok=True)
-                for name, (fmt, _) in zip(names, FORMATS, strict=True):
-                    self.con.execute(
-                        "COPY (SELECT * FROM site_frame WHERE model = ? "
-                        "ORDER BY solver, task_id, epoch, finished_at) "
-                        f"TO {_sql_string(self.folder / name)} ({_COPY_OPTIONS[fmt]})",
-                        [model],
-                    )
-            self.files += [
-                DataFile(
-                    f"downloads/{n}",
-                    f"{model} attempts ({fmt.upper()})",
-                    media,
-                    0,
-                    "attempts",
-                    model,
-                )
-                for n, (fmt, media) in zip(names, FORMATS, strict=True)
-            ]
-
-    def finish(
+    def plan(
         self,
+        models: Mapping[str, str],
+        slugs: Mapping[str, str],
         *,
-        leaderboard: list[dict[str, Any]],
-        comparisons: list[dict[str, Any]],
-        tasks: list[dict[str, Any]],
         version: str,
+        tasks_version: str,
     ) -> list[DataFile]:
-        """The leaderboard, comparisons and task list; then every file, with its size."""
-        for kind, rows, title in (
-            ("leaderboard", leaderboard, "Leaderboard"),
-            ("comparisons", comparisons, "Comparisons"),
-        ):
+        """Every data file (size 0: not written yet). ``models``: model -> the version of
+        its attempts; ``version``: the leaderboard's and comparisons'."""
+        for model, model_version in models.items():
+            names = self.attempt_names[model] = [
+                f"attempts/{slugs[model]}.{fmt}" for fmt, _ in FORMATS
+            ]
+            if self._check(f"attempts:{model}", names, model_version):
+                self.stale_models.append(model)
+            self.files += [
+                DataFile(f"downloads/{n}", f"{model} attempts ({fmt.upper()})", media, 0,
+                         "attempts", model)
+                for n, (fmt, media) in zip(names, FORMATS, strict=True)
+            ]  # fmt: skip
+        for kind, title in (("leaderboard", "Leaderboard"), ("comparisons", "Comparisons")):
             names = [f"{kind}.{fmt}" for fmt, _ in FORMATS]
-            if self._stale(kind, names, version):
-                _write_records(
-                    [_flat(r) for r in rows],
-                    [(fmt, self.folder / n) for n, (fmt, _) in zip(names, FORMATS, strict=True)],
-                )
+            self._check(kind, names, version)
             self.files += [
                 DataFile(f"downloads/{n}", f"{title} ({fmt.upper()})", media, 0, kind)
                 for n, (fmt, media) in zip(names, FORMATS, strict=True)
             ]
-        task_formats = [f for f in FORMATS if f[0] != "parquet"]
-        names = [f"tasks.{fmt}" for fmt, _ in task_formats]
-        if self._stale("tasks", names, version):
-            _write_records(
-                tasks,
-                [(fmt, self.folder / n) for n, (fmt, _) in zip(names, task_formats, strict=True)],
-            )
+        names = [f"tasks.{fmt}" for fmt, _ in TASK_FORMATS]
+        self._check("tasks", names, tasks_version)
         self.files += [
             DataFile(f"downloads/{n}", f"Task list ({fmt.upper()})", media, 0, "tasks")
-            for n, (fmt, media) in zip(names, task_formats, strict=True)
+            for n, (fmt, media) in zip(names, TASK_FORMATS, strict=True)
         ]
+        return list(self.files)
+
+    def write(
+        self,
+        db_path: Path,
+        *,
+        leaderboard: Callable[[], list[dict[str, Any]]],
+        comparisons: Callable[[], list[dict[str, Any]]] | None,
+        tasks: list[dict[str, Any]],
+    ) -> list[DataFile]:
+        """Write the stale groups, remove files of models no longer in the data, record
+        the versions; return every file with its size. The leaderboard rows and the
+        comparisons (``as_json()`` records; None: those stored in ``db``) are asked for
+        only when their files are stale."""
+        if self.stale_models:
+            (self.folder / "attempts").mkdir(exist_ok=True)
+            with site_frame(db_path, self.stale_models) as con:
+                for model in self.stale_models:
+                    for name, (fmt, _) in zip(self.attempt_names[model], FORMATS, strict=True):
+                        path = self.folder / name
+                        con.execute(
+                            "COPY (SELECT * FROM site_frame WHERE model = ? "
+                            "ORDER BY solver, task_id, epoch, finished_at) "
+                            f"TO {_sql_string(path)} ({_COPY_OPTIONS[fmt]})",
+                            [model],
+                        )
+        if "leaderboard" in self.stale:
+            _write_records(
+                [_flat(r) for r in leaderboard()],
+                [(fmt, self.folder / f"leaderboard.{fmt}") for fmt, _ in FORMATS],
+            )
+        if "comparisons" in self.stale:
+            _write_comparisons(
+                db_path,
+                None if comparisons is None else comparisons(),
+                [(fmt, self.folder / f"comparisons.{fmt}") for fmt, _ in FORMATS],
+            )
+        if "tasks" in self.stale:
+            _write_records(tasks, [(fmt, self.folder / f"tasks.{fmt}") for fmt, _ in TASK_FORMATS])
         _remove_stale(self.folder, {f.path.removeprefix("downloads/") for f in self.files})
         self.versions_path.write_text(
             json.dumps(self.current, sort_keys=True, indent=0) + "\n", encoding="utf-8"
@@ -229,6 +263,62 @@ class DownloadWriter:
             DataFile(f.path, f.title, f.media_type, (root / f.path).stat().st_size, f.kind, f.model)
             for f in self.files
         ]
+
+
+_JSON_TYPES = {
+    "str": "VARCHAR", "str | None": "VARCHAR", "bool": "BOOLEAN", "int": "BIGINT",
+    "int | None": "BIGINT", "float | None": "DOUBLE", "tuple[str, ...]": "JSON",
+}  # fmt: skip
+
+
+def comparison_columns() -> dict[str, str]:
+    """``Comparison``'s fields as DuckDB types, in order (task lists stay JSON arrays)."""
+    from dataclasses import fields
+
+    from routr_cli.ranking.comparisons import Comparison
+
+    columns = {}
+    for f in fields(Comparison):
+        kind = _JSON_TYPES.get(str(f.type))
+        if kind is None:
+            raise TypeError(f"Comparison.{f.name}: no column type for {f.type!r} in _JSON_TYPES")
+        columns[f.name] = kind
+    return columns
+
+
+def _write_comparisons(
+    db_path: Path, records: list[dict[str, Any]] | None, targets: list[tuple[str, Path]]
+) -> None:
+    """Every comparison, ordered by solver, category, a, b, in each (format, path).
+
+    Their JSON, as ``compare --all`` stores it (``payload``), parsed by DuckDB into
+    typed columns: read straight from the store (``records`` None) or from the records
+    given. One path for both, and no per-row Python: thousands of comparisons carry
+    long task lists.
+    """
+    import duckdb
+
+    if records is None:
+        with Store.open(Path(db_path), read_only=True) as store:
+            _copy_comparisons(store.con, "comparisons", targets)
+        return
+    con = duckdb.connect()
+    try:
+        payloads = [json.dumps(r, sort_keys=True, default=str) for r in records]
+        con.execute("CREATE TEMP TABLE given AS SELECT unnest(?::VARCHAR[]) AS payload", [payloads])
+        _copy_comparisons(con, "given", targets)
+    finally:
+        con.close()
+
+
+def _copy_comparisons(con: Any, source: str, targets: list[tuple[str, Path]]) -> None:
+    structure = "'" + json.dumps(comparison_columns()).replace("'", "''") + "'"  # a literal
+    con.execute(
+        "CREATE TEMP TABLE site_comparisons AS SELECT * FROM (SELECT unnest(from_json("
+        f"payload, {structure})) FROM {source}) ORDER BY solver, category, a, b"
+    )
+    for fmt, path in targets:
+        copy_query(con, "SELECT * FROM site_comparisons", [], fmt, path)
 
 
 def _write_records(rows: list[dict[str, Any]], targets: list[tuple[str, Path]]) -> None:

@@ -10,7 +10,7 @@ import pytest
 import site_checks
 import site_fixtures
 
-from routr_cli.site import SiteOptions, build_site
+from routr_cli.site import Download, SiteOptions, build_site
 
 BASE = "https://example.org/routr/"
 
@@ -295,3 +295,32 @@ def test_a_kept_page_edited_or_deleted_since_the_build_is_rendered_again(tmp_pat
     # Control: untouched, nothing tracked is rendered or written.
     third = build_site(data, tmp_path, options)
     assert third.written == 0 and third.rendered == third.pages - len(_tracked(tmp_path))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_data_files_written_alongside_rendering_give_their_sizes_to_the_pages_that_show_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    from routr_cli.site import builder
+
+    monkeypatch.setattr(builder, "SPAN", 7)  # many spans: the forked pool is really used
+    data = site_fixtures.site_data()
+    planned = dataclasses.replace(
+        data, downloads=tuple(dataclasses.replace(d, size_bytes=0) for d in data.downloads)
+    )
+    calls = []
+
+    def write_files() -> list[Download]:
+        calls.append(1)
+        return list(data.downloads)  # the sizes the files turned out to have
+
+    report = build_site(
+        planned, tmp_path / "along", SiteOptions(base_url=BASE), jobs=jobs, alongside=write_files
+    )
+    assert calls == [1] and report.alongside_s >= 0
+    # The same tree as a build given the final sizes up front: the home page and the
+    # downloads page show them; no other page depended on them.
+    build_site(data, tmp_path / "final", SiteOptions(base_url=BASE), jobs=1)
+    assert site_checks.tree_bytes(tmp_path / "along") == site_checks.tree_bytes(tmp_path / "final")
+    home = (tmp_path / "along/index.html").read_text()
+    assert f"({round(data.downloads[0].size_bytes / 1024, 1)} KiB)" in home

@@ -59,6 +59,10 @@ def test_the_built_site_links_parse_and_label_simulated_data(site: tuple[Path, s
     lines = (out / "downloads/attempts/sim-frontier.csv").read_text().splitlines()
     assert len(lines) == 33 and all(line.startswith("sim/frontier,") for line in lines[1:])
     assert json.loads((out / "downloads/tasks.json").read_text())[0]["task_id"]
+    # The files are written while the pages render; the pages that show sizes have theirs.
+    for name in ("comparisons.csv", "attempts/sim-frontier.json"):
+        size = (out / "downloads" / name).stat().st_size
+        assert f"{round(size / 1024, 1)} KiB" in pages["downloads/index.html"].text, name
 
 
 def test_task_pages_show_prompts_but_never_hidden_tests_or_the_reference(

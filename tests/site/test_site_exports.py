@@ -1,0 +1,59 @@
+"""The site's data files, written by DuckDB from a real store."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import site_db
+
+from routr_cli.cli.rank_cmd import attempts_summary
+from routr_cli.ranking import compare_all
+from routr_cli.store import Store
+from routr_cli.store.comparisons import read_comparisons, write_comparisons
+from routr_cli.store.site_exports import FORMATS, _write_comparisons
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A results database with its ``compare --all`` results stored, as the command does."""
+    db = site_db.make_db(tmp_path_factory.mktemp("db") / "results.duckdb")
+    found = compare_all(attempts_summary(db), draws=200, seed=0)
+    with Store.open(db) as store:
+        write_comparisons(store, found)
+    return db
+
+
+def _files(db: Path, records: list[dict[str, object]] | None, out: Path) -> dict[str, bytes]:
+    out.mkdir()
+    targets = [(fmt, out / f"comparisons.{fmt}") for fmt, _ in FORMATS]
+    _write_comparisons(db, records, targets)
+    return {path.name: path.read_bytes() for _, path in targets}
+
+
+def test_comparisons_read_from_the_store_equal_those_given_as_records(
+    stored: Path, tmp_path: Path
+) -> None:
+    comparisons = read_comparisons(stored)
+    from_store = _files(stored, None, tmp_path / "store")
+    given = _files(stored, [c.as_json() for c in reversed(comparisons)], tmp_path / "given")
+    assert from_store == given  # same bytes in every format, whatever the order given
+    rows = json.loads(from_store["comparisons.json"])
+    assert len(rows) == len(comparisons) > 10
+    first = sorted(comparisons, key=lambda c: (c.solver, c.category, c.a, c.b))[0]
+    assert rows[0]["a"] == first.a and rows[0]["only_a"] == list(first.only_a)  # a JSON array
+    table = list(csv.DictReader(from_store["comparisons.csv"].decode().splitlines()))
+    assert json.loads(table[0]["only_a"]) == list(first.only_a)  # JSON text in a CSV cell
+    assert table[0]["verdict"] == first.verdict
+
+
+def test_a_changed_comparison_changes_the_files(stored: Path, tmp_path: Path) -> None:
+    """Control for the test above: the files do depend on the records given."""
+    records = [c.as_json() for c in read_comparisons(stored)]
+    records[0] = {**records[0], "verdict": "edited"}
+    changed = _files(stored, records, tmp_path / "changed")
+    assert changed != _files(stored, None, tmp_path / "store")
+    shutil.rmtree(tmp_path / "changed")
