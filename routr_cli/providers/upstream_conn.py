@@ -31,7 +31,7 @@ import httptools
 import httpx
 
 HIGH_WATER = 256 * 1024  # unread body bytes before the socket stops being read
-MAX_HEAD_BYTES = 64 * 1024  # status line and headers together
+MAX_HEAD_BYTES = 64 * 1024  # status line and headers together (a head still open past it)
 
 
 class UpstreamResponse:
@@ -136,6 +136,11 @@ class UpstreamConnection(asyncio.Protocol):
             if not isinstance(cause, httpx.HTTPError):
                 cause = httpx.RemoteProtocolError(f"invalid HTTP response: {exc}")
             self._fail(cause)
+        if self.response is None and self.failure is None:
+            # httptools buffers a header until it ends: bound what a head may take
+            self.head_size += len(data)
+            if self.head_size > MAX_HEAD_BYTES:
+                self._fail(httpx.RemoteProtocolError(f"response head over {MAX_HEAD_BYTES} bytes"))
         self._wake()
 
     def eof_received(self) -> bool:
@@ -168,9 +173,6 @@ class UpstreamConnection(asyncio.Protocol):
     # -- httptools callbacks ----------------------------------------------------------
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self.head_size += len(name) + len(value) + 4
-        if self.head_size > MAX_HEAD_BYTES:
-            raise httpx.RemoteProtocolError(f"response headers over {MAX_HEAD_BYTES} bytes")
         self.raw_headers.append((name, value))
 
     def on_headers_complete(self) -> None:

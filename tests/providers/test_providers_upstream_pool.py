@@ -483,3 +483,24 @@ def test_an_answer_before_the_body_was_taken_is_read_not_timed_out() -> None:
         server.close()
 
     run(case)
+
+
+def test_an_endless_response_head_is_refused_not_buffered() -> None:
+    async def case() -> None:
+        async def endless_header(seen: SeenRequest, writer: asyncio.StreamWriter) -> bool:
+            writer.write(b"HTTP/1.1 200 OK\r\nx-pad: ")
+            for _ in range(64):
+                writer.write(b"p" * 4096)  # one header value, never ended
+                await writer.drain()
+            await asyncio.sleep(5)
+            return False
+
+        async with LoopbackServer(endless_header) as server:
+            pool = UpstreamPool()
+            started = time.monotonic()
+            with pytest.raises(httpx.RemoteProtocolError, match="response head over 65536"):
+                await post(pool, server.url, timeout=httpx.Timeout(5.0))
+            assert time.monotonic() - started < 1.0  # refused, not waited out
+            assert pool.open_connections(server.url) == (0, 0)
+
+    run(case)
