@@ -8,6 +8,12 @@ number of requests with `hey` (whole, then streamed), and reads the gateway's us
 CPU time from ``/proc`` before and after: CPU ms per request, for Routr and, as the floor
 any uvicorn app pays, for the mock itself (a raw ASGI app).
 
+``--canned`` measures Routr's own request path without the upstream HTTP client: in
+process (as ``--in-process``), each provider call builds the vendor request and reads the
+mock's own answer bytes (whole or streamed) through the provider's real parser, with no
+socket in between. What it prints is everything else a request costs: uvicorn, the ASGI
+app, parsing, routing, the executor, metrics and the call log.
+
 ``--profile`` instead drives the real app (``build_app`` over a real gateway, real pooled
 HTTP to the mock) in this process through ``httpx.ASGITransport`` under cProfile, times
 ``time.process_time()`` per request and prints the hottest functions.
@@ -15,6 +21,7 @@ HTTP to the mock) in this process through ``httpx.ASGITransport`` under cProfile
     python benchmarks/serve_cpu.py                      # 3000 requests per case
     python benchmarks/serve_cpu.py --requests 500       # a quick look
     python benchmarks/serve_cpu.py --profile --requests 2000
+    python benchmarks/serve_cpu.py --canned --requests 3000   # Routr without the HTTP client
 """
 
 from __future__ import annotations
@@ -27,10 +34,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serve_overhead import BODY, free_port, mock_provider_env, start_routr, stop, wait_ready
+from serve_overhead import (
+    BODY,
+    free_port,
+    mock_bodies,
+    mock_provider_env,
+    start_routr,
+    stop,
+    wait_ready,
+)
 
 TICKS = os.sysconf("SC_CLK_TCK")
 KEY = "rk-cpu"
@@ -78,7 +94,7 @@ def measure(args: argparse.Namespace) -> None:
         procs.append(routr)
         routr_url = f"http://127.0.0.1:{port}/v1"
         mock_url = f"http://127.0.0.1:{mock_port}/v1"
-        for stream in (False, True):
+        for stream in args.kinds:
             hey_count(routr_url, "mock/m", stream, min(300, args.requests), args.concurrency)
             before = (
                 cpu_seconds(routr.pid),
@@ -110,6 +126,41 @@ def measure(args: argparse.Namespace) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+class CannedChat:
+    """``AsyncChat`` without the network: the vendor request is built as for a real call
+    (and dropped), the answer is the mock upstream's bytes read by the provider's parser."""
+
+    answer, events = mock_bodies()
+
+    def __init__(self, provider: Any) -> None:
+        self.provider = provider
+
+    async def complete(self, request: Any) -> Any:
+        import json
+
+        provider = self.provider
+        started = time.monotonic()
+        provider.build_call(request, stream=False, api_key=provider.config.api_key())
+        parsed = provider.parse_complete(json.loads(self.answer))
+        return provider.response(parsed, started, 0, ttft=None)
+
+    async def stream(self, request: Any) -> Any:
+        from routr_cli.providers.sse import SSEDecoder
+
+        provider = self.provider
+        started = time.monotonic()
+        provider.build_call(request, stream=True, api_key=provider.config.api_key())
+        reader = provider.stream_reader()
+        ttft = None
+        for event in SSEDecoder().feed(self.events):
+            for delta in reader.feed(event):
+                ttft = ttft or time.monotonic() - started
+                yield delta
+            if reader.done:
+                break
+        yield provider.response(reader.finish(), started, 0, ttft=ttft)
+
+
 def profile(args: argparse.Namespace) -> None:
     """The real app under real uvicorn (uvloop, httptools) in this process, `hey` outside
     it: process CPU per request (the log writer's thread included), and with ``--profile``
@@ -130,26 +181,39 @@ def profile(args: argparse.Namespace) -> None:
 
         settings = ServeSettings(db=work / "none.duckdb", log_path=work / "calls.duckdb")
         keys = load_keys(None, default_rpm=None, default_budget=None)
-        app = build_app(load_gateway(settings, Guard(keys, require=True)))
+        gateway = load_gateway(settings, Guard(keys, require=True))
+        if args.canned:
+            gateway.executor._chat = lambda resolved: CannedChat(resolved.provider)  # type: ignore[method-assign]
+        app = build_app(gateway)
+        from routr_cli.serve.runner import tune_gc
+
+        tune_gc()
         port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, loop="none", http="httptools",
-            access_log=False, log_level="warning",
-        )  # fmt: skip
+        from routr_cli.serve.runner import UVICORN_SETTINGS
+
+        options = dict(UVICORN_SETTINGS, loop="none")  # uvloop.run below gives the loop
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, **options)
         server = uvicorn.Server(config)
         profiler = cProfile.Profile(time.process_time)
         url = f"http://127.0.0.1:{port}/v1"
 
+        def flush() -> None:
+            if gateway.writer is not None:
+                gateway.writer.flush()
+
         def load() -> None:
             wait_ready(f"http://127.0.0.1:{port}/healthz", mock)
-            for stream in (False, True):
+            for stream in args.kinds:
                 hey_count(url, "mock/m", stream, min(300, args.requests), args.concurrency)
+                flush()  # the warm-up's calls are written before the clock starts
                 began = time.process_time()
                 errors = hey_count(url, "mock/m", stream, args.requests, args.concurrency)
+                flush()  # this run's log writes are part of its cost
                 cpu = time.process_time() - began
                 print(
                     f"{'streamed' if stream else 'whole':8s} n={args.requests} in process "
-                    f"(uvicorn + app): {cpu * 1000 / args.requests:.3f} ms CPU/request, "
+                    f"(uvicorn + app{', canned upstream' if args.canned else ''}): "
+                    f"{cpu * 1000 / args.requests:.3f} ms CPU/request, "
                     f"errors {errors}",
                     flush=True,
                 )
@@ -166,6 +230,8 @@ def profile(args: argparse.Namespace) -> None:
         threading.Thread(target=load, daemon=True).start()
         uvloop.run(serve())
         if args.profile:
+            if args.dump:
+                profiler.dump_stats(args.dump)
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     finally:
         stop(mock)
@@ -178,10 +244,18 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--in-process", action="store_true", help="time the app in process")
     parser.add_argument("--profile", action="store_true", help="in process, under cProfile")
+    parser.add_argument(
+        "--canned", action="store_true", help="in process, no upstream HTTP (Routr's own CPU)"
+    )
     parser.add_argument("--sort", default="tottime", help="cProfile sort key")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--dump", help="with --profile: also save the raw stats to this file")
+    parser.add_argument(
+        "--only", choices=("whole", "streamed"), help="one kind of answer, not both"
+    )
     args = parser.parse_args()
-    if args.profile or args.in_process:
+    args.kinds = [kind == "streamed" for kind in ("whole", "streamed") if args.only in (None, kind)]
+    if args.profile or args.in_process or args.canned:
         profile(args)
     else:
         measure(args)

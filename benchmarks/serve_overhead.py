@@ -45,8 +45,8 @@ BODY = {"model": "MODEL", "messages": [{"role": "user", "content": "Say hello in
 # -- the mock upstream (run as: serve_overhead.py --mock PORT DELAY_MS) -------------------
 
 
-def mock_app(delay_s: float) -> Any:
-    """A raw ASGI app: OpenAI chat completions, whole or streamed, after ``delay_s``."""
+def mock_bodies() -> tuple[bytes, bytes]:
+    """The mock's two answers, whole (JSON) and streamed (SSE events), OpenAI format."""
     answer = json.dumps(
         {
             "id": "chatcmpl-mock", "object": "chat.completion", "created": 0, "model": "m",
@@ -65,6 +65,12 @@ def mock_app(delay_s: float) -> Any:
                                 "model": "m", **c}).encode() + b"\n\n"
         for c in chunks
     ) + b"data: [DONE]\n\n"  # fmt: skip
+    return answer, events
+
+
+def mock_app(delay_s: float) -> Any:
+    """A raw ASGI app: OpenAI chat completions, whole or streamed, after ``delay_s``."""
+    answer, events = mock_bodies()
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":

@@ -166,22 +166,6 @@ def _terms(tokens: list[str]) -> list[str]:
     return sorted(set(tokens) | set(bigrams))
 
 
-def _lexicon(
-    table: Mapping[str, Mapping[str, float]], terms: list[str]
-) -> dict[str, tuple[float, list[str]]]:
-    out = {}
-    for name in sorted(table):
-        weights = table[name]
-        total = 0.0
-        hits = []
-        for term in terms:
-            if term in weights:
-                total += weights[term]
-                hits.append(term)
-        out[name] = (total, hits)
-    return out
-
-
 def _vector(model: Mapping[str, Any], tokens: list[str]) -> dict[str, float]:
     idf: Mapping[str, float] = model["idf"]
     counts: dict[str, float] = {}
@@ -198,17 +182,33 @@ def _norm(vector: Mapping[str, float]) -> float:
     return math.sqrt(total)
 
 
+Postings = dict[str, list[tuple[str, float]]]  # term -> (category or language, weight)
+
+
 @dataclass(frozen=True)
 class _Index:
     """What ``classify_with`` derives from a model before reading any text: the known
-    terms, the examples' vectors inverted (term -> (example, weight)) so a query meets only
-    the examples sharing a term, and the shapes compiled. Derived, never stored in the
-    model (the model stays plain JSON for the site's twin)."""
+    terms, the examples' vectors and the lexicon tables inverted (term -> (example or name,
+    weight)) so a query meets only the examples and names sharing one of its terms, and the
+    shapes compiled. Derived, never stored in the model (the model stays plain JSON for the
+    site's twin)."""
 
     known: frozenset[str]
     postings: dict[str, list[tuple[int, float]]]
     norms: list[float]
     shapes: list[tuple[str, re.Pattern[str], float, int]]
+    categories: tuple[str, ...]  # sorted
+    category_terms: Postings
+    languages: tuple[str, ...]  # sorted
+    language_terms: Postings
+
+
+def _invert(table: Mapping[str, Mapping[str, float]]) -> Postings:
+    out: Postings = {}
+    for name in sorted(table):
+        for term, weight in table[name].items():
+            out.setdefault(term, []).append((name, weight))
+    return out
 
 
 def _index(model: Mapping[str, Any]) -> _Index:
@@ -221,15 +221,40 @@ def _index(model: Mapping[str, Any]) -> _Index:
         for shape in model["shapes"]
     ]
     norms = [example["norm"] for example in model["examples"]]
-    return _Index(frozenset(_known_terms(model)), postings, norms, shapes)
+    return _Index(
+        frozenset(_known_terms(model)),
+        postings,
+        norms,
+        shapes,
+        tuple(sorted(model["categories"])),
+        _invert(model["categories"]),
+        tuple(sorted(model["languages"])),
+        _invert(model["languages"]),
+    )
 
 
-def _similarities(index: _Index, query: Mapping[str, float], qnorm: float) -> list[float]:
-    """Every example's cosine with ``query``, rounded to 6 decimals. Each example's dot is
-    the sum of its products added in sorted term order from 0.0 -- the order the site's
-    JavaScript adds them in, so the float results are identical -- but only examples that
-    share a term are visited (the others' dot stays 0.0, and round6(0.0) is 0.0)."""
-    dots = [0.0] * len(index.norms)
+def _lexicon_hits(
+    names: tuple[str, ...], postings: Postings, terms: list[str]
+) -> dict[str, tuple[float, list[str]]]:
+    """``_lexicon`` through the inverted table: each name's weights are still added in
+    sorted term order from 0.0 (so the floats are identical), but only the terms a name
+    lists are visited."""
+    totals = dict.fromkeys(names, 0.0)
+    hits: dict[str, list[str]] = {name: [] for name in names}
+    for term in terms:
+        found = postings.get(term)
+        if found:
+            for name, weight in found:
+                totals[name] += weight
+                hits[name].append(term)
+    return {name: (totals[name], hits[name]) for name in names}
+
+
+def _dots(index: _Index, query: Mapping[str, float], qnorm: float) -> dict[int, float]:
+    """The dot products of the examples sharing a term with ``query`` (the others' are
+    0.0), each summed in sorted term order from 0.0 -- the order the site's JavaScript adds
+    them in, so the float results are identical."""
+    dots: dict[int, float] = {}
     if qnorm == 0:
         return dots
     postings = index.postings
@@ -238,10 +263,20 @@ def _similarities(index: _Index, query: Mapping[str, float], qnorm: float) -> li
         if hits:
             weight = query[term]
             for i, value in hits:
-                dots[i] += weight * value
+                dots[i] = dots.get(i, 0.0) + weight * value
+    return dots
+
+
+def _cosine(dot: float, qnorm: float, norm: float) -> float:
+    return round6(float(dot / (qnorm * norm))) if dot and norm else 0.0
+
+
+def _similarities(index: _Index, query: Mapping[str, float], qnorm: float) -> list[float]:
+    """Every example's cosine with ``query``, rounded to 6 decimals (round6(0.0) is 0.0
+    for the examples sharing no term)."""
+    dots = _dots(index, query, qnorm)
     return [
-        round6(float(dot / (qnorm * norm))) if dot and norm else 0.0
-        for dot, norm in zip(dots, index.norms, strict=True)
+        _cosine(dots[i], qnorm, norm) if i in dots else 0.0 for i, norm in enumerate(index.norms)
     ]
 
 
@@ -257,18 +292,23 @@ def _classify(model: Mapping[str, Any], index: _Index, text: str) -> Classificat
     query = _vector(model, tokens)
     qnorm = _norm(query)
     examples = model["examples"]
-    sims = [
-        (sim, ex["id"], ex)
-        for sim, ex in zip(_similarities(index, query, qnorm), examples, strict=True)
-    ]
+    # Only examples with a positive cosine can be among the most similar or raise a
+    # category's best similarity above 0.0 (what a missing one reads as): rank just those,
+    # as the whole list is ranked, by (-similarity, id).
+    sims = []
+    for i, dot in _dots(index, query, qnorm).items():
+        sim = _cosine(dot, qnorm, index.norms[i])
+        if sim > 0:
+            ex = examples[i]
+            sims.append((sim, ex["id"], ex))
     sims.sort(key=lambda s: (-s[0], s[1]))
     best_sim: dict[str, float] = {}
     for sim, _, ex in sims:
         best_sim.setdefault(ex["category"], sim)
-    lexicon = _lexicon(model["categories"], terms)
+    lexicon = _lexicon_hits(index.categories, index.category_terms, terms)
     scores = {
         name: round6(lexicon[name][0] + params["similarity_weight"] * best_sim.get(name, 0.0))
-        for name in sorted(model["categories"])
+        for name in index.categories
     }
     top = max(scores.values(), default=0.0)
     kept = sorted(
@@ -282,9 +322,9 @@ def _classify(model: Mapping[str, Any], index: _Index, text: str) -> Classificat
     total = sum(scores[n] for n in kept)
     categories = {n: round6(scores[n] / total) for n in kept}
     evidence = {n: lexicon[n][1] for n in kept}
-    similar = [ex_id for sim, ex_id, _ in sims[:3] if sim > 0]
+    similar = [ex_id for _, ex_id, _ in sims[:3]]
     for n in kept:
-        near = [ex_id for sim, ex_id, ex in sims[:3] if sim > 0 and ex["category"] == n]
+        near = [ex_id for _, ex_id, ex in sims[:3] if ex["category"] == n]
         evidence[n] = evidence[n] + [f"similar to task {ex_id}" for ex_id in near]
     language, lang_words = _language(model, index, text, terms)
     if language is not None:
@@ -310,7 +350,7 @@ def _language(
     model: Mapping[str, Any], index: _Index, text: str, terms: list[str]
 ) -> tuple[str | None, list[str]]:
     params = model["params"]
-    table = _lexicon(model["languages"], terms)
+    table = _lexicon_hits(index.languages, index.language_terms, terms)
     for name, (extra, words) in _shapes(index, text).items():
         total, hits = table.get(name, (0.0, []))
         table[name] = (total + extra, hits + words)

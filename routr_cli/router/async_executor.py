@@ -62,10 +62,12 @@ class AsyncExecutor(Executor):
         resolver: Resolver = resolve_model,
         clock: Callable[[], float] = time.monotonic,
         pricer: Pricer = catalog_cost,
+        keep_providers: bool = False,
     ) -> None:
         super().__init__(
-            httpx.Client(), breakers, settings, resolver=resolver, clock=clock, pricer=pricer
-        )
+            httpx.Client(), breakers, settings, resolver=resolver, clock=clock, pricer=pricer,
+            keep_providers=keep_providers,
+        )  # fmt: skip
         self.async_client = client
 
     def _chat(self, resolved: ResolvedModel) -> AsyncChat:

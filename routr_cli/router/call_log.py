@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,8 +26,38 @@ LOG_CONTENT_ENV = "ROUTR_LOG_CONTENT"
 FEEDBACK_OUTCOMES = ("pass", "fail")
 
 
+class _RandomHex:
+    """Random hex from ``os.urandom`` (as ``secrets`` gives it), read 4 KiB at a time:
+    `routr serve` names every request, and one system call per id showed up in its
+    profile. The lock keeps two threads from taking the same bytes, and a forked child
+    drops its parent's unused bytes (the two would otherwise hand out the same ids)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hex = ""
+        self._at = 0
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self._lock = threading.Lock()
+        self._hex = ""
+        self._at = 0
+
+    def take(self, chars: int) -> str:
+        with self._lock:
+            if self._at + chars > len(self._hex):
+                self._hex = os.urandom(4096).hex()
+                self._at = 0
+            out = self._hex[self._at : self._at + chars]
+            self._at += chars
+            return out
+
+
+_random_hex = _RandomHex()
+
+
 def new_call_id() -> str:
-    return "call-" + secrets.token_hex(6)
+    return "call-" + _random_hex.take(12)
 
 
 def log_content_wanted(flag: bool) -> bool:
@@ -88,11 +118,13 @@ def record_for(
     streamed: bool,
     conversation_id: str,
     messages: Sequence[tuple[str, str]] | None,
+    created_at: datetime | None = None,
 ) -> CallRecord:
-    """``messages`` is None unless content logging was asked for."""
+    """``messages`` is None unless content logging was asked for; ``created_at`` (now, by
+    default) lets serve's writer thread build the record later with the call's own time."""
     return CallRecord(
         id=call_id,
-        created_at=utc_now(),
+        created_at=created_at or utc_now(),
         source=source,
         objective=decision.objective,
         # the request's own category (what feedback is evidence about), even when the

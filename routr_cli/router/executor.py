@@ -28,6 +28,7 @@ incomplete, never present it as whole.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -302,6 +303,7 @@ class Executor:
         resolver: Resolver = resolve_model,
         clock: Callable[[], float] = time.monotonic,
         pricer: Pricer = catalog_cost,
+        keep_providers: bool = False,
     ) -> None:
         self.client = client
         self.breakers = breakers or BreakerBoard()
@@ -309,21 +311,42 @@ class Executor:
         self.resolver = resolver
         self.clock = clock
         self.pricer = pricer
-
-    def _resolve(self, candidate: Candidate, budget_s: float) -> ResolvedModel:
         s = self.settings
-        retry = RetryPolicy(
+        self._timeouts = Timeouts(
+            connect_s=s.connect_s, read_s=s.first_byte_s, complete_read_s=s.complete_read_s
+        )
+        self._usual_retry = self._retry(s.candidate_s)
+        self._kept: dict[tuple[str, float], ResolvedModel] | None = {} if keep_providers else None
+
+    def _retry(self, budget_s: float) -> RetryPolicy:
+        s = self.settings
+        return RetryPolicy(
             max_attempts=s.max_attempts,
             base_delay_s=s.base_delay_s,
             max_delay_s=s.max_delay_s,
-            deadline_s=max(0.001, budget_s),
+            deadline_s=budget_s,
         )
-        timeouts = Timeouts(
-            connect_s=s.connect_s,
-            read_s=s.first_byte_s,
-            complete_read_s=s.complete_read_s,
-        )
-        return self.resolver(candidate.model, self.client, timeouts=timeouts, retry=retry)
+
+    def _resolve(self, candidate: Candidate, budget_s: float) -> ResolvedModel:
+        """``keep_providers`` (a gateway should not build a provider per request):
+        providers hold no per-call state, so one is kept per (model, retry budget) and
+        reused. A budget is the candidate's usual share of the call's deadline or, for the
+        last candidate, what is left of it -- rounded down to 10 ms here, so the first
+        candidate of every call finds the same one. Only resolved ones are kept: a
+        candidate that could not be set up (no key yet) is tried again next time."""
+        kept = self._kept
+        budget = max(0.001, budget_s if kept is None else math.floor(budget_s * 100) / 100)
+        if kept is not None:
+            found = kept.get((candidate.model, budget))
+            if found is not None:
+                return found
+        retry = self._usual_retry if budget == self._usual_retry.deadline_s else self._retry(budget)
+        resolved = self.resolver(candidate.model, self.client, timeouts=self._timeouts, retry=retry)
+        if kept is not None:
+            if len(kept) > 4096:  # bounded whatever model names and failovers bring
+                kept.clear()
+            kept[(candidate.model, budget)] = resolved
+        return resolved
 
     def _request(
         self,

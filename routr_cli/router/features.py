@@ -52,7 +52,7 @@ def features_for(
     budget = output_tokens if output_tokens is not None else DEFAULT_OUTPUT_TOKENS
     if category is not None:
         return RequestFeatures({category: 1.0}, language, tokens, budget, needs, overridden=True)
-    from routr_cli.ranking import classify  # the ranking's classifier: one place for it
+    from routr_cli.ranking.classifier import classify  # the ranking's: one place for it
 
     text = "\n".join(content for role, content in messages if role == "user")
     found = classify(text)

@@ -3,6 +3,6 @@
 Modules: ``wire`` (OpenAI's request, response, chunk and error shapes), ``guard`` (bearer
 keys hashed at rest, per-key rate limits and daily budgets), ``metrics`` (Prometheus text),
 ``log_writer`` (calls queued off the request path, written in batches by one thread),
-``app`` (the Starlette app and the gateway state). Import-light: the CLI imports ``app``
+``app`` (the raw ASGI app and the gateway state). Import-light: the CLI imports ``app``
 only when the command runs.
 """

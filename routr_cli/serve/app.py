@@ -1,4 +1,4 @@
-"""The gateway: an ASGI app (Starlette on uvicorn) over the router's policy and executor.
+"""The gateway: a raw ASGI app (``asgi.py``) on uvicorn over the router's policy and executor.
 
 State built once per worker at start-up, so a request does only pure work and one
 upstream call: the routing table (the standings in ``--db`` with call feedback folded
@@ -23,17 +23,12 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-from starlette.applications import Starlette
-from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
 
 from routr_cli.errors import ConfigError, RoutrError
 from routr_cli.providers.base import Usage
@@ -43,6 +38,7 @@ from routr_cli.providers.retry import RetryPolicy
 from routr_cli.providers.upstream_pool import UpstreamPool
 from routr_cli.router.async_executor import AsyncExecutor, StreamStart
 from routr_cli.router.breaker import BreakerBoard
+from routr_cli.router.call_log import new_call_id
 from routr_cli.router.executor import CallResult, ExecutorSettings
 from routr_cli.router.features import features_for
 from routr_cli.router.policy import (
@@ -54,6 +50,24 @@ from routr_cli.router.policy import (
     choose,
 )
 from routr_cli.serve import wire
+from routr_cli.serve.asgi import (
+    JSON_TYPE,
+    SSE_TYPE,
+    App,
+    BodyError,
+    ClientGone,
+    Headers,
+    Receive,
+    Scope,
+    Send,
+    WatchedStream,
+    header_pairs,
+    json_bytes,
+    read_body,
+    request_headers,
+    send_body,
+    send_json,
+)
 from routr_cli.serve.guard import Denied, Guard, KeyPolicy
 from routr_cli.serve.log_writer import CallLogWriter
 from routr_cli.serve.metrics import Metrics
@@ -121,8 +135,9 @@ def cached_resolver() -> Callable[..., ResolvedModel]:
         provider_name, model_id = split_model_name(model_name)
         config = configs.get(provider_name)
         if config is None:
-            config = configs[provider_name] = provider_config(provider_name)
-            config.api_key()
+            config = provider_config(provider_name)
+            config.api_key()  # MissingKeyError until the key is set: checked every time
+            configs[provider_name] = config
         provider = adapter_class(config)(config, client, timeouts=timeouts, retry=retry)
         return ResolvedModel(
             name=f"{provider_name}/{model_id}",
@@ -149,90 +164,74 @@ def snapshot_pricer() -> Callable[[str, Usage], float | None]:
     return price
 
 
-def _error(
-    status: int,
-    message: str,
-    kind: str,
-    code: str | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    return JSONResponse(wire.error_body(message, kind, code), status_code=status, headers=headers)
-
-
-def _denied(exc: Denied, request_id: str) -> JSONResponse:
-    headers = {"x-request-id": request_id}
+def _denied(exc: Denied, request_id: bytes) -> tuple[int, dict[str, Any], Headers]:
+    headers: Headers = [(b"x-request-id", request_id)] if request_id else []
     if exc.retry_after is not None:
-        headers["retry-after"] = str(max(1, int(exc.retry_after + 0.999)))
+        headers.append((b"retry-after", str(max(1, int(exc.retry_after + 0.999))).encode()))
     kind = "authentication_error" if exc.status == 401 else "rate_limit_error"
     if exc.status == 401:
-        headers["www-authenticate"] = "Bearer"
-    return _error(exc.status, str(exc), kind, exc.code, headers)
+        headers.append((b"www-authenticate", b"Bearer"))
+    return exc.status, wire.error_body(str(exc), kind, exc.code), headers
 
 
-async def _read_body(request: Request, limit: int, timeout_s: float) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise wire.WireError(413, f"request body over {limit} bytes", code="request_too_large")
-
-    async def read() -> bytes:
-        parts: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise wire.WireError(
-                    413, f"request body over {limit} bytes", code="request_too_large"
-                )
-            parts.append(chunk)
-        return b"".join(parts)
-
-    try:
-        async with asyncio.timeout(timeout_s):  # wait_for would start a task per request
-            return await read()
-    except TimeoutError:
-        raise wire.WireError(408, f"request body not received within {timeout_s:g}s") from None
+def _authorization(headers: Mapping[bytes, bytes]) -> str | None:
+    value = headers.get(b"authorization")
+    return None if value is None else value.decode("latin-1")
 
 
 class ChatHandler:
-    """``POST /v1/chat/completions``."""
+    """``POST /v1/chat/completions``, a raw ASGI handler (``asgi.py`` says why)."""
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
         self.known_models: set[str] = set()
+        self._names_of: tuple[RoutingTable, tuple[str, ...]] | None = None
 
-    async def handle(self, request: Request) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         gateway = self.gateway
+        settings = gateway.settings
         received = time.perf_counter()
-        from routr_cli.router.call_log import new_call_id
-
         call_id = new_call_id()
-        request_id = request.headers.get("x-request-id") or call_id
+        headers = request_headers(scope)
+        request_id = headers.get(b"x-request-id") or call_id.encode()
         try:
-            key = gateway.guard.identify(request.headers.get("authorization"))
+            key = gateway.guard.identify(_authorization(headers))
             gateway.guard.admit(key)
         except Denied as exc:
-            return _denied(exc, request_id)
+            await send_json(send, *_denied(exc, request_id))
+            return
         try:
-            body = await _read_body(
-                request, gateway.settings.max_body_bytes, gateway.settings.read_timeout_s
+            body = await read_body(
+                receive, headers, settings.max_body_bytes, settings.read_timeout_s
             )
             try:
                 data = json.loads(body)
             except ValueError:
                 raise wire.WireError(400, "the body is not valid JSON") from None
-            call = wire.parse_chat(data, max_messages=gateway.settings.max_messages)
+            call = wire.parse_chat(data, max_messages=settings.max_messages)
             decision = self.decide(call)
+        except ClientGone:
+            return
+        except BodyError as exc:
+            error = wire.WireError(exc.status, str(exc), code=exc.code)
+            await send_json(send, exc.status, error.body(), [(b"x-request-id", request_id)])
+            return
         except wire.WireError as exc:
-            return JSONResponse(
-                exc.body(),
-                status_code=exc.status,
-                headers={"x-request-id": request_id, **exc.headers},
-            )
-        except ClientDisconnect:
-            return Response(status_code=499)
+            out = [(b"x-request-id", request_id), *header_pairs(exc.headers.items())]
+            await send_json(send, exc.status, exc.body(), out)
+            return
         if call.stream:
-            return await self.stream(call, decision, key, call_id, request_id, received)
-        return await self.complete(call, decision, key, call_id, request_id, received)
+            await self.stream(send, receive, call, decision, key, call_id, request_id, received)
+        else:
+            await self.complete(send, call, decision, key, call_id, request_id, received)
+
+    def model_names(self) -> tuple[str, ...]:
+        """Every model of the standings (kept per table: tests swap the table)."""
+        table = self.gateway.table
+        if self._names_of is None or self._names_of[0] is not table:
+            names = tuple(dict.fromkeys(s.model for row in table.slices.values() for s in row))
+            self._names_of = (table, names)
+        return self._names_of[1]
 
     def decide(self, call: wire.ChatCall) -> Decision:
         gateway = self.gateway
@@ -257,10 +256,9 @@ class ChatHandler:
                 kind="server_error",
                 code="no_standings",
             )
-        pairs = [(m.role, m.content) for m in call.messages]
         try:
             features = features_for(
-                pairs,
+                [(m.role, m.content) for m in call.messages],
                 category=call.hints.category,
                 language=call.hints.language,
                 output_tokens=call.max_tokens,
@@ -276,7 +274,7 @@ class ChatHandler:
             exclude_providers=hints.exclude_providers,
             zdr=hints.zdr,
         )
-        names = tuple(s.model for row in gateway.table.slices.values() for s in row)
+        names = self.model_names()
         if not isinstance(objective, str):
             names += objective
         decision = choose(features, gateway.table, gateway.info_for(names), constraints, objective)
@@ -305,24 +303,25 @@ class ChatHandler:
         self.known_models.add(name)
 
     def headers(
-        self, decision: Decision, result: CallResult | None, served: str | None, request_id: str,
-        overhead_s: float, attempts: int,
-    ) -> dict[str, str]:  # fmt: skip
+        self, decision: Decision, served: str | None, request_id: bytes, overhead_s: float,
+        attempts: int,
+    ) -> Headers:  # fmt: skip
         simulated = any(c.simulated for c in decision.candidates if c.model == served)
-        return {
-            "x-request-id": request_id,
-            "x-routr-model": served or "",
-            "x-routr-simulated": "true" if simulated else "false",
-            "x-routr-category": decision.category,
-            "x-routr-attempts": str(attempts),
-            "x-routr-overhead-ms": f"{overhead_s * 1000:.3f}",
-        }
+        return [
+            (b"x-request-id", request_id),
+            (b"x-routr-model", (served or "").encode()),
+            (b"x-routr-simulated", b"true" if simulated else b"false"),
+            (b"x-routr-category", decision.category.encode()),
+            (b"x-routr-attempts", str(attempts).encode()),
+            (b"x-routr-overhead-ms", f"{overhead_s * 1000:.3f}".encode()),
+        ]
 
     def finish(
         self, call: wire.ChatCall, decision: Decision, result: CallResult, key: KeyPolicy | None,
         call_id: str, overhead_s: float,
     ) -> None:  # fmt: skip
-        """Account for a finished call: budget, metrics, the queued log record."""
+        """Account for a finished call: budget, metrics, the queued log record (built by
+        the writer's thread, off the request path)."""
         gateway = self.gateway
         gateway.guard.charge(key, result.cost_usd)
         gateway.metrics.record(
@@ -331,25 +330,17 @@ class ChatHandler:
         )  # fmt: skip
         if gateway.writer is None:
             return
-        from routr_cli.router.call_log import record_for
-
-        pairs = [(m.role, m.content) for m in call.messages]
-        gateway.writer.submit(
-            record_for(
-                call_id,
-                decision,
-                result,
-                source="serve",
-                streamed=call.stream,
-                conversation_id=call_id,
-                messages=pairs if gateway.settings.log_content else None,
-            )
+        messages = None
+        if gateway.settings.log_content:
+            messages = [(m.role, m.content) for m in call.messages]
+        gateway.writer.submit_call(
+            call_id, decision, result, streamed=call.stream, messages=messages
         )
 
     async def complete(
-        self, call: wire.ChatCall, decision: Decision, key: KeyPolicy | None, call_id: str,
-        request_id: str, received: float,
-    ) -> Response:  # fmt: skip
+        self, send: Send, call: wire.ChatCall, decision: Decision, key: KeyPolicy | None,
+        call_id: str, request_id: bytes, received: float,
+    ) -> None:  # fmt: skip
         result = await self.gateway.executor.acomplete(
             decision.candidates, call.messages, max_tokens=call.max_tokens,
             temperature=call.temperature, extra=call.extra,
@@ -357,86 +348,98 @@ class ChatHandler:
         upstream = sum(a.latency_s for a in result.attempts)
         overhead = max(0.0, time.perf_counter() - received - upstream)
         headers = self.headers(
-            decision, result, result.served_model, request_id, overhead, len(result.attempts)
+            decision, result.served_model, request_id, overhead, len(result.attempts)
         )
         self.finish(call, decision, result, key, call_id, overhead)
         if not result.ok:
-            return _upstream_error(result, headers)
+            await _upstream_error(send, result, headers)
+            return
         body = wire.completion(
             call_id, result.served_model or "", result.text, result.finish_reason, result.usage
         )
-        return JSONResponse(body, headers=headers)
+        await send_body(send, 200, json_bytes(body), JSON_TYPE, headers)
 
     async def stream(
-        self, call: wire.ChatCall, decision: Decision, key: KeyPolicy | None, call_id: str,
-        request_id: str, received: float,
-    ) -> Response:  # fmt: skip
+        self, send: Send, receive: Receive, call: wire.ChatCall, decision: Decision,
+        key: KeyPolicy | None, call_id: str, request_id: bytes, received: float,
+    ) -> None:  # fmt: skip
+        """Headers wait for the first delta (or the end); a client hanging up at any point
+        cancels this task and with it the upstream request."""
         items = self.gateway.executor.astream(
             decision.candidates, call.messages, max_tokens=call.max_tokens,
             temperature=call.temperature, extra=call.extra, announce=True,
         )  # fmt: skip
-        # Wait for the first delta (or the end) before the headers go out.
-        first: list[str] = []
-        serving: str | None = None
-        upstream = 0.0
-        result: CallResult | None = None
-        async for item in items:
-            if isinstance(item, StreamStart):
-                serving, upstream = item.model, item.upstream_s
-                continue
-            if isinstance(item, CallResult):
-                result = item
-                upstream = sum(a.latency_s for a in item.attempts)
+        watch = WatchedStream(receive)
+        final: CallResult | None = None
+        accounted = False
+        model = ""
+        overhead = 0.0
+        try:
+            first: list[str] = []
+            serving: str | None = None
+            upstream = 0.0
+            async for item in items:
+                if isinstance(item, StreamStart):
+                    serving, upstream = item.model, item.upstream_s
+                    continue
+                if isinstance(item, CallResult):
+                    final = item
+                    upstream = sum(a.latency_s for a in item.attempts)
+                else:
+                    first.append(item)
+                break
+            overhead = max(0.0, time.perf_counter() - received - upstream)
+            attempts = 1 if final is None else len(final.attempts)
+            headers = self.headers(decision, serving, request_id, overhead, attempts)
+            if final is not None and not final.ok:
+                watch.done()
+                accounted = True
+                self.finish(call, decision, final, key, call_id, overhead)
+                await _upstream_error(send, final, headers)
+                return
+            model = serving or (final.served_model if final else "") or ""
+            chunks = wire.ChunkWriter(call_id, model, int(time.time()))
+            headers.append(SSE_TYPE)
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            opening = chunks.role() + b"".join([chunks.delta(text) for text in first])
+            await send({"type": "http.response.body", "body": opening, "more_body": True})
+            if final is None:
+                async for item in items:
+                    if isinstance(item, StreamStart):
+                        continue
+                    if isinstance(item, CallResult):
+                        final = item
+                        break
+                    body = chunks.delta(item)
+                    await send({"type": "http.response.body", "body": body, "more_body": True})
+            if final is None or not final.ok:
+                message = final.error if final else "the stream ended without a result"
+                kind = final.error_class if final else "ServerError"
+                tail = wire.sse(wire.error_body(message or "upstream failed", "server_error", kind))
             else:
-                first.append(item)
-            break
-        overhead = max(0.0, time.perf_counter() - received - upstream)
-        attempts = 1 if result is None else len(result.attempts)
-        headers = self.headers(decision, result, serving, request_id, overhead, attempts)
-        if result is not None and not result.ok:
-            self.finish(call, decision, result, key, call_id, overhead)
-            return _upstream_error(result, headers)
-        created = int(time.time())
-        model = serving or (result.served_model if result else "") or ""
-
-        async def body() -> AsyncIterator[bytes]:
-            final = result
-            try:
-                yield wire.chunk(call_id, model, created, {"role": "assistant", "content": ""})
-                for text in first:
-                    yield wire.chunk(call_id, model, created, {"content": text})
-                if final is None:
-                    async for item in items:
-                        if isinstance(item, StreamStart):
-                            continue
-                        if isinstance(item, CallResult):
-                            final = item
-                            break
-                        yield wire.chunk(call_id, model, created, {"content": item})
-                if final is None or not final.ok:
-                    message = final.error if final else "the stream ended without a result"
-                    kind = final.error_class if final else "ServerError"
-                    yield wire.sse(
-                        wire.error_body(message or "upstream failed", "server_error", kind)
-                    )
-                    return
-                yield wire.chunk(call_id, model, created, {}, final.finish_reason or "stop")
+                tail = chunks.finish(final.finish_reason or "stop")
                 if call.include_usage:
-                    yield wire.usage_chunk(call_id, model, created, final.usage)
-                yield wire.DONE
-            finally:
-                await items.aclose()  # type: ignore[attr-defined]
-                if final is not None:
-                    self.finish(call, decision, final, key, call_id, overhead)
-                else:  # the client hung up mid-stream: the upstream call was cancelled
-                    self.gateway.metrics.record(
-                        model, "cancelled", "ClientDisconnect", 0.0, overhead, None
-                    )
+                    tail += chunks.usage(final.usage)
+                tail += wire.DONE
+            watch.done()
+            await send({"type": "http.response.body", "body": tail, "more_body": False})
+        except asyncio.CancelledError:
+            if not watch.absorbed():
+                raise
+        finally:
+            watch.close()
+            await items.aclose()  # type: ignore[attr-defined]
+            if accounted:
+                pass
+            elif final is not None:
+                self.finish(call, decision, final, key, call_id, overhead)
+            else:  # the client hung up: the upstream call was cancelled
+                self.gateway.metrics.record(
+                    model or None, "cancelled", "ClientDisconnect", 0.0, overhead, None
+                )
 
-        return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
 
-
-def _upstream_error(result: CallResult, headers: dict[str, str]) -> JSONResponse:
+async def _upstream_error(send: Send, result: CallResult, headers: Headers) -> None:
     kind = result.error_class or "ProviderError"
     status = _STATUS_FOR_ERROR.get(kind, 502)
     code = {429: "rate_limit_exceeded", 504: "upstream_timeout", 503: "no_healthy_candidate"}.get(
@@ -445,7 +448,8 @@ def _upstream_error(result: CallResult, headers: dict[str, str]) -> JSONResponse
     error_kind = "invalid_request_error" if status == 400 else "server_error"
     if status == 429:
         error_kind = "rate_limit_error"
-    return _error(status, result.error or "upstream failed", error_kind, code, headers)
+    body = wire.error_body(result.error or "upstream failed", error_kind, code)
+    await send_json(send, status, body, headers)
 
 
 def model_names(gateway: Gateway) -> list[tuple[str, str]]:
@@ -458,21 +462,27 @@ def model_names(gateway: Gateway) -> list[tuple[str, str]]:
     return list(names.items())
 
 
-def build_app(gateway: Gateway) -> Starlette:
+_FEEDBACK_SHAPE = 'send {"id": CALL_ID, "outcome": "pass"|"fail"}'
+
+
+def build_app(gateway: Gateway) -> App:
+    """The ASGI app uvicorn serves: five endpoints, the call-log writer started with it and
+    flushed (after in-flight requests finished) when it shuts down."""
     chat = ChatHandler(gateway)
-    models_body = wire.model_list(model_names(gateway))
+    models_body = json_bytes(wire.model_list(model_names(gateway)))
 
-    async def models(request: Request) -> Response:
+    async def models(scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            gateway.guard.identify(request.headers.get("authorization"))
+            gateway.guard.identify(_authorization(request_headers(scope)))
         except Denied as exc:
-            return _denied(exc, "")
-        return JSONResponse(models_body)
+            await send_json(send, *_denied(exc, b""))
+            return
+        await send_body(send, 200, models_body, JSON_TYPE, [])
 
-    async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "standings": bool(gateway.table.slices)})
+    async def healthz(scope: Scope, receive: Receive, send: Send) -> None:
+        await send_json(send, 200, {"status": "ok", "standings": bool(gateway.table.slices)})
 
-    async def metrics(request: Request) -> Response:
+    async def metrics(scope: Scope, receive: Receive, send: Send) -> None:
         states = [(s.key, s.state) for s in gateway.executor.breakers.statuses()]
         text = gateway.metrics.render(states)
         if gateway.writer is not None:
@@ -480,66 +490,62 @@ def build_app(gateway: Gateway) -> Starlette:
                 f"routr_call_log_written_total {gateway.writer.written}\n"
                 f"routr_call_log_dropped_total {gateway.writer.dropped}\n"
             )
-        return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
+        content_type = (b"content-type", b"text/plain; version=0.0.4; charset=utf-8")
+        await send_body(send, 200, text.encode(), content_type, [])
 
-    async def feedback(request: Request) -> Response:
+    async def feedback(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = request_headers(scope)
         try:
-            gateway.guard.identify(request.headers.get("authorization"))
+            gateway.guard.identify(_authorization(headers))
         except Denied as exc:
-            return _denied(exc, "")
+            await send_json(send, *_denied(exc, b""))
+            return
         try:
-            data = json.loads(await _read_body(request, 10_000, gateway.settings.read_timeout_s))
-        except (ValueError, wire.WireError):
-            return _error(
-                400, 'send {"id": CALL_ID, "outcome": "pass"|"fail"}', "invalid_request_error"
-            )
+            raw = await read_body(receive, headers, 10_000, gateway.settings.read_timeout_s)
+            data = json.loads(raw)
+        except ClientGone:
+            return
+        except (ValueError, BodyError):
+            data = None
         if (
             not isinstance(data, dict)
             or data.get("outcome") not in ("pass", "fail")
             or not isinstance(data.get("id"), str)
         ):
-            return _error(
-                400, 'send {"id": CALL_ID, "outcome": "pass"|"fail"}', "invalid_request_error"
-            )
+            await send_json(send, 400, wire.error_body(_FEEDBACK_SHAPE, "invalid_request_error"))
+            return
         if gateway.writer is None or not gateway.writer.knows(data["id"]):
-            return _error(
-                404,
+            message = (
                 f"no call {data['id']} served by this worker: record it with "
-                "`routr feedback CALL_ID --pass|--fail` on the merged log",
-                "invalid_request_error",
-                "call_not_found",
+                "`routr feedback CALL_ID --pass|--fail` on the merged log"
             )
+            await send_json(
+                send, 404, wire.error_body(message, "invalid_request_error", "call_not_found")
+            )
+            return
         gateway.writer.submit_feedback(data["id"], data["outcome"])
-        return JSONResponse({"id": data["id"], "outcome": data["outcome"]}, status_code=202)
+        await send_json(send, 202, {"id": data["id"], "outcome": data["outcome"]})
 
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def startup() -> None:
         if gateway.writer is not None:
             gateway.writer.start()
-        try:
-            yield
-        finally:
-            await gateway.executor.async_client.aclose()
-            gateway.executor.client.close()
-            if gateway.writer is not None:
-                await asyncio.to_thread(gateway.writer.close)
 
-    async def crashed(request: Request, exc: Exception) -> Response:
-        log.exception("routr serve: unexpected error", exc_info=exc)
-        return _error(
-            500, "internal error in routr serve (see its log)", "server_error", "internal"
-        )
+    async def shutdown() -> None:
+        await gateway.executor.async_client.aclose()
+        gateway.executor.client.close()
+        if gateway.writer is not None:
+            await asyncio.to_thread(gateway.writer.close)
 
-    return Starlette(
-        exception_handlers={Exception: crashed},
-        routes=[
-            Route("/v1/chat/completions", chat.handle, methods=["POST"]),
-            Route("/v1/models", models, methods=["GET"]),
-            Route("/v1/feedback", feedback, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/metrics", metrics, methods=["GET"]),
-        ],
-        lifespan=lifespan,
+    return App(
+        {
+            "/v1/chat/completions": {"POST": chat},
+            "/v1/models": {"GET": models},
+            "/v1/feedback": {"POST": feedback},
+            "/healthz": {"GET": healthz},
+            "/metrics": {"GET": metrics},
+        },
+        startup=startup,
+        shutdown=shutdown,
     )
 
 
@@ -561,6 +567,7 @@ def load_gateway(settings: ServeSettings, guard: Guard) -> Gateway:
         BreakerBoard(),
         settings.executor,
         resolver=cached_resolver(),
+        keep_providers=True,
         pricer=snapshot_pricer(),
     )
     return Gateway(

@@ -108,6 +108,10 @@ class Guard:
         self.today = today
         self._usage: dict[str, _Usage] = {}
         self._lock = threading.Lock()
+        # Tokens already verified, so a known key is not hashed and compared with every
+        # key again on each request. Only matches are kept (wrong keys cannot grow it),
+        # in this process's memory only, bounded.
+        self._verified: dict[str, KeyPolicy] = {}
 
     def identify(self, authorization: str | None) -> KeyPolicy | None:
         """The key's policy; None when auth is off and no key was sent. Raises ``Denied``."""
@@ -117,6 +121,9 @@ class Guard:
                     401, "missing API key: send Authorization: Bearer KEY", "missing_api_key"
                 )
             return None
+        known = self._verified.get(authorization)
+        if known is not None:
+            return known
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Denied(401, "malformed Authorization header: use Bearer KEY", "invalid_api_key")
@@ -125,8 +132,13 @@ class Guard:
         for policy in self.keys:  # compare with every key: timing says nothing about which
             if hmac.compare_digest(policy.digest, digest):
                 match = policy
-        if match is None and self.require:
-            raise Denied(401, "incorrect API key provided", "invalid_api_key")
+        if match is None:
+            if self.require:
+                raise Denied(401, "incorrect API key provided", "invalid_api_key")
+            return None
+        if len(self._verified) >= 1024:
+            self._verified.clear()
+        self._verified[authorization] = match
         return match
 
     def admit(self, policy: KeyPolicy | None) -> None:

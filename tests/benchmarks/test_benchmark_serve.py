@@ -42,3 +42,9 @@ def test_serve_cpu_prints_cpu_per_request_out_of_and_in_process() -> None:
     assert len(lines) == 2 and all("ms CPU/request" in ln and "errors 0" in ln for ln in lines)
     out = run("serve_cpu.py", "--in-process", "--profile", "--requests", "40", "--top", "5")
     assert "(uvicorn + app)" in out and "errors 0" in out and "function calls" in out
+
+
+def test_serve_cpu_canned_measures_routr_without_the_http_client() -> None:
+    out = run("serve_cpu.py", "--canned", "--requests", "40", "--concurrency", "4")
+    lines = [line for line in out.splitlines() if line.startswith(("whole", "streamed"))]
+    assert len(lines) == 2 and all("canned upstream" in ln and "errors 0" in ln for ln in lines)

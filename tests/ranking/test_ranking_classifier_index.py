@@ -1,9 +1,11 @@
-"""The classifier's index (inverted example vectors, built once) gives bit-identical answers.
+"""The classifier's index (inverted example vectors and lexicon tables, built once) gives
+bit-identical answers.
 
-``routr serve`` classifies every request, so ``classify`` visits only the examples that
-share a term with the text. The reference below is the plain algorithm of the module
-docstring (and of the site's JavaScript twin): every example, products summed in sorted
-term order. Equality is exact, not approximate.
+``routr serve`` classifies every request, so ``classify`` visits only the examples and the
+lexicon entries that share a term with the text, and ranks only the examples it resembles.
+The references below are the plain algorithm of the module docstring (and of the site's
+JavaScript twin): every example, every category's every term, products and weights summed
+in sorted term order, every example ranked. Equality is exact, not approximate.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from typing import Any
 
 from routr_cli.ranking import classifier_model, classify, classify_with
 from routr_cli.ranking.classifier import (
+    Classification,
     _index,
     _norm,
+    _shapes,
     _similarities,
+    _terms,
     _vector,
     bundled_examples,
     round6,
@@ -34,6 +39,63 @@ def reference_cosine(query: Mapping[str, float], norm: float, example: Mapping[s
         if term in vector:
             dot += query[term] * vector[term]
     return float(dot / (norm * example["norm"]))
+
+
+def reference_lexicon(
+    table: Mapping[str, Mapping[str, float]], terms: list[str]
+) -> dict[str, tuple[float, list[str]]]:
+    out = {}
+    for name in sorted(table):
+        weights = table[name]
+        total = 0.0
+        hits = []
+        for term in terms:
+            if term in weights:
+                total += weights[term]
+                hits.append(term)
+        out[name] = (total, hits)
+    return out
+
+
+def reference_classify(model: Mapping[str, Any], text: str) -> Classification:
+    """The plain algorithm, step by step as the module docstring states it."""
+    params = model["params"]
+    tokens = tokenize(model, text)
+    terms = _terms(tokens)
+    query = _vector(model, tokens)
+    qnorm = _norm(query)
+    sims = [(round6(reference_cosine(query, qnorm, ex)), ex["id"], ex) for ex in model["examples"]]
+    sims.sort(key=lambda s: (-s[0], s[1]))
+    best_sim: dict[str, float] = {}
+    for sim, _, ex in sims:
+        best_sim.setdefault(ex["category"], sim)
+    lexicon = reference_lexicon(model["categories"], terms)
+    scores = {
+        name: round6(lexicon[name][0] + params["similarity_weight"] * best_sim.get(name, 0.0))
+        for name in sorted(model["categories"])
+    }
+    top = max(scores.values(), default=0.0)
+    kept = sorted(
+        (n for n, s in scores.items() if top >= params["min_score"] and s >= params["keep_ratio"] * top),
+        key=lambda n: (-scores[n], n),
+    )  # fmt: skip
+    total = sum(scores[n] for n in kept)
+    categories = {n: round6(scores[n] / total) for n in kept}
+    evidence = {n: lexicon[n][1] for n in kept}
+    similar = [ex_id for sim, ex_id, _ in sims[:3] if sim > 0]
+    for n in kept:
+        near = [ex_id for sim, ex_id, ex in sims[:3] if sim > 0 and ex["category"] == n]
+        evidence[n] = evidence[n] + [f"similar to task {ex_id}" for ex_id in near]
+    languages = reference_lexicon(model["languages"], terms)
+    for name, (extra, words) in _shapes(_index(model), text).items():
+        total_l, hits = languages.get(name, (0.0, []))
+        languages[name] = (total_l + extra, hits + words)
+    ranked = sorted(languages, key=lambda n: (-languages[n][0], n))
+    language = None
+    if ranked and languages[ranked[0]][0] >= params["language_min"]:
+        language = ranked[0]
+        evidence[language] = languages[language][1]
+    return Classification(categories, language, evidence, scores, similar)
 
 
 def texts() -> list[str]:
@@ -57,6 +119,17 @@ def test_indexed_similarities_equal_the_plain_cosine_exactly() -> None:
         compared += len(want)
         nonzero += sum(1 for w in want if w)
     assert nonzero > compared // 10  # the texts do overlap the examples
+
+
+def test_classify_equals_the_plain_algorithm_exactly() -> None:
+    model = classifier_model()
+    found_language = found_similar = 0
+    for text in texts():
+        got = classify(text)
+        assert got == reference_classify(model, text), text
+        found_language += got.language is not None
+        found_similar += bool(got.similar)
+    assert found_language > 20 and found_similar > 100  # the comparison covers both parts
 
 
 def test_classify_with_the_cached_index_equals_classify_with_a_fresh_model() -> None:

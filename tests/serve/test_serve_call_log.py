@@ -64,8 +64,8 @@ def test_records_trickling_in_are_written_in_one_batch(tmp_path: Path) -> None:
     request rate) wait up to ``interval_s`` for company instead of a store opening each."""
     writer = CallLogWriter(tmp_path / "calls.duckdb", batch=1000, interval_s=5.0)
     batches: list[int] = []
-    write = writer._write
-    writer._write = lambda records: (batches.append(len(records)), write(records))[1]  # type: ignore[method-assign]
+    write = writer._write_pending
+    writer._write_pending = lambda: (batches.append(len(writer._items)), write())[1]  # type: ignore[method-assign]
     writer.start()
     for i in range(20):
         writer.submit(record(i))

@@ -25,12 +25,13 @@ from routr_cli.router.policy import RoutingTable
 
 
 class SlowUpstream:
-    """An OpenAI-format upstream streaming one chunk every 50 ms for 10 s; it records
-    when the gateway closed the connection (a write failed)."""
+    """An OpenAI-format upstream streaming one chunk every 50 ms (200 chunks: 10 s); it
+    records when the gateway closed the connection (a write failed) or the stream ended."""
 
-    def __init__(self) -> None:
+    def __init__(self, chunks: int = 200) -> None:
         self.aborted = threading.Event()
         self.started = threading.Event()
+        self.finished = threading.Event()
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,7 +48,7 @@ class SlowUpstream:
                 self.end_headers()
                 upstream.started.set()
                 try:
-                    for index in range(200):
+                    for index in range(chunks):
                         chunk = {"id": "c", "model": "slow", "choices": [
                             {"index": 0, "delta": {"content": f"w{index} "}, "finish_reason": None}
                         ]}  # fmt: skip
@@ -62,6 +63,7 @@ class SlowUpstream:
                         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
                     self.wfile.write(b"0\r\n\r\n")
                     self.wfile.flush()
+                    upstream.finished.set()
                 except (BrokenPipeError, ConnectionResetError):
                     upstream.aborted.set()
                 self.close_connection = True
@@ -112,6 +114,47 @@ def test_a_client_hanging_up_mid_stream_cancels_the_upstream_call(
             timeout=20,
         )
         assert again.status_code in (200, 504)
+
+
+def test_control_without_the_disconnect_watch_the_upstream_streams_on(
+    make_gateway: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control for the test above: uvicorn drops what is sent after a client left, so
+    without ``WatchedStream`` the gateway goes on pulling (and paying for) the answer."""
+    import routr_cli.serve.app as app_module
+    from routr_cli.serve.app import build_app
+
+    class Unwatched:
+        def __init__(self, receive: Any) -> None:
+            pass
+
+        def done(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+        def absorbed(self) -> bool:
+            return False
+
+    monkeypatch.setattr(app_module, "WatchedStream", Unwatched)
+    upstream = SlowUpstream(chunks=30)  # 1.5 s
+    monkeypatch.setenv("ROUTR_OPENAI_BASE_URL", upstream.url + "/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-slow")
+    try:
+        with running(build_app(make_gateway(table=RoutingTable({})))) as url:
+            body = {"model": "openai/gpt-4.1", "stream": True,
+                    "messages": [{"role": "user", "content": "write a long story"}]}  # fmt: skip
+            with (
+                httpx.Client(timeout=10) as client,
+                client.stream("POST", url + "/v1/chat/completions", json=body) as response,
+            ):
+                for line in response.iter_lines():
+                    if "w3 " in line:
+                        break
+            assert upstream.finished.wait(10) and not upstream.aborted.is_set()
+    finally:
+        upstream.close()
 
 
 def _free_port() -> int:
