@@ -188,21 +188,51 @@ def build_from_store(
     """Build the site from the store, with the data files under ``downloads/``.
 
     The standings come from the same folded summary and call as ``routr recommend``
-    (languages included), so the grader's answers can equal the command's. Two overlaps
-    keep a large build short: the store's tallies are read (``read_store``, in a
-    thread) while the statistics are computed, and the data files are written while
-    forked workers render the pages (``build_site(alongside=)``). Every DuckDB
-    connection is closed before the workers fork.
+    (languages included), so the grader's answers can equal the command's. Three
+    overlaps keep a large build short: the attempt files (most of the data) are written
+    by a process forked first (``AttemptFiles``); the store's tallies are read
+    (``read_store``, in a thread) while the statistics are computed; the other data
+    files are written while forked workers render the pages (``build_site(alongside=)``).
+    Every DuckDB connection here is closed before the workers fork.
     """
+    from routr_cli import __version__
+    from routr_cli.store.site_exports import DownloadWriter
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    writer = DownloadWriter(out / "downloads", __version__)
+    attempt_files = AttemptFiles(db, writer.folder, writer.recorded)
+    try:
+        report = _build(db, out, options, tasks_dir, draws, compare_draws, jobs, writer,
+                        attempt_files, timings)  # fmt: skip
+    finally:
+        attempt_files.stop()
+    timings["data"] = report.alongside_s
+    timings["attempt files"] = attempt_files.seconds
+    timings["total"] = time.perf_counter() - started
+    return report, timings
+
+
+def _build(
+    db: Path,
+    out: Path,
+    options: SiteOptions,
+    tasks_dir: Path | None,
+    draws: int,
+    compare_draws: int,
+    jobs: int | None,
+    writer: Any,
+    attempt_files: AttemptFiles,
+    timings: dict[str, float],
+) -> BuildReport:
     from routr_cli import __version__
     from routr_cli.cli.rank_cmd import attempts_summary
     from routr_cli.paths import PROJECT_ROOT
     from routr_cli.ranking import classifier_model, standings
     from routr_cli.site import Download, SiteData, build_site
     from routr_cli.site.formatting import model_slugs
-    from routr_cli.store.site_exports import DownloadWriter, data_version, records_version
+    from routr_cli.store.site_exports import data_version, records_version
 
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(_timed, read_store, db, tasks_dir)
@@ -217,9 +247,7 @@ def build_from_store(
         {k: v for k, v in vars(t).items() if k != "prompt"}
         for t in sorted(store.tasks.values(), key=lambda t: t.task_id)
     ]
-    writer = DownloadWriter(out / "downloads", __version__)
     planned = writer.plan(
-        store.model_versions,
         model_slugs(list(store.model_versions)),
         version=version,
         tasks_version=records_version(task_rows, __version__),
@@ -238,6 +266,7 @@ def build_from_store(
                 # Stored: DuckDB reads their JSON from the store, no Python in the way.
                 comparisons=None if stored else lambda: [c.as_json() for c in comparisons],
                 tasks=task_rows,
+                attempts=attempt_files.result,
             )
         )
 
@@ -254,10 +283,58 @@ def build_from_store(
         downloads=downloads(planned),
         data_version=version,
     )
-    report = build_site(data, out, options, jobs=jobs, alongside=write_data_files)
-    timings["data"] = report.alongside_s
-    timings["total"] = time.perf_counter() - started
-    return report, timings
+    return build_site(data, out, options, jobs=jobs, alongside=write_data_files)
+
+
+class AttemptFiles:
+    """``write_attempt_files`` in a forked process, started before anything here opens
+    the database (no DuckDB thread is copied into it): the bulk of the data files is
+    written beside the statistics, the planning and the rendering."""
+
+    def __init__(self, db: Path, folder: Path, recorded: dict[str, str]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._answer, send = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_write_attempt_files, args=(send, db, folder, recorded), daemon=True
+        )
+        self.process.start()
+        send.close()
+        self.seconds = 0.0
+
+    def result(self) -> dict[str, str]:
+        """Each model's attempt version, once its files are written."""
+        try:
+            status, value, self.seconds = self._answer.recv()
+        except EOFError:
+            status, value = "error", f"the process ended with code {self.process.exitcode}"
+        self.process.join()
+        if status != "ok":
+            raise RuntimeError(f"writing the attempt files failed: {value}")
+        return dict(value)
+
+    def stop(self) -> None:
+        """Ends the process if the build stopped before waiting for it."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self._answer.close()
+
+
+def _write_attempt_files(send: Any, db: Path, folder: Path, recorded: dict[str, str]) -> None:
+    from routr_cli import __version__
+    from routr_cli.site.formatting import model_slugs
+    from routr_cli.store.site_exports import write_attempt_files
+
+    started = time.perf_counter()
+    try:
+        versions = write_attempt_files(db, folder, recorded, __version__, model_slugs)
+        send.send(("ok", versions, time.perf_counter() - started))
+    except Exception as exc:  # reported to the build, which raises it
+        send.send(("error", f"{type(exc).__name__}: {exc}", time.perf_counter() - started))
+    finally:
+        send.close()
 
 
 def _timed(work: Callable[..., T], *args: Any) -> tuple[T, float]:

@@ -51,14 +51,16 @@ class BuildReport:
     unchanged: int
     removed: int
     plan_s: float
-    render_s: float  # fingerprints, then rendering and writing the pages that changed
+    render_s: float  # fingerprints, then rendering and writing the pages, and any work alongside
     write_s: float  # sitemaps, static files, stale-file removal, the manifest
     alongside_s: float = 0.0  # the work run while the pages rendered (the data files)
+    pages_s: float = 0.0  # of render_s, the pages' part: until the workers were done
 
     @property
     def pages_per_s(self) -> float:
-        """The rendering rate: pages rendered and written per second of that step."""
-        return self.rendered / self.render_s if self.render_s > 0 else float("inf")
+        """The rendering rate: pages rendered and written per second of that work."""
+        seconds = self.pages_s or self.render_s
+        return self.rendered / seconds if seconds > 0 else float("inf")
 
     def summary(self) -> str:
         return (
@@ -273,6 +275,15 @@ def _render_span(span: tuple[int, int]) -> list[Done]:
     return done
 
 
+# When the workers were done (their results in): the rendering rate is measured on the
+# pages' work, not on the work run alongside.
+_RENDERED: list[float] = []
+
+
+def _note_done(_: object) -> None:
+    _RENDERED.append(time.perf_counter())
+
+
 def render_pages(
     renderer: Renderer,
     pages: list[Page],
@@ -280,10 +291,11 @@ def render_pages(
     key: str,
     jobs: int,
     alongside: Alongside | None = None,
-) -> tuple[list[Done], Sequence[Download] | None]:
+) -> tuple[list[Done], Sequence[Download] | None, float]:
     """Keep or render and write every page, in ``jobs`` forked processes when there are
     many (fingerprints are computed there too: hashing thousands of pages is work), and
-    meanwhile run ``alongside`` here; return what was done and what it returned.
+    meanwhile run ``alongside`` here; return what was done, what ``alongside`` returned
+    and the seconds the pages took.
 
     Rendering is pure CPU work in Jinja2 (the GIL rules out threads), and a worker
     writes what it renders, so no page's bytes cross a pipe: only what was done. The
@@ -293,16 +305,21 @@ def render_pages(
     global _WORK
     spans = [(i, min(i + SPAN, len(pages))) for i in range(0, len(pages), SPAN)]
     _WORK = (renderer, pages, writer, key)
+    _RENDERED.clear()
     try:
         if jobs <= 1 or len(spans) <= 1:
             extra = alongside() if alongside is not None else None
-            return [row for span in spans for row in _render_span(span)], extra
+            started = time.perf_counter()
+            rows = [row for span in spans for row in _render_span(span)]
+            return rows, extra, time.perf_counter() - started
         import multiprocessing
 
+        started = time.perf_counter()
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            pending = pool.map_async(_render_span, spans, chunksize=1)
+            pending = pool.map_async(_render_span, spans, chunksize=1, callback=_note_done)
             extra = alongside() if alongside is not None else None
-            return [row for rows in pending.get() for row in rows], extra
+            rows = [row for done in pending.get() for row in done]
+            return rows, extra, _RENDERED[0] - started
     finally:
         _WORK = None
 
@@ -371,7 +388,8 @@ def build_site(
         pages = [p for p in pages if p.path not in later]
     planned = time.perf_counter()
     timed = _Timed(alongside) if alongside is not None else None
-    rows, downloads = render_pages(renderer, pages, writer, key, jobs or default_jobs(), timed)
+    jobs = jobs or default_jobs()
+    rows, downloads, pages_s = render_pages(renderer, pages, writer, key, jobs, timed)
     if downloads is not None:
         facts = plan.SiteFacts(dataclasses.replace(data, downloads=tuple(downloads)), options)
         final = sized_pages(facts)
@@ -403,6 +421,7 @@ def build_site(
         unchanged=len(rows) - n_written,
         removed=removed,
         plan_s=planned - started,
+        pages_s=pages_s,
         render_s=rendered - planned,
         write_s=done - rendered,
         alongside_s=timed.seconds if timed is not None else 0.0,

@@ -143,15 +143,54 @@ def records_version(rows: list[dict[str, Any]], routr_version: str) -> str:
     return _version(json.dumps(rows, sort_keys=True, default=str), routr_version)
 
 
-class DownloadWriter:
-    """The data files under ``folder`` (the site's ``downloads/``), in two steps.
+def attempt_file_names(slug: str) -> list[str]:
+    """A model's attempt files under ``downloads/``, one per format."""
+    return [f"attempts/{slug}.{fmt}" for fmt, _ in FORMATS]
 
-    ``plan`` names every file and decides which groups are stale (their version differs
-    from the one recorded beside them, or a file is missing): it needs only versions, so
-    the pages can be planned and rendered while ``write`` writes the stale groups (a
-    model's attempt files from a frame of the stale models only) and returns every file
-    with its size. The versions file is removed first and written last: a cut run
-    rewrites every group rather than trusting a half file.
+
+def write_attempt_files(
+    db_path: Path,
+    folder: Path,
+    recorded: Mapping[str, str],
+    routr_version: str,
+    slugs_for: Callable[[list[str]], Mapping[str, str]],
+) -> dict[str, str]:
+    """Each model's attempt files (the bulk of the data: every attempt, three formats),
+    written into ``folder`` only for models whose version differs from ``recorded`` or
+    whose files are missing; return every model's version.
+
+    Meant for its own process, started before anything else opens the database, so it
+    runs beside the statistics and the rendering from the start of a build."""
+    with site_frame(db_path) as con:
+        versions = model_versions(con, routr_version)
+        slugs = slugs_for(list(versions))
+        for model, version in versions.items():
+            names = attempt_file_names(slugs[model])
+            if recorded.get(f"attempts:{model}") == version and all(
+                (folder / n).is_file() for n in names
+            ):
+                continue
+            (folder / "attempts").mkdir(parents=True, exist_ok=True)
+            for name, (fmt, _) in zip(names, FORMATS, strict=True):
+                con.execute(
+                    "COPY (SELECT * FROM site_frame WHERE model = ? "
+                    "ORDER BY solver, task_id, epoch, finished_at) "
+                    f"TO {_sql_string(folder / name)} ({_COPY_OPTIONS[fmt]})",
+                    [model],
+                )
+    return versions
+
+
+class DownloadWriter:
+    """The data files under ``folder`` (the site's ``downloads/``), in steps.
+
+    ``plan`` names every file and decides which of the leaderboard, comparisons and task
+    list are stale (their version differs from the one recorded beside them, or a file
+    is missing): the pages can be planned and rendered meanwhile. The attempt files are
+    written by ``write_attempt_files`` (its own process, from ``recorded``); ``write``
+    writes the rest, records every version and returns every file with its size. The
+    versions file is removed first and written last: a cut run rewrites every group
+    rather than trusting a half file.
     """
 
     def __init__(self, folder: Path, routr_version: str) -> None:
@@ -168,39 +207,21 @@ class DownloadWriter:
         self.versions_path.unlink(missing_ok=True)
         self.current: dict[str, str] = {}
         self.stale: set[str] = set()
-        self.stale_models: list[str] = []
-        self.attempt_names: dict[str, list[str]] = {}  # model -> its files, per format
         self.files: list[DataFile] = []
 
-    def _check(self, key: str, names: list[str], wanted: str) -> bool:
+    def _check(self, key: str, names: list[str], wanted: str) -> None:
         self.current[key] = wanted
-        stale = self.recorded.get(key) != wanted or not all(
-            (self.folder / n).is_file() for n in names
-        )
-        if stale:
+        if self.recorded.get(key) != wanted or not all((self.folder / n).is_file() for n in names):
             self.stale.add(key)
-        return stale
 
-    def plan(
-        self,
-        models: Mapping[str, str],
-        slugs: Mapping[str, str],
-        *,
-        version: str,
-        tasks_version: str,
-    ) -> list[DataFile]:
-        """Every data file (size 0: not written yet). ``models``: model -> the version of
-        its attempts; ``version``: the leaderboard's and comparisons'."""
-        for model, model_version in models.items():
-            names = self.attempt_names[model] = [
-                f"attempts/{slugs[model]}.{fmt}" for fmt, _ in FORMATS
-            ]
-            if self._check(f"attempts:{model}", names, model_version):
-                self.stale_models.append(model)
+    def plan(self, slugs: Mapping[str, str], *, version: str, tasks_version: str) -> list[DataFile]:
+        """Every data file (size 0: not written yet). ``slugs``: model -> slug, for each
+        model's attempt files; ``version``: the leaderboard's and comparisons'."""
+        for model, slug in slugs.items():
             self.files += [
                 DataFile(f"downloads/{n}", f"{model} attempts ({fmt.upper()})", media, 0,
                          "attempts", model)
-                for n, (fmt, media) in zip(names, FORMATS, strict=True)
+                for n, (fmt, media) in zip(attempt_file_names(slug), FORMATS, strict=True)
             ]  # fmt: skip
         for kind, title in (("leaderboard", "Leaderboard"), ("comparisons", "Comparisons")):
             names = [f"{kind}.{fmt}" for fmt, _ in FORMATS]
@@ -224,23 +245,13 @@ class DownloadWriter:
         leaderboard: Callable[[], list[dict[str, Any]]],
         comparisons: Callable[[], list[dict[str, Any]]] | None,
         tasks: list[dict[str, Any]],
+        attempts: Callable[[], Mapping[str, str]],
     ) -> list[DataFile]:
-        """Write the stale groups, remove files of models no longer in the data, record
-        the versions; return every file with its size. The leaderboard rows and the
-        comparisons (``as_json()`` records; None: those stored in ``db``) are asked for
-        only when their files are stale."""
-        if self.stale_models:
-            (self.folder / "attempts").mkdir(exist_ok=True)
-            with site_frame(db_path, self.stale_models) as con:
-                for model in self.stale_models:
-                    for name, (fmt, _) in zip(self.attempt_names[model], FORMATS, strict=True):
-                        path = self.folder / name
-                        con.execute(
-                            "COPY (SELECT * FROM site_frame WHERE model = ? "
-                            "ORDER BY solver, task_id, epoch, finished_at) "
-                            f"TO {_sql_string(path)} ({_COPY_OPTIONS[fmt]})",
-                            [model],
-                        )
+        """Write the stale groups, wait for the attempt files (``attempts`` returns each
+        model's version once they are written), remove files of models no longer in the
+        data, record the versions; return every file with its size. The leaderboard rows
+        and the comparisons (``as_json()`` records; None: those stored in ``db``) are
+        asked for only when their files are stale."""
         if "leaderboard" in self.stale:
             _write_records(
                 [_flat(r) for r in leaderboard()],
@@ -254,6 +265,13 @@ class DownloadWriter:
             )
         if "tasks" in self.stale:
             _write_records(tasks, [(fmt, self.folder / f"tasks.{fmt}") for fmt, _ in TASK_FORMATS])
+        versions = attempts()
+        planned = {f.model for f in self.files if f.model is not None}
+        if set(versions) != planned:
+            from routr_cli.errors import StoreError
+
+            raise StoreError("the database changed during the site build: run it again")
+        self.current.update({f"attempts:{m}": v for m, v in versions.items()})
         _remove_stale(self.folder, {f.path.removeprefix("downloads/") for f in self.files})
         self.versions_path.write_text(
             json.dumps(self.current, sort_keys=True, indent=0) + "\n", encoding="utf-8"
