@@ -90,7 +90,6 @@ class UpstreamConnection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpResponseParser(self)
         self.idle_since = 0.0
-        self.served = 0  # requests answered on it so far: > 0 means "reused"
         self.on_lost: Any = None  # the pool's callback while the connection is idle
         # the connection's end: set once, never cleared
         self.closed = False
@@ -314,7 +313,6 @@ class UpstreamConnection(asyncio.Protocol):
             if rest:
                 self.chunks.append(rest)
         self.complete = True
-        self.served += 1
         self._wake()
 
     def _lost_failure(self) -> httpx.TransportError:

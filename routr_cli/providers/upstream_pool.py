@@ -96,12 +96,13 @@ class UpstreamPool:
         content: bytes,
         timeout: httpx.Timeout,
     ) -> Exchange:
-        """One request: ``async with pool.stream(...) as response:``."""
+        """One request: ``async with pool.stream(...) as response:``. Any method but HEAD
+        (whose answer has a length and no body: not handled, a gateway never sends it)."""
         target = self._target(url)
         return Exchange(self, target, _request_bytes(method, target, headers, content), timeout)
 
     def open_connections(self, url: str) -> tuple[int, int]:
-        """(open, idle) connections to ``url``'s host: for tests and metrics."""
+        """(open, idle) connections to ``url``'s host (what the tests check)."""
         host = self._hosts.get(self._target(url).key)
         return (host.count, len(host.idle)) if host else (0, 0)
 
