@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from routr_cli.site import plan, plan_extra, plan_pairs, seo
 from routr_cli.site.formatting import day
@@ -261,6 +261,7 @@ def fingerprint(page: Page, key: str) -> str | None:
 # inherited rather than pickled.
 _WORK: tuple[Renderer, list[Page], TreeWriter, str] | None = None
 Alongside = Callable[[], Sequence[Download]]
+T = TypeVar("T")
 
 
 def _render_span(span: tuple[int, int]) -> list[Done]:
@@ -290,16 +291,16 @@ def render_pages(
     writer: TreeWriter,
     key: str,
     jobs: int,
-    alongside: Alongside | None = None,
-) -> tuple[list[Done], Sequence[Download] | None, float]:
+    meanwhile: Callable[[], T],
+) -> tuple[list[Done], T, float]:
     """Keep or render and write every page, in ``jobs`` forked processes when there are
     many (fingerprints are computed there too: hashing thousands of pages is work), and
-    meanwhile run ``alongside`` here; return what was done, what ``alongside`` returned
+    meanwhile run ``meanwhile`` here; return what was done, what ``meanwhile`` returned
     and the seconds the pages took.
 
     Rendering is pure CPU work in Jinja2 (the GIL rules out threads), and a worker
     writes what it renders, so no page's bytes cross a pipe: only what was done. The
-    workers are forked before ``alongside`` starts, so no thread of it (DuckDB's) is
+    workers are forked before ``meanwhile`` starts, so no thread of it (DuckDB's) is
     ever copied into a worker.
     """
     global _WORK
@@ -308,7 +309,7 @@ def render_pages(
     _RENDERED.clear()
     try:
         if jobs <= 1 or len(spans) <= 1:
-            extra = alongside() if alongside is not None else None
+            extra = meanwhile()
             started = time.perf_counter()
             rows = [row for span in spans for row in _render_span(span)]
             return rows, extra, time.perf_counter() - started
@@ -317,7 +318,7 @@ def render_pages(
         started = time.perf_counter()
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             pending = pool.map_async(_render_span, spans, chunksize=1, callback=_note_done)
-            extra = alongside() if alongside is not None else None
+            extra = meanwhile()
             rows = [row for done in pending.get() for row in done]
             return rows, extra, _RENDERED[0] - started
     finally:
@@ -383,13 +384,21 @@ def build_site(
     writer = TreeWriter(out, old, since.st_mtime_ns if since is not None else 0)
     key = site_key(facts)
     renderer = Renderer(facts)
+    everything = pages
     if alongside is not None:
         later = {p.path for p in sized_pages(facts)}
         pages = [p for p in pages if p.path not in later]
     planned = time.perf_counter()
     timed = _Timed(alongside) if alongside is not None else None
     jobs = jobs or default_jobs()
-    rows, downloads, pages_s = render_pages(renderer, pages, writer, key, jobs, timed)
+
+    def in_parent() -> tuple[Sequence[Download] | None, dict[str, bytes]]:
+        """While the workers render: the data files (``alongside``), then sitemaps and
+        the grader's data (the sized pages planned again keep their paths and dates)."""
+        found = timed() if timed is not None else None
+        return found, extra_files(facts, everything)
+
+    rows, (downloads, extra), pages_s = render_pages(renderer, pages, writer, key, jobs, in_parent)
     if downloads is not None:
         facts = plan.SiteFacts(dataclasses.replace(data, downloads=tuple(downloads)), options)
         final = sized_pages(facts)
@@ -397,7 +406,7 @@ def build_site(
         pages = [*pages, *final]
     n_rendered = sum(1 for d in rows if d.rendered)
     rendered = time.perf_counter()
-    for path, blob in sorted(extra_files(facts, pages).items()):
+    for path, blob in sorted(extra.items()):
         rows.append(writer.put(path, blob))
     new = {d.path for d in rows}
     removed = 0

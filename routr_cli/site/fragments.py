@@ -38,7 +38,10 @@ class TaskLinks:
 
     def items(self, ids: tuple[str, ...], depth: int) -> Markup:
         table = self._table(depth)
-        return Markup("".join([table.get(t) or f"<li>{escape(t)}</li>" for t in ids]))
+        try:
+            return Markup("".join(map(table.__getitem__, ids)))  # every task has a page
+        except KeyError:
+            return Markup("".join([table.get(t) or f"<li>{escape(t)}</li>" for t in ids]))
 
 
 def outcome_rows(outcomes: Sequence[Any], model_links: Mapping[str, Any]) -> Markup:

@@ -54,7 +54,7 @@ class PairView(Comparison):
         moves a little whenever a model is added, for every pair; the pages print it
         rounded (``pvalue``), and the verdict quotes it to 3 significant digits (the
         verdict is here too). Rounded, a pair whose figures did not move keeps its page."""
-        values = tuple(getattr(self, f.name) for f in fields(self) if f.name != "q_value")
+        values = tuple(getattr(self, name) for name in _SHOWN)
         return (*values, pvalue(self.q_value), self.significant)
 
     def differentiators(self) -> list[str]:
@@ -83,6 +83,7 @@ def _ids(value: Any) -> tuple[str, ...]:
 
 
 _FIELDS = tuple(f.name for f in fields(Comparison))
+_SHOWN = tuple(name for name in _FIELDS if name != "q_value")  # q: shown rounded
 
 
 def pair_view(comparison: Comparison, first: str) -> PairView:

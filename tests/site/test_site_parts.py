@@ -125,3 +125,19 @@ def test_hostile_model_and_task_names_are_escaped_on_every_page(tmp_path: Path) 
         assert page.errors == [], path
     for html_file in tmp_path.rglob("*.html"):
         assert '<script>alert("x")' not in html_file.read_text(), html_file
+
+
+def test_evidence_lists_link_tasks_with_pages_and_name_the_others_escaped() -> None:
+    from routr_cli.site.fragments import TaskLinks
+
+    links = TaskLinks(["go-bugfix-000", "py-feature-001"])
+    known = links.items(("go-bugfix-000", "py-feature-001"), 2)
+    assert known == (
+        '<li><a href="../../tasks/go-bugfix-000/">go-bugfix-000</a></li>'
+        '<li><a href="../../tasks/py-feature-001/">py-feature-001</a></li>'
+    )
+    # A task that left the suite has no page: named, escaped, not linked.
+    mixed = links.items(("go-bugfix-000", "<gone>"), 1)
+    assert (
+        mixed == '<li><a href="../tasks/go-bugfix-000/">go-bugfix-000</a></li><li>&lt;gone&gt;</li>'
+    )
