@@ -196,19 +196,27 @@ def build_from_store(
     Every DuckDB connection here is closed before the workers fork.
     """
     from routr_cli import __version__
-    from routr_cli.store.site_exports import DownloadWriter
+    from routr_cli.site.formatting import model_slugs
+    from routr_cli.store.site_exports import DownloadWriter, write_attempt_files
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     writer = DownloadWriter(out / "downloads", __version__)
-    attempt_files = AttemptFiles(db, writer.folder, writer.recorded)
+    recorded = writer.recorded
+    jobs_: list[Forked] = []
+    attempt_files = Forked(
+        lambda: write_attempt_files(db, writer.folder, recorded, __version__, model_slugs)
+    )
+    jobs_.append(attempt_files)
     try:
         report = _build(db, out, options, tasks_dir, draws, compare_draws, jobs, writer,
-                        attempt_files, timings)  # fmt: skip
+                        attempt_files, jobs_, timings)  # fmt: skip
     finally:
-        attempt_files.stop()
+        for job in jobs_:
+            job.stop()
     timings["data"] = report.alongside_s
     timings["attempt files"] = attempt_files.seconds
+    timings["other data files"] = jobs_[-1].seconds if len(jobs_) > 1 else 0.0
     timings["total"] = time.perf_counter() - started
     return report, timings
 
@@ -222,7 +230,8 @@ def _build(
     compare_draws: int,
     jobs: int | None,
     writer: Any,
-    attempt_files: AttemptFiles,
+    attempt_files: Forked,
+    jobs_: list[Forked],
     timings: dict[str, float],
 ) -> BuildReport:
     from routr_cli import __version__
@@ -258,17 +267,22 @@ def _build(
             Download(f.path, f.title, f.media_type, f.size_bytes, f.kind, f.model) for f in files
         ]
 
-    def write_data_files() -> list[Download]:
-        return downloads(
-            writer.write(
-                db,
-                leaderboard=lambda: _records(list(board.rows)),
-                # Stored: DuckDB reads their JSON from the store, no Python in the way.
-                comparisons=None if stored else lambda: [c.as_json() for c in comparisons],
-                tasks=task_rows,
-                attempts=attempt_files.result,
-            )
+    # Every DuckDB connection here is closed: the leaderboard, comparisons and task list
+    # are written by a forked process while the pages are planned and rendered.
+    other_files = Forked(
+        lambda: writer.write(
+            db,
+            leaderboard=lambda: _records(list(board.rows)),
+            # Stored: DuckDB reads their JSON from the store, no Python in the way.
+            comparisons=None if stored else lambda: [c.as_json() for c in comparisons],
+            tasks=task_rows,
         )
+    )
+    jobs_.append(other_files)
+
+    def write_data_files() -> list[Download]:
+        other_files.result()
+        return downloads(writer.finish(attempt_files.result()))
 
     # The statistics with their formulas, then grading, validation and the threat model.
     docs = [PROJECT_ROOT / "docs" / name for name in ("methodology.md", "threat-model.md")]
@@ -286,33 +300,38 @@ def _build(
     return build_site(data, out, options, jobs=jobs, alongside=write_data_files)
 
 
-class AttemptFiles:
-    """``write_attempt_files`` in a forked process, started before anything here opens
-    the database (no DuckDB thread is copied into it): the bulk of the data files is
-    written beside the statistics, the planning and the rendering."""
+class Forked:
+    """``work()`` run in a forked process, its result sent back through a pipe.
 
-    def __init__(self, db: Path, folder: Path, recorded: dict[str, str]) -> None:
+    Forked only when no DuckDB connection is open here (none of its threads is copied),
+    and inheriting what it needs (a leaderboard, comparisons) rather than pickling it:
+    the data files are written on the other core while this process computes the
+    statistics, plans and renders."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self._answer, send = context.Pipe(duplex=False)
-        self.process = context.Process(
-            target=_write_attempt_files, args=(send, db, folder, recorded), daemon=True
-        )
+        self.process = context.Process(target=_run_forked, args=(send, work), daemon=True)
         self.process.start()
         send.close()
         self.seconds = 0.0
 
-    def result(self) -> dict[str, str]:
-        """Each model's attempt version, once its files are written."""
+    def result(self) -> Any:
+        """What ``work()`` returned (its exception, as one line, if it failed)."""
         try:
             status, value, self.seconds = self._answer.recv()
         except EOFError:
             status, value = "error", f"the process ended with code {self.process.exitcode}"
         self.process.join()
         if status != "ok":
-            raise RuntimeError(f"writing the attempt files failed: {value}")
-        return dict(value)
+            from routr_cli.errors import StoreError
+
+            raise StoreError(
+                f"writing the site's data files failed ({value}): fix that, build again"
+            )
+        return value
 
     def stop(self) -> None:
         """Ends the process if the build stopped before waiting for it."""
@@ -322,15 +341,10 @@ class AttemptFiles:
         self._answer.close()
 
 
-def _write_attempt_files(send: Any, db: Path, folder: Path, recorded: dict[str, str]) -> None:
-    from routr_cli import __version__
-    from routr_cli.site.formatting import model_slugs
-    from routr_cli.store.site_exports import write_attempt_files
-
+def _run_forked(send: Any, work: Callable[[], Any]) -> None:
     started = time.perf_counter()
     try:
-        versions = write_attempt_files(db, folder, recorded, __version__, model_slugs)
-        send.send(("ok", versions, time.perf_counter() - started))
+        send.send(("ok", work(), time.perf_counter() - started))
     except Exception as exc:  # reported to the build, which raises it
         send.send(("error", f"{type(exc).__name__}: {exc}", time.perf_counter() - started))
     finally:

@@ -15,6 +15,7 @@ left alone here.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -316,10 +317,15 @@ def render_pages(
         import multiprocessing
 
         started = time.perf_counter()
+        # Objects made so far move out of the collector's sight: a collection in a worker
+        # would otherwise touch every one of them, copying the parent's memory page by
+        # page into each worker (copy-on-write).
+        gc.freeze()
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             pending = pool.map_async(_render_span, spans, chunksize=1, callback=_note_done)
             extra = meanwhile()
             rows = [row for done in pending.get() for row in done]
+            gc.unfreeze()
             return rows, extra, _RENDERED[0] - started
     finally:
         _WORK = None
@@ -393,10 +399,10 @@ def build_site(
     jobs = jobs or default_jobs()
 
     def in_parent() -> tuple[Sequence[Download] | None, dict[str, bytes]]:
-        """While the workers render: the data files (``alongside``), then sitemaps and
-        the grader's data (the sized pages planned again keep their paths and dates)."""
-        found = timed() if timed is not None else None
-        return found, extra_files(facts, everything)
+        """While the workers render: sitemaps and the grader's data (the sized pages
+        planned again keep their paths and dates), then the data files (``alongside``)."""
+        extra = extra_files(facts, everything)
+        return timed() if timed is not None else None, extra
 
     rows, (downloads, extra), pages_s = render_pages(renderer, pages, writer, key, jobs, in_parent)
     if downloads is not None:

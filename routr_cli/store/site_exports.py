@@ -187,10 +187,10 @@ class DownloadWriter:
     ``plan`` names every file and decides which of the leaderboard, comparisons and task
     list are stale (their version differs from the one recorded beside them, or a file
     is missing): the pages can be planned and rendered meanwhile. The attempt files are
-    written by ``write_attempt_files`` (its own process, from ``recorded``); ``write``
-    writes the rest, records every version and returns every file with its size. The
-    versions file is removed first and written last: a cut run rewrites every group
-    rather than trusting a half file.
+    written by ``write_attempt_files`` (from ``recorded``), the rest by ``write`` (each
+    may run in a process of its own); ``finish`` records every version and returns every
+    file with its size. The versions file is removed first and written last: a cut run
+    rewrites every group rather than trusting a half file.
     """
 
     def __init__(self, folder: Path, routr_version: str) -> None:
@@ -245,13 +245,10 @@ class DownloadWriter:
         leaderboard: Callable[[], list[dict[str, Any]]],
         comparisons: Callable[[], list[dict[str, Any]]] | None,
         tasks: list[dict[str, Any]],
-        attempts: Callable[[], Mapping[str, str]],
-    ) -> list[DataFile]:
-        """Write the stale groups, wait for the attempt files (``attempts`` returns each
-        model's version once they are written), remove files of models no longer in the
-        data, record the versions; return every file with its size. The leaderboard rows
-        and the comparisons (``as_json()`` records; None: those stored in ``db``) are
-        asked for only when their files are stale."""
+    ) -> None:
+        """Write the stale groups of the leaderboard, comparisons and task list. The
+        leaderboard rows and the comparisons (``as_json()`` records; None: those stored
+        in ``db``) are asked for only when their files are stale."""
         if "leaderboard" in self.stale:
             _write_records(
                 [_flat(r) for r in leaderboard()],
@@ -265,7 +262,11 @@ class DownloadWriter:
             )
         if "tasks" in self.stale:
             _write_records(tasks, [(fmt, self.folder / f"tasks.{fmt}") for fmt, _ in TASK_FORMATS])
-        versions = attempts()
+
+    def finish(self, versions: Mapping[str, str]) -> list[DataFile]:
+        """Once every file is written (``versions``: each model's attempt version, from
+        ``write_attempt_files``): remove files of models no longer in the data, record
+        the versions; return every file with its size."""
         planned = {f.model for f in self.files if f.model is not None}
         if set(versions) != planned:
             from routr_cli.errors import StoreError

@@ -57,3 +57,20 @@ def test_a_changed_comparison_changes_the_files(stored: Path, tmp_path: Path) ->
     changed = _files(stored, records, tmp_path / "changed")
     assert changed != _files(stored, None, tmp_path / "store")
     shutil.rmtree(tmp_path / "changed")
+
+
+def test_work_forked_for_the_data_files_returns_its_result_or_a_one_line_error() -> None:
+    from routr_cli.cli.site_cmd import Forked
+    from routr_cli.errors import StoreError
+
+    rows = {"model": ["a", "b"]}  # inherited by the fork, not pickled
+    assert Forked(lambda: len(rows["model"])).result() == 2
+
+    def broken() -> int:
+        raise OSError("disk full")
+
+    job = Forked(broken)
+    with pytest.raises(StoreError, match=r"data files failed \(OSError: disk full\)") as caught:
+        job.result()
+    assert "\n" not in str(caught.value)
+    job.stop()
