@@ -185,12 +185,17 @@ def profile(args: argparse.Namespace) -> None:
         if args.canned:
             gateway.executor._chat = lambda resolved: CannedChat(resolved.provider)  # type: ignore[method-assign]
         app = build_app(gateway)
-        from routr_cli.serve.runner import tune_gc
-
-        tune_gc()
+        try:  # as `routr serve` does; absent from trees before it (a before/after run)
+            from routr_cli.serve.runner import tune_gc
+        except ImportError:
+            pass
+        else:
+            tune_gc()
         port = free_port()
-        from routr_cli.serve.runner import UVICORN_SETTINGS
-
+        try:  # how `routr serve` runs uvicorn
+            from routr_cli.serve.runner import UVICORN_SETTINGS
+        except ImportError:  # a tree from before it (a before/after run)
+            UVICORN_SETTINGS = {"http": "httptools", "access_log": False, "log_level": "warning"}
         options = dict(UVICORN_SETTINGS, loop="none")  # uvloop.run below gives the loop
         config = uvicorn.Config(app, host="127.0.0.1", port=port, **options)
         server = uvicorn.Server(config)
@@ -198,8 +203,13 @@ def profile(args: argparse.Namespace) -> None:
         url = f"http://127.0.0.1:{port}/v1"
 
         def flush() -> None:
-            if gateway.writer is not None:
-                gateway.writer.flush()
+            writer = gateway.writer
+            if writer is None:
+                return
+            if hasattr(writer, "flush"):
+                writer.flush()
+            else:  # an older tree's writer (1 s batches, no flush): let it finish
+                time.sleep(2.5)
 
         def load() -> None:
             wait_ready(f"http://127.0.0.1:{port}/healthz", mock)

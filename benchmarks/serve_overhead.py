@@ -162,10 +162,19 @@ def start_routr(work: Path, mock_port: int, key: str) -> tuple[subprocess.Popen[
     return routr, port
 
 
-def hey(url: str, model: str, stream: bool, rate: float, duration: float, key: str) -> list[float]:
-    """Latencies (seconds) of every request; non-2xx responses count as errors (NaN)."""
+def hey(
+    url: str, model: str, stream: bool, rate: float, duration: float, key: str,
+    workers: int | None = None,
+) -> list[float]:  # fmt: skip
+    """Latencies (seconds) of every request; non-2xx responses count as errors (NaN).
+
+    ``workers``: hey's concurrent clients, each sending ``rate / workers`` per second. Their
+    timers tick in step, so requests arrive in bursts of ``workers`` at once (50 at 500/s
+    by default: every 100 ms, 50 requests together, the last waiting for the 49 before it
+    on a one-worker gateway); fewer workers, smaller and more frequent bursts."""
     body = dict(BODY, model=model, stream=stream)
-    workers = max(1, min(50, int(rate // 10) or 1))
+    if workers is None:
+        workers = max(1, min(50, int(rate // 10) or 1))
     cmd = [
         "hey", "-z", f"{duration}s", "-c", str(workers), "-q", f"{rate / workers:g}",
         "-m", "POST", "-T", "application/json", "-H", f"Authorization: Bearer {key}",
@@ -212,6 +221,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per case")
     parser.add_argument("--delays", default="0,50", help="mock answer delays in ms")
     parser.add_argument("--no-litellm", action="store_true", help="skip LiteLLM's proxy")
+    parser.add_argument(
+        "--workers", type=int, default=None,
+        help="hey's concurrent clients (default rate/10, at most 50): the size of each burst",
+    )  # fmt: skip
     parser.add_argument("--litellm-venv", type=Path, default=None, help="reuse this venv")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--mock", nargs=2, metavar=("PORT", "DELAY_MS"), help=argparse.SUPPRESS)
@@ -261,7 +274,9 @@ def main() -> None:
                 row: dict[str, Any] = {"delay_ms": delay, "stream": stream}
                 for name, (url, model, key) in gateways.items():
                     hey(url, model, stream, min(args.rate, 20), 1, key)  # warm up
-                    row[name] = summary(hey(url, model, stream, args.rate, args.duration, key))
+                    row[name] = summary(
+                        hey(url, model, stream, args.rate, args.duration, key, args.workers)
+                    )
                 for name in gateways:
                     if name != "direct":
                         row[name]["added_p50_ms"] = row[name]["p50_ms"] - row["direct"]["p50_ms"]

@@ -161,6 +161,10 @@ _JSON = frozenset({"categories", "candidates", "attempts", "prompt"})
 BULK_ROWS = 16  # from this many rows on, a batch goes in through a DataFrame
 
 
+# json.dumps with an option builds a new encoder per call: one, kept, for every row.
+_encode_sorted = json.JSONEncoder(sort_keys=True).encode
+
+
 def write_calls(store: Store, records: Sequence[CallRecord]) -> None:
     """Insert ``records`` in one transaction (serve batches them; call writes one)."""
     rows = []
@@ -169,7 +173,7 @@ def write_calls(store: Store, records: Sequence[CallRecord]) -> None:
         for column in _COLUMNS:
             value = getattr(record, column)
             if column in _JSON and value is not None:
-                value = json.dumps(value, sort_keys=True)
+                value = _encode_sorted(value)
             row.append(value)
         rows.append(row)
     columns = ", ".join(_COLUMNS)

@@ -143,14 +143,15 @@ class Guard:
 
     def admit(self, policy: KeyPolicy | None) -> None:
         """Take one request from the key's bucket and check its budget; raises ``Denied``."""
-        if policy is None:
-            return
+        if policy is None or (policy.rpm is None and policy.usd_per_day is None):
+            return  # nothing to count: no lock, no clock
         now = self.clock()
         with self._lock:
             state = self._usage.setdefault(policy.name, _Usage(policy.rpm or 0.0, now))
-            day = self.today()
-            if state.day != day:
-                state.day, state.spent = day, 0.0
+            if policy.usd_per_day is not None:  # the day matters only to a budget
+                day = self.today()
+                if state.day != day:
+                    state.day, state.spent = day, 0.0
             if policy.usd_per_day is not None and state.spent >= policy.usd_per_day:
                 raise Denied(
                     429,
@@ -174,7 +175,7 @@ class Guard:
             state.tokens -= 1.0
 
     def charge(self, policy: KeyPolicy | None, cost_usd: float | None) -> None:
-        if policy is None or not cost_usd:
+        if policy is None or not cost_usd or policy.usd_per_day is None:
             return
         with self._lock:
             state = self._usage.setdefault(policy.name, _Usage(policy.rpm or 0.0, self.clock()))
