@@ -108,14 +108,13 @@ def _when(text: str | None) -> datetime:
     return datetime.fromisoformat(text) if text else datetime.min
 
 
-def _comparisons(db: Path, summary: Any, board: Any, draws: int) -> tuple[list[Any], bool]:
-    """The stored ``compare --all`` results; computed here (the same function, not
-    stored) when none are stored or they are stale: older than the newest attempt, or
-    for another set of models. Also whether they are the stored ones."""
+def _comparisons(stored: list[Any], summary: Any, board: Any, draws: int) -> tuple[list[Any], bool]:
+    """The stored ``compare --all`` results (``stored``, read from the store); computed
+    here (the same function, not stored) when none are stored or they are stale: older
+    than the newest attempt, or for another set of models. Also whether they are the
+    stored ones."""
     from routr_cli.ranking import compare_all
-    from routr_cli.store.comparisons import read_comparisons
 
-    stored = read_comparisons(db)
     models = {s.model for s in board.rows}
     if stored:
         covered = {c.a for c in stored} | {c.b for c in stored}
@@ -240,14 +239,19 @@ def _build(
     from routr_cli.ranking import classifier_model, standings
     from routr_cli.site import Download, SiteData, build_site
     from routr_cli.site.formatting import model_slugs
+    from routr_cli.store.comparisons import read_comparisons
     from routr_cli.store.site_exports import data_version, records_version
 
     started = time.perf_counter()
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(_timed, read_store, db, tasks_dir)
+        stored_comparisons = pool.submit(read_comparisons, db)  # next, in the same thread
         summary = attempts_summary(db)
         board = standings(summary, draws=draws, seed=0, languages=True)
-        comparisons, stored = _comparisons(db, summary, board, compare_draws)
+        comparisons, stored = _comparisons(
+            stored_comparisons.result(), summary, board, compare_draws
+        )
+        del summary  # a frame of every attempt: not copied into the processes forked next
         timings["statistics"] = time.perf_counter() - started
         store, timings["read"] = reading.result()
     timings["read and statistics"] = time.perf_counter() - started

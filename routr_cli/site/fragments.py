@@ -45,12 +45,24 @@ class TaskLinks:
 
 
 def outcome_rows(outcomes: Sequence[Any], model_links: Mapping[str, Any]) -> Markup:
-    """The task page's table body: one row per model and solver."""
+    """The task page's table body: one row per model and solver. The solver and status
+    cells repeat across thousands of pages, so each is escaped once."""
     out = []
     for o in outcomes:
-        statuses = ", ".join(f"{escape(status)} × {n}" for status, n in o.statuses)
+        statuses = _statuses.get(o.statuses)
+        if statuses is None:
+            statuses = _statuses[o.statuses] = ", ".join(
+                f"{escape(status)} × {n}" for status, n in o.statuses
+            )
+        solver = _solvers.get(o.solver)
+        if solver is None:
+            solver = _solvers[o.solver] = str(escape(o.solver))
         out.append(
-            f'<tr><th scope="row">{model_links[o.model]}</th><td>{escape(o.solver)}</td>'
+            f'<tr><th scope="row">{model_links[o.model]}</th><td>{solver}</td>'
             f"<td>{o.solved} of {o.attempts}</td><td>{statuses}</td></tr>\n"
         )
     return Markup("".join(out))
+
+
+_statuses: dict[tuple[tuple[str, int], ...], str] = {}
+_solvers: dict[str, str] = {}
