@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,20 +44,16 @@ class DataFile:
 
 
 @contextmanager
-def site_frame(db_path: Path, models: Sequence[str] | None = None) -> Iterator[Any]:
+def site_frame(db_path: Path) -> Iterator[Any]:
     """The database opened read-only, with the attempt frame (``store.frame``'s query:
     the newest version of each task) as the temporary table ``site_frame``: one scan of
-    the attempts, then every tally and data file reads native columns. ``models``: only
-    theirs (the data files of the models whose attempts changed)."""
+    the attempts, then every tally and data file reads native columns."""
     from routr_cli.store.frame import attempt_frame_sql
 
     with Store.open(Path(db_path), read_only=True) as store:
-        sql = attempt_frame_sql(store, ordered=False)
-        params: list[Any] = []
-        if models is not None:
-            sql = f"SELECT * FROM ({sql}) WHERE model IN (SELECT unnest(?::VARCHAR[]))"
-            params = [list(models)]
-        store.con.execute(f"CREATE TEMP TABLE site_frame AS {sql}", params)
+        store.con.execute(
+            f"CREATE TEMP TABLE site_frame AS {attempt_frame_sql(store, ordered=False)}"
+        )
         yield store.con
 
 
@@ -118,10 +114,11 @@ def _version(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:12]
 
 
-def model_versions(con: Any, routr_version: str) -> dict[str, str]:
-    """Per model, a version of its attempts (count and newest: attempts are only added)."""
+def model_versions(con: Any, routr_version: str, source: str = "site_frame") -> dict[str, str]:
+    """Per model, a version of its attempts (count and newest: attempts are only added),
+    from the frame (``source``: its table, or its query in parentheses)."""
     rows = con.execute(
-        "SELECT model, count(*), max(finished_at) FROM site_frame GROUP BY model ORDER BY model"
+        f"SELECT model, count(*), max(finished_at) FROM {source} GROUP BY model ORDER BY model"
     ).fetchall()
     return {str(m): _version(n, newest, routr_version) for m, n, newest in rows}
 
@@ -160,18 +157,34 @@ def write_attempt_files(
     whose files are missing; return every model's version.
 
     Meant for its own process, started before anything else opens the database, so it
-    runs beside the statistics and the rendering from the start of a build."""
-    with site_frame(db_path) as con:
-        versions = model_versions(con, routr_version)
+    runs beside the statistics and the rendering from the start of a build. After a
+    previous build, the versions come from one grouped pass and only the stale models'
+    attempts are copied out of the frame (a rebuild after adding a model copies one)."""
+    from routr_cli.store.frame import attempt_frame_sql
+
+    with Store.open(Path(db_path), read_only=True) as store:
+        con = store.con
+        frame = attempt_frame_sql(store, ordered=False)
+        versions = model_versions(con, routr_version, f"({frame})") if recorded else {}
         slugs = slugs_for(list(versions))
-        for model, version in versions.items():
-            names = attempt_file_names(slugs[model])
-            if recorded.get(f"attempts:{model}") == version and all(
-                (folder / n).is_file() for n in names
-            ):
-                continue
+        stale = [
+            m for m, v in versions.items()
+            if recorded.get(f"attempts:{m}") != v
+            or not all((folder / n).is_file() for n in attempt_file_names(slugs[m]))
+        ]  # fmt: skip
+        if not recorded:  # a first build: every model, in one pass
+            con.execute(f"CREATE TEMP TABLE site_frame AS {frame}")
+            versions = model_versions(con, routr_version)
+            slugs, stale = slugs_for(list(versions)), list(versions)
+        elif stale:
+            con.execute(
+                f"CREATE TEMP TABLE site_frame AS SELECT * FROM ({frame}) "
+                "WHERE model IN (SELECT unnest(?::VARCHAR[]))",
+                [stale],
+            )
+        for model in stale:
             (folder / "attempts").mkdir(parents=True, exist_ok=True)
-            for name, (fmt, _) in zip(names, FORMATS, strict=True):
+            for name, (fmt, _) in zip(attempt_file_names(slugs[model]), FORMATS, strict=True):
                 con.execute(
                     "COPY (SELECT * FROM site_frame WHERE model = ? "
                     "ORDER BY solver, task_id, epoch, finished_at) "

@@ -74,3 +74,30 @@ def test_work_forked_for_the_data_files_returns_its_result_or_a_one_line_error()
         job.result()
     assert "\n" not in str(caught.value)
     job.stop()
+
+
+def test_attempt_files_are_rewritten_only_for_models_whose_attempts_changed(
+    stored: Path, tmp_path: Path
+) -> None:
+    from routr_cli import __version__
+    from routr_cli.site.formatting import model_slugs
+    from routr_cli.store.site_exports import write_attempt_files
+
+    versions = write_attempt_files(stored, tmp_path, {}, __version__, model_slugs)
+    files = sorted((tmp_path / "attempts").iterdir())
+    assert len(files) == 3 * len(site_db.MODELS) == 3 * len(versions)
+    before = {f.name: (f.stat().st_mtime_ns, f.read_bytes()) for f in files}
+    recorded = {f"attempts:{m}": v for m, v in versions.items()}
+    assert write_attempt_files(stored, tmp_path, recorded, __version__, model_slugs) == versions
+    assert {f.name: (f.stat().st_mtime_ns, f.read_bytes()) for f in files} == before
+    # One model's recorded version differs (its attempts changed) and another's file is
+    # gone: those two models' files are written again, the same bytes; no other file.
+    first, second = sorted(versions)[:2]
+    slug_a, slug_b = model_slugs(sorted(versions))[first], model_slugs(sorted(versions))[second]
+    (tmp_path / "attempts" / f"{slug_b}.json").unlink()
+    changed = {**recorded, f"attempts:{first}": "old"}
+    write_attempt_files(stored, tmp_path, changed, __version__, model_slugs)
+    after = {f.name: (f.stat().st_mtime_ns, f.read_bytes()) for f in files}
+    rewritten = {name for name in before if after[name][0] != before[name][0]}
+    assert rewritten == {f"{s}.{x}" for s in (slug_a, slug_b) for x in ("csv", "parquet", "json")}
+    assert all(after[name][1] == before[name][1] for name in before)
