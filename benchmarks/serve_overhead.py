@@ -144,14 +144,17 @@ def mock_provider_env(work: Path, mock_port: int, key: str) -> dict[str, str]:
     return {"ROUTR_CONFIG": str(config), "MOCK_API_KEY": "x", "ROUTR_SERVE_KEYS": key}
 
 
-def start_routr(work: Path, mock_port: int, key: str) -> tuple[subprocess.Popen[bytes], int]:
-    """`routr serve` (one worker, no standings) with a ``mock`` provider in front of the
-    mock upstream on ``mock_port``, accepting the bearer key ``key``; ready when returned."""
+def start_routr(
+    work: Path, mock_port: int, key: str, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`routr serve` (``workers`` worker processes, no standings) with a ``mock`` provider in
+    front of the mock upstream on ``mock_port``, accepting the bearer key ``key``; ready
+    when returned."""
     env = dict(os.environ, **mock_provider_env(work, mock_port, key))
     port = free_port()
     routr = subprocess.Popen(
         [str(ROUTR), "serve", "--port", str(port), "--db", str(work / "none.duckdb"),
-         "--log-dir", str(work / "logs")],
+         "--log-dir", str(work / "logs"), "--workers", str(workers)],
         env=env,
     )  # fmt: skip
     try:
@@ -222,6 +225,10 @@ def main() -> None:
     parser.add_argument("--delays", default="0,50", help="mock answer delays in ms")
     parser.add_argument("--no-litellm", action="store_true", help="skip LiteLLM's proxy")
     parser.add_argument(
+        "--gateway-workers", type=int, default=1,
+        help="worker processes of each gateway (Routr's --workers, LiteLLM's --num_workers)",
+    )  # fmt: skip
+    parser.add_argument(
         "--workers", type=int, default=None,
         help="hey's concurrent clients (default rate/10, at most 50): the size of each burst",
     )  # fmt: skip
@@ -251,7 +258,7 @@ def main() -> None:
             wait_ready(f"http://127.0.0.1:{mock_port}/", mock)
             mock_url = f"http://127.0.0.1:{mock_port}/v1"
             gateways = {"direct": (mock_url, "m", "rk-bench")}
-            routr, routr_port = start_routr(work, mock_port, "rk-bench")
+            routr, routr_port = start_routr(work, mock_port, "rk-bench", args.gateway_workers)
             procs.append(routr)
             gateways["routr"] = (f"http://127.0.0.1:{routr_port}/v1", "mock/m", "rk-bench")
             if litellm_bin is not None:
@@ -263,7 +270,7 @@ def main() -> None:
                 lite_port = free_port()
                 lite = subprocess.Popen(
                     [str(litellm_bin), "--config", str(lite_cfg), "--port", str(lite_port),
-                     "--host", "127.0.0.1", "--num_workers", "1"],
+                     "--host", "127.0.0.1", "--num_workers", str(args.gateway_workers)],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     env=dict(os.environ, LITELLM_MASTER_KEY=LITELLM_KEY),
                 )  # fmt: skip

@@ -110,11 +110,15 @@ class Gateway:
     owners: dict[str, str] = field(default_factory=dict)
 
     def info_for(self, names: tuple[str, ...]) -> Mapping[str, ModelInfo]:
-        """Catalog facts, computed once per model name and kept."""
+        """Catalog facts, computed once per model name and kept (at most 4,096 names:
+        callers choose the names of an explicit chain, and memory must not grow with them)."""
         missing = [n for n in names if n not in self.infos]
         if missing:
             from routr_cli.router.table import model_infos
 
+            if len(self.infos) + len(missing) > 4096:
+                self.infos.clear()
+                missing = list(dict.fromkeys(names))
             self.infos.update(model_infos(missing))
         return self.infos
 
@@ -300,6 +304,8 @@ class ChatHandler:
                 get_sim_model(model_id)
         except RoutrError as exc:
             raise wire.WireError(404, str(exc), code="model_not_found", param="model") from None
+        if len(self.known_models) >= 4096:  # bounded: callers choose the names
+            self.known_models.clear()
         self.known_models.add(name)
 
     def headers(

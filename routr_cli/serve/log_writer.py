@@ -16,8 +16,9 @@ finished). A full queue (the disk cannot keep up) drops the call and counts it i
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("routr.serve")
 
 RECENT_CALLS = 100_000  # call ids remembered for POST /v1/feedback
+
+
+_CALL_ID = re.compile(r"call-[0-9a-f]{1,16}")
+
+
+def _call_number(call_id: str) -> int | None:
+    """``call-`` + hex digits (``router.call_log.new_call_id``) as a number, one to one
+    (the digit count is part of it); None for anything else (no call of this writer)."""
+    if not _CALL_ID.fullmatch(call_id):
+        return None
+    return int(call_id[5:], 16) * 32 + len(call_id)
 
 
 class _Feedback:
@@ -80,7 +92,10 @@ class CallLogWriter:
         self._wake = threading.Event()
         self._idle = threading.Event()  # set after each pass that found nothing left
         self._stopping = False
-        self._recent: OrderedDict[str, None] = OrderedDict()
+        # The call ids served lately, as numbers (half the memory of the strings in an
+        # ordered dict: the soak's memory drift counts it until the window is full).
+        self._recent: set[int] = set()
+        self._recent_order: deque[int] = deque()
         self._thread = threading.Thread(target=self._run, name="routr-call-log", daemon=True)
 
     def start(self) -> None:
@@ -112,14 +127,18 @@ class CallLogWriter:
         self._put(_PendingCall(call_id, decision, result, streamed, messages))
 
     def _remember(self, call_id: str) -> None:
-        recent = self._recent
-        recent[call_id] = None
-        if len(recent) > RECENT_CALLS:
-            recent.popitem(last=False)
+        number = _call_number(call_id)
+        if number is None or number in self._recent:
+            return
+        self._recent.add(number)
+        self._recent_order.append(number)
+        if len(self._recent_order) > RECENT_CALLS:
+            self._recent.discard(self._recent_order.popleft())
 
     def knows(self, call_id: str) -> bool:
         """Did this writer log ``call_id`` (recently)? Feedback for it can be recorded."""
-        return call_id in self._recent
+        number = _call_number(call_id)
+        return number is not None and number in self._recent
 
     def submit_feedback(self, call_id: str, outcome: str) -> None:
         """Queued behind the call's own record, so it always finds the row."""

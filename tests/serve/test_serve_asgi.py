@@ -124,3 +124,39 @@ def test_flush_writes_what_is_queued_now(tmp_path: Any) -> None:
     writer.close()
     with Store.open(tmp_path / "calls.duckdb", read_only=True) as store:
         assert len(list_calls(store)) == 3
+
+
+def test_the_writer_knows_exactly_the_ids_it_logged(tmp_path: Any) -> None:
+    from routr_cli.serve.log_writer import CallLogWriter
+
+    writer = CallLogWriter(tmp_path / "calls.duckdb")
+    issued = [new_call_id() for _ in range(50)]
+    for call_id in issued:
+        writer._remember(call_id)
+    assert all(writer.knows(call_id) for call_id in issued)
+    first = issued[0]
+    for other in (
+        new_call_id(),
+        first.upper(),
+        first[:-1],
+        "call-0" + first[5:],
+        "nope",
+        first + " ",
+    ):
+        assert not writer.knows(other), other
+
+
+def test_what_callers_name_does_not_grow_memory_without_bound(make_gateway: Any) -> None:
+    """Explicit chains name any provider/model: the per-name caches are bounded."""
+    from routr_cli.serve.app import ChatHandler
+
+    gateway = make_gateway()
+    chat = ChatHandler(gateway)
+    for i in range(4200):
+        chat.check_model(f"openai/made-up-{i}")
+    assert 0 < len(chat.known_models) <= 4096
+    for start in range(0, 4200, 200):
+        names = tuple(f"openai/made-up-{i}" for i in range(start, start + 200))
+        infos = gateway.info_for(names)
+        assert all(n in infos for n in names)  # what the caller asked for is there
+    assert len(gateway.infos) <= 4096
