@@ -94,4 +94,8 @@ def pair_view(comparison: Comparison, first: str) -> PairView:
     values = {name: getattr(oriented, name) for name in _FIELDS}
     for key in ("only_a", "only_b", "both", "neither"):
         values[key] = _ids(values[key])
-    return PairView(**values)
+    # Every field, set at once: a frozen dataclass's __init__ sets its 35 fields one
+    # object.__setattr__ at a time, and the site makes thousands of these.
+    view = object.__new__(PairView)
+    view.__dict__.update(values)
+    return view

@@ -28,7 +28,7 @@ from routr_cli.site.formatting import (
     pct,
     slugify,
 )
-from routr_cli.site.inputs import Outcome, SiteData, SiteOptions
+from routr_cli.site.inputs import SiteData, SiteOptions
 from routr_cli.site.page import HIDDEN, INDEX, Page
 from routr_cli.text import plural
 
@@ -122,14 +122,23 @@ class SiteFacts:
         return (a, b) if self.slugs[a] <= self.slugs[b] else (b, a)
 
     @cached_property
-    def outcomes_by_model(self) -> dict[str, list[tuple[str, Outcome]]]:
-        """Model -> (task id, outcome) for the primary solver, task ids sorted."""
-        found: dict[str, list[tuple[str, Outcome]]] = defaultdict(list)
+    def results_by_model(self) -> dict[str, tuple[list[str], list[str]]]:
+        """Model -> (task ids it solved at least once, task ids it attempted and never
+        solved), for the primary solver, task ids sorted: one pass over the outcomes."""
+        found: dict[str, tuple[list[str], list[str]]] = {}
+        primary = self.primary_solver
         for task_id in sorted(self.data.outcomes):
-            for outcome in self.data.outcomes[task_id]:
-                if outcome.solver == self.primary_solver:
-                    found[outcome.model].append((task_id, outcome))
-        return dict(found)
+            for o in self.data.outcomes[task_id]:
+                if o.solver != primary:
+                    continue
+                lists = found.get(o.model)
+                if lists is None:
+                    lists = found[o.model] = ([], [])
+                if o.solved > 0:
+                    lists[0].append(task_id)
+                elif o.attempts > 0:
+                    lists[1].append(task_id)
+        return found
 
     @cached_property
     def languages(self) -> list[str]:
@@ -467,9 +476,7 @@ def model_pages(facts: SiteFacts) -> list[Page]:
             (s for s in mine if s.category != ALL and not s.category.startswith(LANGUAGE_PREFIX)),
             key=lambda s: (s.solver != facts.primary_solver, s.solver, s.category),
         )
-        outcomes = facts.outcomes_by_model.get(model, [])
-        solved = [task_id for task_id, o in outcomes if o.solved > 0]
-        failed = [task_id for task_id, o in outcomes if o.solved == 0 and o.attempts > 0]
+        solved, failed = facts.results_by_model.get(model, ([], []))
         others = [m for m in facts.models if m != model]
         pairs = [(other, facts.pair_path(*facts.canonical_order(model, other))) for other in others]
         name = facts.labels[model]
