@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -151,8 +152,11 @@ def tokenize(
     if known is None:
         known = _known_terms(model)
     out = []
-    for raw in TOKEN.findall(text):
-        token = raw.lower()
+    # Tokens are ASCII, so lowering an ASCII text first finds the same tokens, lowered, in
+    # one call (a non-ASCII text may lower to new ASCII letters, e.g. the Kelvin sign).
+    lowered = text.isascii()
+    for raw in TOKEN.findall(text.lower() if lowered else text):
+        token = raw if lowered else raw.lower()
         if token in synonyms:
             token = synonyms[token]
         elif len(token) > 3 and token.endswith("s") and token[:-1] in known:
@@ -161,18 +165,10 @@ def tokenize(
     return out
 
 
-def _terms(tokens: list[str]) -> list[str]:
-    bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]
-    return sorted(set(tokens) | set(bigrams))
-
-
 def _vector(model: Mapping[str, Any], tokens: list[str]) -> dict[str, float]:
     idf: Mapping[str, float] = model["idf"]
-    counts: dict[str, float] = {}
-    for token in tokens:
-        if token in idf:
-            counts[token] = counts.get(token, 0.0) + 1.0
-    return {t: counts[t] * idf[t] for t in sorted(counts)}
+    counts = Counter(tokens)  # whole counts: count * idf is the float the sum of 1.0s gave
+    return {t: counts[t] * idf[t] for t in sorted(counts) if t in idf}
 
 
 def _norm(vector: Mapping[str, float]) -> float:
@@ -234,37 +230,44 @@ def _index(model: Mapping[str, Any]) -> _Index:
 
 
 def _lexicon_hits(
-    names: tuple[str, ...], postings: Postings, terms: list[str]
+    names: tuple[str, ...], postings: Postings, terms: Iterable[str]
 ) -> dict[str, tuple[float, list[str]]]:
-    """``_lexicon`` through the inverted table: each name's weights are still added in
-    sorted term order from 0.0 (so the floats are identical), but only the terms a name
-    lists are visited."""
+    """The lexicon scores through the inverted table: only the terms a name lists are
+    visited, and each name's weights are still added in sorted term order from 0.0 (so the
+    floats are identical): the terms found are sorted, not every term of the text."""
+    found = sorted((term, hits) for term in terms if (hits := postings.get(term)))
     totals = dict.fromkeys(names, 0.0)
-    hits: dict[str, list[str]] = {name: [] for name in names}
-    for term in terms:
-        found = postings.get(term)
-        if found:
-            for name, weight in found:
-                totals[name] += weight
-                hits[name].append(term)
-    return {name: (totals[name], hits[name]) for name in names}
+    words: dict[str, list[str]] = {name: [] for name in names}
+    for term, hits in found:
+        for name, weight in hits:
+            totals[name] += weight
+            words[name].append(term)
+    return {name: (totals[name], words[name]) for name in names}
+
+
+def _term_set(tokens: list[str]) -> set[str]:
+    """The text's terms, tokens and bigrams (adjacent tokens joined by ``_``), unordered:
+    ``_lexicon_hits`` sorts the few it finds instead of all of them."""
+    terms = set(tokens)
+    terms.update([f"{a}_{b}" for a, b in itertools.pairwise(tokens)])
+    return terms
 
 
 def _dots(index: _Index, query: Mapping[str, float], qnorm: float) -> dict[int, float]:
     """The dot products of the examples sharing a term with ``query`` (the others' are
     0.0), each summed in sorted term order from 0.0 -- the order the site's JavaScript adds
-    them in, so the float results are identical."""
-    dots: dict[int, float] = {}
+    them in, so the float results are identical. (``query`` is ``_vector``'s, in sorted
+    term order already; every product is positive, so a shared term makes a dot > 0.)"""
     if qnorm == 0:
-        return dots
+        return {}
+    dots = [0.0] * len(index.norms)
     postings = index.postings
-    for term in sorted(query):
+    for term, weight in query.items():
         hits = postings.get(term)
         if hits:
-            weight = query[term]
             for i, value in hits:
-                dots[i] = dots.get(i, 0.0) + weight * value
-    return dots
+                dots[i] += weight * value
+    return {i: dot for i, dot in enumerate(dots) if dot}
 
 
 def _cosine(dot: float, qnorm: float, norm: float) -> float:
@@ -288,7 +291,7 @@ def classify_with(model: Mapping[str, Any], text: str) -> Classification:
 def _classify(model: Mapping[str, Any], index: _Index, text: str) -> Classification:
     params = model["params"]
     tokens = tokenize(model, text, index.known)
-    terms = _terms(tokens)
+    terms = _term_set(tokens)
     query = _vector(model, tokens)
     qnorm = _norm(query)
     examples = model["examples"]
@@ -347,7 +350,7 @@ def _shapes(index: _Index, text: str) -> dict[str, tuple[float, list[str]]]:
 
 
 def _language(
-    model: Mapping[str, Any], index: _Index, text: str, terms: list[str]
+    model: Mapping[str, Any], index: _Index, text: str, terms: Iterable[str]
 ) -> tuple[str | None, list[str]]:
     params = model["params"]
     table = _lexicon_hits(index.languages, index.language_terms, terms)

@@ -10,6 +10,7 @@ in sorted term order, every example ranked. Equality is exact, not approximate.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Mapping
@@ -22,7 +23,6 @@ from routr_cli.ranking.classifier import (
     _norm,
     _shapes,
     _similarities,
-    _terms,
     _vector,
     bundled_examples,
     round6,
@@ -39,6 +39,11 @@ def reference_cosine(query: Mapping[str, float], norm: float, example: Mapping[s
         if term in vector:
             dot += query[term] * vector[term]
     return float(dot / (norm * example["norm"]))
+
+
+def reference_terms(tokens: list[str]) -> list[str]:
+    bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]
+    return sorted(set(tokens) | set(bigrams))
 
 
 def reference_lexicon(
@@ -61,7 +66,7 @@ def reference_classify(model: Mapping[str, Any], text: str) -> Classification:
     """The plain algorithm, step by step as the module docstring states it."""
     params = model["params"]
     tokens = tokenize(model, text)
-    terms = _terms(tokens)
+    terms = reference_terms(tokens)
     query = _vector(model, tokens)
     qnorm = _norm(query)
     sims = [(round6(reference_cosine(query, qnorm, ex)), ex["id"], ex) for ex in model["examples"]]
@@ -103,7 +108,15 @@ def texts() -> list[str]:
     words = " ".join(prompts).split()
     rng = random.Random(12)
     mixed = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 60))) for _ in range(300)]
-    return [*prompts, *mixed, "", "Say hello in one line.", "NewServer ErrTimeout parse_config"]
+    odd = ["\u212aelvin sorts İstanbul rows in a Go map", "naïve café goroutines: ﬁx the RACE"]
+    return [
+        *prompts,
+        *mixed,
+        *odd,
+        "",
+        "Say hello in one line.",
+        "NewServer ErrTimeout parse_config",
+    ]
 
 
 def test_indexed_similarities_equal_the_plain_cosine_exactly() -> None:
