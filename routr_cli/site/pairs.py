@@ -15,6 +15,7 @@ exists for visitors who follow a link; it is just not offered to search engines.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -54,8 +55,7 @@ class PairView(Comparison):
         moves a little whenever a model is added, for every pair; the pages print it
         rounded (``pvalue``), and the verdict quotes it to 3 significant digits (the
         verdict is here too). Rounded, a pair whose figures did not move keeps its page."""
-        values = tuple(getattr(self, name) for name in _SHOWN)
-        return (*values, pvalue(self.q_value), self.significant)
+        return (*_shown_fields(self), pvalue(self.q_value), self.significant)
 
     def differentiators(self) -> list[str]:
         """What makes this pair worth a search result, in words (empty: nothing does)."""
@@ -83,7 +83,7 @@ def _ids(value: Any) -> tuple[str, ...]:
 
 
 _FIELDS = tuple(f.name for f in fields(Comparison))
-_SHOWN = tuple(name for name in _FIELDS if name != "q_value")  # q: shown rounded
+_shown_fields = operator.attrgetter(*(name for name in _FIELDS if name != "q_value"))
 
 
 def pair_view(comparison: Comparison, first: str) -> PairView:

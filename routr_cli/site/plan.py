@@ -28,7 +28,7 @@ from routr_cli.site.formatting import (
     pct,
     slugify,
 )
-from routr_cli.site.inputs import SiteData, SiteOptions
+from routr_cli.site.inputs import Outcomes, SiteData, SiteOptions
 from routr_cli.site.page import HIDDEN, INDEX, Page
 from routr_cli.text import plural
 
@@ -560,7 +560,7 @@ def task_pages(facts: SiteFacts) -> list[Page]:
                 inputs=facts.models_key,
                 context={
                     "task": task,
-                    "outcomes": outcomes,
+                    "outcomes": Outcomes(outcomes),
                     "prompt_html": markdown_html(task.prompt) if task.prompt else None,
                 },
             )
