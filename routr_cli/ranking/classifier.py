@@ -94,6 +94,19 @@ SHAPES = (
         "cap": 4,
     },
 )
+# What a shape's pattern cannot match without (one of these substrings must be in the
+# text): checking it is far cheaper than running a pattern that starts with \b or \B
+# over a long prompt. Keyed by the pattern itself, so an edited model's changed pattern
+# simply runs unfiltered. (Python-only speed; the JavaScript twin runs every pattern.)
+SHAPE_NEEDS: dict[str, tuple[str, ...]] = {
+    SHAPES[0]["pattern"]: ("_",),
+    SHAPES[1]["pattern"]: ("@",),
+    SHAPES[4]["pattern"]: (".",),
+    SHAPES[5]["pattern"]: ("Err",),
+    SHAPES[6]["pattern"]: (
+        "New", "Parse", "Read", "Write", "Load", "Must", "Open", "Handle", "Verify",
+    ),
+}  # fmt: skip
 PARAMS = {
     "similarity_weight": 8.0,
     "keep_ratio": 0.5,
@@ -192,7 +205,7 @@ class _Index:
     known: frozenset[str]
     postings: dict[str, list[tuple[int, float]]]
     norms: list[float]
-    shapes: list[tuple[str, re.Pattern[str], float, int]]
+    shapes: list[tuple[str, re.Pattern[str], float, int, tuple[str, ...]]]
     categories: tuple[str, ...]  # sorted
     category_terms: Postings
     languages: tuple[str, ...]  # sorted
@@ -213,7 +226,13 @@ def _index(model: Mapping[str, Any]) -> _Index:
         for term, weight in example["vector"].items():
             postings.setdefault(term, []).append((i, weight))
     shapes = [
-        (shape["language"], re.compile(shape["pattern"], re.ASCII), shape["weight"], shape["cap"])
+        (
+            shape["language"],
+            re.compile(shape["pattern"], re.ASCII),
+            shape["weight"],
+            shape["cap"],
+            SHAPE_NEEDS.get(shape["pattern"], ()),
+        )
         for shape in model["shapes"]
     ]
     norms = [example["norm"] for example in model["examples"]]
@@ -339,7 +358,9 @@ def _shapes(index: _Index, text: str) -> dict[str, tuple[float, list[str]]]:
     """Identifier shapes: snake_case reads as Python, camelCase as JavaScript,
     ``pkg.Exported`` as Go. Each shape adds ``weight`` per distinct match, up to ``cap``."""
     out: dict[str, tuple[float, list[str]]] = {}
-    for language, pattern, weight, cap in index.shapes:
+    for language, pattern, weight, cap, needs in index.shapes:
+        if needs and not any(literal in text for literal in needs):
+            continue  # it cannot match (SHAPE_NEEDS)
         found = sorted(set(pattern.findall(text)))
         if not found:
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +22,6 @@ from routr_cli.ranking.classifier import (
     Classification,
     _index,
     _norm,
-    _shapes,
     _similarities,
     _vector,
     bundled_examples,
@@ -62,6 +62,21 @@ def reference_lexicon(
     return out
 
 
+def reference_shapes(model: Mapping[str, Any], text: str) -> dict[str, tuple[float, list[str]]]:
+    """Every shape's pattern run over the text (no filter)."""
+    out: dict[str, tuple[float, list[str]]] = {}
+    for shape in model["shapes"]:
+        found = sorted(set(re.findall(shape["pattern"], text, re.ASCII)))
+        if found:
+            count = min(len(found), shape["cap"])
+            total, words = out.get(shape["language"], (0.0, []))
+            out[shape["language"]] = (
+                total + shape["weight"] * count,
+                words + found[: shape["cap"]],
+            )
+    return out
+
+
 def reference_classify(model: Mapping[str, Any], text: str) -> Classification:
     """The plain algorithm, step by step as the module docstring states it."""
     params = model["params"]
@@ -92,7 +107,7 @@ def reference_classify(model: Mapping[str, Any], text: str) -> Classification:
         near = [ex_id for sim, ex_id, ex in sims[:3] if sim > 0 and ex["category"] == n]
         evidence[n] = evidence[n] + [f"similar to task {ex_id}" for ex_id in near]
     languages = reference_lexicon(model["languages"], terms)
-    for name, (extra, words) in _shapes(_index(model), text).items():
+    for name, (extra, words) in reference_shapes(model, text).items():
         total_l, hits = languages.get(name, (0.0, []))
         languages[name] = (total_l + extra, hits + words)
     ranked = sorted(languages, key=lambda n: (-languages[n][0], n))
@@ -109,10 +124,22 @@ def texts() -> list[str]:
     rng = random.Random(12)
     mixed = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 60))) for _ in range(300)]
     odd = ["\u212aelvin sorts İstanbul rows in a Go map", "naïve café goroutines: ﬁx the RACE"]
+    shaped = [  # each shape with and without the text its filter looks for
+        "rename parse_config and load_user_data",
+        "@cached_property and @app.route",
+        "ErrNotFound",
+        "call f(timeout=3) then NewServer and ReadConfig",
+        "use http.Handler and fmt.Println",
+        "getUserName in onClick",
+        "NewsFeed and Reader",
+        "errors and Errata",
+        "@ alone, _ alone, .",
+    ]
     return [
         *prompts,
         *mixed,
         *odd,
+        *shaped,
         "",
         "Say hello in one line.",
         "NewServer ErrTimeout parse_config",
