@@ -99,11 +99,11 @@ SHAPES = (
 # over a long prompt. Keyed by the pattern itself, so an edited model's changed pattern
 # simply runs unfiltered. (Python-only speed; the JavaScript twin runs every pattern.)
 SHAPE_NEEDS: dict[str, tuple[str, ...]] = {
-    SHAPES[0]["pattern"]: ("_",),
-    SHAPES[1]["pattern"]: ("@",),
-    SHAPES[4]["pattern"]: (".",),
-    SHAPES[5]["pattern"]: ("Err",),
-    SHAPES[6]["pattern"]: (
+    str(SHAPES[0]["pattern"]): ("_",),
+    str(SHAPES[1]["pattern"]): ("@",),
+    str(SHAPES[4]["pattern"]): (".",),
+    str(SHAPES[5]["pattern"]): ("Err",),
+    str(SHAPES[6]["pattern"]): (
         "New", "Parse", "Read", "Write", "Load", "Must", "Open", "Handle", "Verify",
     ),
 }  # fmt: skip
