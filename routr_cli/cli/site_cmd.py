@@ -246,6 +246,7 @@ def _build(
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(_timed, read_store, db, tasks_dir)
         stored_comparisons = pool.submit(read_comparisons, db)  # next, in the same thread
+        classifier = pool.submit(classifier_model)
         summary = attempts_summary(db)
         board = standings(summary, draws=draws, seed=0, languages=True)
         comparisons, stored = _comparisons(
@@ -296,7 +297,7 @@ def _build(
         comparisons=comparisons,
         tasks=store.tasks,
         outcomes=store.outcomes,
-        classifier=classifier_model(),
+        classifier=classifier.result(),
         methodology_markdown=methodology or None,
         downloads=downloads(planned),
         data_version=version,

@@ -317,6 +317,7 @@ def render_pages(
         import multiprocessing
 
         started = time.perf_counter()
+        renderer.compile_all()
         # Objects made so far move out of the collector's sight: a collection in a worker
         # would otherwise touch every one of them, copying the parent's memory page by
         # page into each worker (copy-on-write).

@@ -65,6 +65,12 @@ class Renderer:
             "slugs": facts.slugs,
         }
 
+    def compile_all(self) -> None:
+        """Compile every template now: done before the render workers fork, each inherits
+        them compiled instead of compiling them again."""
+        for name in self.env.list_templates(extensions=["j2"]):
+            self.template(name)
+
     def template(self, name: str) -> Any:
         found = self._templates.get(name)
         if found is None:
