@@ -196,10 +196,13 @@ def build_from_store(
     """
     from routr_cli import __version__
     from routr_cli.site.formatting import model_slugs
+    from routr_cli.store import Store
     from routr_cli.store.site_exports import DownloadWriter, write_attempt_files
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    with Store.open(db, read_only=True):  # a missing or old database: one line, nothing written
+        pass  # and closed again (its threads end) before the first fork
     writer = DownloadWriter(out / "downloads", __version__)
     recorded = writer.recorded
     jobs_: list[Forked] = []
@@ -408,8 +411,9 @@ def build(
     typer.echo(
         f"site: {timings['total']:.1f} s in all (read {timings['read']:.1f} s beside statistics "
         f"{timings['statistics']:.1f} s; pages {report.plan_s + report.render_s + report.write_s:.1f} s, "
-        f"{report.pages_per_s:,.0f} pages/s, with the data files written meanwhile in "
-        f"{timings['data']:.1f} s); open {out / 'index.html'} or run "
+        f"{report.pages_per_s:,.0f} pages/s; data files written beside them in "
+        f"{timings['attempt files']:.1f} s and {timings['other data files']:.1f} s); "
+        f"open {out / 'index.html'} or run "
         f"`routr site serve --dir {out}`"
     )
 

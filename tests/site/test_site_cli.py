@@ -120,6 +120,7 @@ def test_a_second_build_rewrites_nothing_and_gives_the_same_bytes(
 def test_bad_input_is_one_line_naming_the_fix(tmp_path: Path, db: Path) -> None:
     missing = run_routr("site", "build", "--db", tmp_path / "none.duckdb", "--out", tmp_path / "s")
     assert missing.returncode != 0 and missing.stderr.count("\n") == 1
+    assert not (tmp_path / "s").exists()  # nothing written for a build that cannot start
     assert "run `routr bench` first or pass --db" in missing.stderr
     relative = run_routr(
         "site", "build", "--db", db, "--out", tmp_path / "s", "--base-url", "example.org"
