@@ -60,11 +60,32 @@ def cpu_seconds(pid: int, tid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+PROMPT: dict[str, str] = {}  # --prompt-chars: the user message every request sends
+
+
+def realistic_prompt(chars: int) -> str:
+    """A coding-task prompt of about ``chars`` characters: the bundled tasks' own prompts,
+    concatenated (the classifier's cost grows with the prompt; the default one-line prompt
+    hides it)."""
+    from routr_cli.ranking.classifier import bundled_examples
+
+    text = ""
+    for example in bundled_examples():
+        if len(text) >= chars:
+            break
+        text += example.text + "\n\n"
+    return text[:chars]
+
+
 def hey_count(url: str, model: str, stream: bool, requests: int, concurrency: int) -> int:
     """Send ``requests`` requests; the number of non-2xx answers."""
     import json
 
-    body = json.dumps(dict(BODY, model=model, stream=stream))
+    message = {"role": "user", "content": PROMPT["text"]} if PROMPT else None
+    request = dict(BODY, model=model, stream=stream)
+    if message is not None:
+        request["messages"] = [message]
+    body = json.dumps(request)
     cmd = [
         "hey", "-n", str(requests), "-c", str(concurrency), "-m", "POST",
         "-T", "application/json", "-H", f"Authorization: Bearer {KEY}", "-d", body,
@@ -263,7 +284,13 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=("whole", "streamed"), help="one kind of answer, not both"
     )
+    parser.add_argument(
+        "--prompt-chars", type=int, default=0,
+        help="send a coding-task prompt of about this many characters (default: one line)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.prompt_chars:
+        PROMPT["text"] = realistic_prompt(args.prompt_chars)
     args.kinds = [kind == "streamed" for kind in ("whole", "streamed") if args.only in (None, kind)]
     if args.profile or args.in_process or args.canned:
         profile(args)

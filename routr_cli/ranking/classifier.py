@@ -210,6 +210,25 @@ class _Index:
     category_terms: Postings
     languages: tuple[str, ...]  # sorted
     language_terms: Postings
+    rewrites: dict[str, str]  # lowered token -> token, where step 1 changes it
+
+
+def _rewrites(model: Mapping[str, Any], known: AbstractSet[str]) -> dict[str, str]:
+    """Step 1's changes to a lowered token as one table: the synonyms, and every plural
+    (``term + "s"``, longer than 3) of a known term that is not itself a synonym -- what
+    ``tokenize`` decides token by token."""
+    synonyms: Mapping[str, str] = model["synonyms"]
+    out = {term + "s": term for term in known if len(term) + 1 > 3}
+    out.update(synonyms)
+    return out
+
+
+def _tokens(model: Mapping[str, Any], index: _Index, text: str) -> list[str]:
+    """``tokenize``, by table (``_rewrites``) for an ASCII text: one lookup per token."""
+    if not text.isascii():
+        return tokenize(model, text, index.known)
+    rewrites = index.rewrites
+    return [rewrites.get(token, token) for token in TOKEN.findall(text.lower())]
 
 
 def _invert(table: Mapping[str, Mapping[str, float]]) -> Postings:
@@ -236,8 +255,9 @@ def _index(model: Mapping[str, Any]) -> _Index:
         for shape in model["shapes"]
     ]
     norms = [example["norm"] for example in model["examples"]]
+    known = frozenset(_known_terms(model))
     return _Index(
-        frozenset(_known_terms(model)),
+        known,
         postings,
         norms,
         shapes,
@@ -245,6 +265,7 @@ def _index(model: Mapping[str, Any]) -> _Index:
         _invert(model["categories"]),
         tuple(sorted(model["languages"])),
         _invert(model["languages"]),
+        _rewrites(model, known),
     )
 
 
@@ -309,7 +330,7 @@ def classify_with(model: Mapping[str, Any], text: str) -> Classification:
 
 def _classify(model: Mapping[str, Any], index: _Index, text: str) -> Classification:
     params = model["params"]
-    tokens = tokenize(model, text, index.known)
+    tokens = _tokens(model, index, text)
     terms = _term_set(tokens)
     query = _vector(model, tokens)
     qnorm = _norm(query)
@@ -318,8 +339,12 @@ def _classify(model: Mapping[str, Any], index: _Index, text: str) -> Classificat
     # category's best similarity above 0.0 (what a missing one reads as): rank just those,
     # as the whole list is ranked, by (-similarity, id).
     sims = []
+    norms, floor = index.norms, math.floor
     for i, dot in _dots(index, query, qnorm).items():
-        sim = _cosine(dot, qnorm, index.norms[i])
+        norm = norms[i]
+        if not norm:
+            continue
+        sim = floor(float(dot / (qnorm * norm)) * 1_000_000 + 0.5) / 1_000_000  # round6
         if sim > 0:
             ex = examples[i]
             sims.append((sim, ex["id"], ex))

@@ -45,6 +45,9 @@ def test_serve_cpu_prints_cpu_per_request_out_of_and_in_process() -> None:
 
 
 def test_serve_cpu_canned_measures_routr_without_the_http_client() -> None:
-    out = run("serve_cpu.py", "--canned", "--requests", "40", "--concurrency", "4")
+    out = run(
+        "serve_cpu.py", "--canned", "--requests", "40", "--concurrency", "4",
+        "--prompt-chars", "1500",
+    )  # fmt: skip
     lines = [line for line in out.splitlines() if line.startswith(("whole", "streamed"))]
     assert len(lines) == 2 and all("canned upstream" in ln and "errors 0" in ln for ln in lines)
