@@ -211,6 +211,7 @@ class _Index:
     languages: tuple[str, ...]  # sorted
     language_terms: Postings
     rewrites: dict[str, str]  # lowered token -> token, where step 1 changes it
+    bigram_heads: frozenset[str]  # first words of the lexicon's bigrams
 
 
 def _rewrites(model: Mapping[str, Any], known: AbstractSet[str]) -> dict[str, str]:
@@ -266,6 +267,12 @@ def _index(model: Mapping[str, Any]) -> _Index:
         tuple(sorted(model["languages"])),
         _invert(model["languages"]),
         _rewrites(model, known),
+        frozenset(
+            term.split("_", 1)[0]
+            for table in (*model["categories"].values(), *model["languages"].values())
+            for term in table
+            if "_" in term
+        ),
     )
 
 
@@ -285,11 +292,13 @@ def _lexicon_hits(
     return {name: (totals[name], words[name]) for name in names}
 
 
-def _term_set(tokens: list[str]) -> set[str]:
-    """The text's terms, tokens and bigrams (adjacent tokens joined by ``_``), unordered:
-    ``_lexicon_hits`` sorts the few it finds instead of all of them."""
+def _term_set(tokens: list[str], heads: AbstractSet[str]) -> set[str]:
+    """The text's terms that can meet the lexicon: its tokens, and the bigrams (adjacent
+    tokens joined by ``_``) whose first word starts a lexicon bigram -- tokens hold no
+    ``_``, so no other bigram can be a lexicon term. Unordered: ``_lexicon_hits`` sorts the
+    few it finds."""
     terms = set(tokens)
-    terms.update([f"{a}_{b}" for a, b in itertools.pairwise(tokens)])
+    terms.update([f"{a}_{b}" for a, b in itertools.pairwise(tokens) if a in heads])
     return terms
 
 
@@ -331,7 +340,7 @@ def classify_with(model: Mapping[str, Any], text: str) -> Classification:
 def _classify(model: Mapping[str, Any], index: _Index, text: str) -> Classification:
     params = model["params"]
     tokens = _tokens(model, index, text)
-    terms = _term_set(tokens)
+    terms = _term_set(tokens, index.bigram_heads)
     query = _vector(model, tokens)
     qnorm = _norm(query)
     examples = model["examples"]
