@@ -1,14 +1,33 @@
 """How much latency does `routr serve` add? Side by side with LiteLLM's proxy.
 
 A fast local mock upstream (OpenAI format; answers after 0 ms or 50 ms, streamed or not)
-runs in its own process. For each case, `hey` (Debian's package) sends a fixed rate of
-requests for a fixed time, first straight to the mock, then through `routr serve`, then
-through LiteLLM's proxy (installed by this script into a throwaway virtual environment,
-never a Routr dependency), all in the same run on the same machine. It prints p50 and p99
-of each and the latency *added* (through the gateway minus direct), and the error rate.
+runs in its own process. For each case, a load generator sends a fixed rate of requests
+for a fixed time, first straight to the mock, then through `routr serve`, then through
+LiteLLM's proxy (installed by this script into a throwaway virtual environment, never a
+Routr dependency), all in the same run on the same machine and through the same
+generator (one method for all, so the comparison is fair). It prints p50 and p99 of each
+and the latency *added* (through the gateway minus direct), the error count, which
+generator sent the load and its own CPU per request.
+
+The generator (``--generator``):
+
+- ``loadgen`` (the default; benchmarks/loadgen.py): open loop and evenly paced, as wrk2
+  and vegeta do -- request ``i`` is due at ``i / rate``, sent then on a free keep-alive
+  connection (a new one when all are busy), and its latency counts from its due time, so
+  neither a burst nor a slow answer is left out of the figures. A fixed-rate benchmark
+  should send at a fixed rate, and 500 requests/s of real traffic does not arrive in
+  synchronized bursts;
+- ``hey`` (Debian's package): ``rate / 10`` workers (at most 50; ``--workers``), each
+  sending ``rate / workers`` per second and waiting for each answer. Their tickers fire in
+  lockstep, so at 500/s hey sends 50 requests at once every 100 ms, and on a one-worker
+  gateway the 50th waits behind the 49 before it: hey's p50 measures that burst's queue
+  (~+20 ms added at p50 here, ~+5 ms with ``--workers 10``), not the gateway. Its
+  latencies count from each actual send (closed loop: what a stalled worker did not send
+  is not measured). Kept to compare with, and with earlier figures.
 
     python benchmarks/serve_overhead.py                      # the issue's load: 500 rps x 60 s
     python benchmarks/serve_overhead.py --rate 50 --duration 5 --no-litellm   # a quick look
+    python benchmarks/serve_overhead.py --generator hey --workers 10          # hey instead
 
 Targets (issue 12): added p50 <= 1 ms, p99 <= 5 ms, no errors, and at least 3x lower added
 p99 than LiteLLM's proxy in the same run. 2 cores are shared by the load generator, the
@@ -22,7 +41,9 @@ import asyncio
 import csv
 import io
 import json
+import math
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -31,10 +52,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import loadgen  # noqa: E402
+
+GENERATORS = ("loadgen", "hey")
 ROUTR = Path(sys.executable).parent / "routr"
 # LiteLLM's proxy refuses to start without a master key (newer releases): callers send it,
 # as they send Routr its serve key, so both gateways check a bearer key.
@@ -176,8 +203,7 @@ def hey(
     by default: every 100 ms, 50 requests together, the last waiting for the 49 before it
     on a one-worker gateway); fewer workers, smaller and more frequent bursts."""
     body = dict(BODY, model=model, stream=stream)
-    if workers is None:
-        workers = max(1, min(50, int(rate // 10) or 1))
+    workers = hey_workers(rate, workers)
     cmd = [
         "hey", "-z", f"{duration}s", "-c", str(workers), "-q", f"{rate / workers:g}",
         "-m", "POST", "-T", "application/json", "-H", f"Authorization: Bearer {key}",
@@ -189,6 +215,58 @@ def hey(
         ok = row.get("status-code", "200").startswith("2")
         latencies.append(float(row["response-time"]) if ok else float("nan"))
     return latencies
+
+
+def hey_workers(rate: float, workers: int | None) -> int:
+    return workers if workers is not None else max(1, min(50, int(rate // 10) or 1))
+
+
+@dataclass
+class Load:
+    """One run of a generator: each request's latency (seconds, NaN for an error) and the
+    generator's own CPU per request (ms)."""
+
+    latencies: list[float]
+    cpu_ms: float
+
+
+def send_load(
+    generator: str, url: str, model: str, stream: bool, rate: float, duration: float,
+    key: str, workers: int | None = None, arrivals: str = "constant",
+) -> Load:  # fmt: skip
+    """``rate`` chat completions per second for ``duration`` seconds to ``url`` (an
+    OpenAI base URL) through ``generator`` (``loadgen``: paced, open loop, latency from
+    each due time; ``hey``: closed loop, lockstep bursts)."""
+    if generator == "hey":
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        latencies = hey(url, model, stream, rate, duration, key, workers)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        return Load(latencies, cpu * 1000 / max(1, len(latencies)))
+    body = json.dumps(dict(BODY, model=model, stream=stream)).encode()
+    result = loadgen.run(
+        url + "/chat/completions", rate=rate, duration=duration, method="POST", body=body,
+        headers=("Content-Type: application/json", f"Authorization: Bearer {key}"),
+        arrivals=arrivals,
+    )  # fmt: skip
+    warning = result.behind_warning()
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    return Load(result.latencies(), result.cpu_per_request_ms())
+
+
+def describe_generator(generator: str, rate: float, workers: int | None, arrivals: str) -> str:
+    """One line saying how the load was sent (the figures mean different things)."""
+    if generator == "hey":
+        n = hey_workers(rate, workers)
+        return (
+            f"generator: hey, {n} workers x {rate / n:g}/s (closed loop; their tickers fire "
+            f"together: bursts of {n} every {1000 * n / rate:g} ms; latency from each send)"
+        )
+    return (
+        f"generator: loadgen, {arrivals} arrivals at {rate:g}/s (open loop, evenly paced; "
+        "latency from each request's due time)"
+    )
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
@@ -229,6 +307,14 @@ def main() -> None:
         help="worker processes of each gateway (Routr's --workers, LiteLLM's --num_workers)",
     )  # fmt: skip
     parser.add_argument(
+        "--generator", choices=GENERATORS, default="loadgen",
+        help="loadgen: paced, open loop (default); hey: closed loop, lockstep bursts",
+    )  # fmt: skip
+    parser.add_argument(
+        "--arrivals", choices=loadgen.ARRIVALS, default="constant",
+        help="loadgen's schedule: evenly spaced, or Poisson (seeded)",
+    )  # fmt: skip
+    parser.add_argument(
         "--workers", type=int, default=None,
         help="hey's concurrent clients (default rate/10, at most 50): the size of each burst",
     )  # fmt: skip
@@ -239,8 +325,9 @@ def main() -> None:
     if args.mock:
         run_mock(int(args.mock[0]), float(args.mock[1]))
         return
-    if shutil.which("hey") is None:
-        raise SystemExit("needs `hey` (apt-get install hey)")
+    if args.generator == "hey" and shutil.which("hey") is None:
+        raise SystemExit("needs `hey` (apt-get install hey), or --generator loadgen")
+    print(describe_generator(args.generator, args.rate, args.workers, args.arrivals), flush=True)
     work = Path(tempfile.mkdtemp(prefix="routr-serve-bench-"))
     litellm_bin: Path | None = None
     if not args.no_litellm:
@@ -278,12 +365,17 @@ def main() -> None:
                 wait_ready(f"http://127.0.0.1:{lite_port}/health/liveliness", lite, 300)
                 gateways["litellm"] = (f"http://127.0.0.1:{lite_port}/v1", "m", LITELLM_KEY)
             for stream in (False, True):
-                row: dict[str, Any] = {"delay_ms": delay, "stream": stream}
+                row: dict[str, Any] = {
+                    "delay_ms": delay, "stream": stream, "generator": args.generator
+                }  # fmt: skip
                 for name, (url, model, key) in gateways.items():
-                    hey(url, model, stream, min(args.rate, 20), 1, key)  # warm up
-                    row[name] = summary(
-                        hey(url, model, stream, args.rate, args.duration, key, args.workers)
-                    )
+                    send_load(args.generator, url, model, stream, min(args.rate, 20), 1, key)
+                    load = send_load(
+                        args.generator, url, model, stream, args.rate, args.duration, key,
+                        args.workers, args.arrivals,
+                    )  # fmt: skip
+                    row[name] = summary(load.latencies)
+                    row[name]["generator_cpu_ms"] = load.cpu_ms
                 for name in gateways:
                     if name != "direct":
                         row[name]["added_p50_ms"] = row[name]["p50_ms"] - row["direct"]["p50_ms"]
@@ -308,9 +400,11 @@ def format_row(row: dict[str, Any]) -> str:
                 if "added_p50_ms" in fig
                 else ""
             )
+            cpu = fig.get("generator_cpu_ms", math.nan) * 1000
             parts.append(
                 f"  {name:8s} n={fig['n']} p50 {fig['p50_ms']:.2f} ms p99 {fig['p99_ms']:.2f} ms "
-                f"errors {fig['errors']}{added}"
+                f"errors {fig['errors']}{added}, {row.get('generator', 'hey')} CPU "
+                f"{cpu:.0f} us/request"
             )
     return "\n".join(parts)
 

@@ -1,10 +1,17 @@
 """Stamina: does `routr serve` hold its memory under steady load?
 
-`routr serve` in front of the local mock upstream (from serve_overhead.py), `hey` sending
-a fixed rate for a fixed time (by default 200 requests/s for 10 minutes), the gateway's
-resident memory (VmRSS of its process tree) sampled every second. It prints RSS per
-minute and the drift between minute 2 (warmed up) and the end; the target (issue 12) is
-under 5%.
+`routr serve` in front of the local mock upstream (from serve_overhead.py), a load
+generator sending a fixed rate for a fixed time (by default 200 requests/s for 10
+minutes), the gateway's resident memory (VmRSS of its process tree) sampled every second.
+It prints the latency figures, which generator sent the load and its CPU per request, RSS
+per minute and the drift between minute 2 (warmed up) and the end; the target (issue 12)
+is under 5%.
+
+The generator is benchmarks/loadgen.py by default: open loop and evenly paced, each
+latency counted from the request's due time, so the soak's load is the rate it says.
+``--generator hey`` uses Debian's `hey` instead, whose workers tick in lockstep (at 200/s,
+20 workers send 20 requests together every 100 ms) and wait for each answer (a stalled
+gateway gets less load, and the stall is counted once): see serve_overhead.py.
 
     python benchmarks/serve_soak.py                 # 200 rps, 10 minutes
     python benchmarks/serve_soak.py --rate 20 --minutes 0.2   # a quick look
@@ -23,7 +30,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serve_overhead import free_port, hey, start_routr, stop, summary, wait_ready
+from serve_overhead import (
+    GENERATORS,
+    describe_generator,
+    free_port,
+    send_load,
+    start_routr,
+    stop,
+    summary,
+    wait_ready,
+)
 
 
 def rss_kb(pid: int) -> int:
@@ -47,9 +63,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument(
+        "--generator", choices=GENERATORS, default="loadgen",
+        help="loadgen: paced, open loop (default); hey: closed loop, lockstep bursts",
+    )  # fmt: skip
     args = parser.parse_args()
-    if shutil.which("hey") is None:
-        raise SystemExit("needs `hey` (apt-get install hey)")
+    if args.generator == "hey" and shutil.which("hey") is None:
+        raise SystemExit("needs `hey` (apt-get install hey), or --generator loadgen")
     work = Path(tempfile.mkdtemp(prefix="routr-serve-soak-"))
     mock_port = free_port()
     mock = subprocess.Popen(
@@ -72,18 +92,21 @@ def main() -> None:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         seconds = args.minutes * 60
-        latencies = hey(
-            f"http://127.0.0.1:{port}/v1", "mock/m", False, args.rate, seconds, "rk-soak"
-        )
+        load = send_load(
+            args.generator, f"http://127.0.0.1:{port}/v1", "mock/m", False, args.rate,
+            seconds, "rk-soak",
+        )  # fmt: skip
         done.set()
         sampler.join()
     finally:
         for proc in reversed(procs):
             stop(proc)
         shutil.rmtree(work, ignore_errors=True)
-    fig = summary(latencies)
+    fig = summary(load.latencies)
     print(f"{fig['n']} requests, p50 {fig['p50_ms']:.2f} ms, p99 {fig['p99_ms']:.2f} ms, "
           f"errors {fig['errors']}")  # fmt: skip
+    print(describe_generator(args.generator, args.rate, None, "constant"))
+    print(f"{args.generator} CPU: {load.cpu_ms * 1000:.0f} us per request")
     if not samples:
         raise SystemExit("no memory samples")
     minute = 60.0 if seconds >= 180 else seconds / 5

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,22 +20,28 @@ def run(script: str, *args: str) -> str:
     return done.stdout
 
 
-def test_serve_overhead_prints_added_latency() -> None:
+@pytest.mark.parametrize("generator", ["loadgen", "hey"])
+def test_serve_overhead_prints_added_latency(generator: str) -> None:
     out = run(
-        "serve_overhead.py", "--rate", "20", "--duration", "1", "--delays", "0", "--no-litellm"
-    )
+        "serve_overhead.py", "--rate", "20", "--duration", "1", "--delays", "0", "--no-litellm",
+        "--generator", generator,
+    )  # fmt: skip
     rows = [
         line.split() for line in out.splitlines() if line.strip().startswith(("direct", "routr"))
     ]
     assert [r[0] for r in rows] == ["direct", "routr"] * 2  # whole and streamed
     assert all(r[r.index("errors") + 1].rstrip(",") == "0" for r in rows), out
     assert "added p50" in out
+    # Which generator sent the load, and its own CPU per request, on every row.
+    assert out.startswith(f"generator: {generator}")
+    assert all(f"{generator} CPU" in " ".join(r) and r[-1] == "us/request" for r in rows), out
 
 
 def test_serve_soak_prints_memory_drift() -> None:
     out = run("serve_soak.py", "--rate", "20", "--minutes", "0.1")
     assert "rss drift" in out
     assert ", errors 0" in out.splitlines()[0], out
+    assert "generator: loadgen" in out and "loadgen CPU:" in out
 
 
 def test_serve_cpu_prints_cpu_per_request_out_of_and_in_process() -> None:
