@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from routr_cli.errors import ConfigError
-from routr_cli.router.executor import CallResult
-from routr_cli.router.policy import Decision
+from routr_cli.router.executor import AttemptLog, CallResult
+from routr_cli.router.features import RequestFeatures
+from routr_cli.router.policy import Candidate, Decision
 from routr_cli.store.db import Store, transaction, utc_now
 
 LOG_CONTENT_ENV = "ROUTR_LOG_CONTENT"
@@ -94,22 +96,36 @@ class CallRecord:
 
 
 def candidate_json(decision: Decision) -> list[dict[str, Any]]:
-    return [
-        {
-            "model": c.model,
-            "provider": c.provider,
-            "pass_rate": c.pass_rate,
-            "ci_low": c.ci_low,
-            "ci_high": c.ci_high,
-            "n_tasks": c.n_tasks,
-            "expected_cost_usd": c.expected_cost_usd,
-            "reasons": list(c.reasons),
-        }
-        for c in decision.candidates
-    ]
+    return [_candidate_json(c) for c in decision.candidates]
 
 
-def record_for(
+def _candidate_json(c: Candidate) -> dict[str, Any]:
+    return {
+        "model": c.model,
+        "provider": c.provider,
+        "pass_rate": c.pass_rate,
+        "ci_low": c.ci_low,
+        "ci_high": c.ci_high,
+        "n_tasks": c.n_tasks,
+        "expected_cost_usd": c.expected_cost_usd,
+        "reasons": list(c.reasons),
+    }
+
+
+def record_for(call_id: str, decision: Decision, result: CallResult, **options: Any) -> CallRecord:
+    """The row of a call, made at once (`routr call`): ``call_fields``' keyword options."""
+    return record_from_fields(call_fields(call_id, decision, result, **options))
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def micros(moment: datetime) -> int:
+    """A naive UTC time as integer microseconds since the epoch (exact, unlike a float)."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def call_fields(
     call_id: str,
     decision: Decision,
     result: CallResult,
@@ -118,36 +134,85 @@ def record_for(
     streamed: bool,
     conversation_id: str,
     messages: Sequence[tuple[str, str]] | None,
-    created_at: datetime | None = None,
-) -> CallRecord:
-    """``messages`` is None unless content logging was asked for; ``created_at`` (now, by
-    default) lets serve's writer thread build the record later with the call's own time."""
+    created_us: int | None = None,
+) -> tuple[Any, ...]:
+    """A call as a flat tuple of plain values (str, numbers, tuples, a dict): what `routr
+    serve` sends to its call-log process (``marshal`` encodes it in C, so the serving
+    process's share of a row is this walk and nothing else); ``record_from_fields`` makes
+    the row of it there. ``created_us``: naive-UTC microseconds (now by default)."""
+    features = decision.features
+    return (
+        call_id,
+        time.time_ns() // 1000 if created_us is None else created_us,
+        source,
+        decision.objective,
+        decision.category,
+        dict(features.categories),
+        features.language,
+        tuple(tuple(c) for c in decision.candidates),
+        result.served_model,
+        result.simulated,
+        result.status,
+        result.error_class,
+        result.error,
+        tuple(
+            (
+                a.model,
+                a.provider,
+                a.status,
+                a.error_class,
+                a.message,
+                a.latency_s,
+                a.ttft_s,
+                a.retries,
+            )
+            for a in result.attempts
+        ),
+        result.usage.input_tokens,
+        result.usage.output_tokens,
+        result.cost_usd,
+        result.latency_s,
+        result.ttft_s,
+        streamed,
+        conversation_id,
+        None if messages is None else tuple((r, c) for r, c in messages),
+        None if messages is None else result.text,
+    )
+
+
+def record_from_fields(fields: Sequence[Any]) -> CallRecord:
+    """The ``CallRecord`` of ``call_fields``'s tuple (the one place a row is made of a call)."""
+    (call_id, created_us, source, objective, category, categories, language, candidates,
+     served_model, simulated, status, error_class, error, attempts, input_tokens,
+     output_tokens, cost_usd, latency_s, ttft_s, streamed, conversation_id, messages,
+     answer) = fields  # fmt: skip
+    features = RequestFeatures(categories, language, 0)
     return CallRecord(
         id=call_id,
-        created_at=created_at or utc_now(),
+        created_at=_EPOCH + timedelta(microseconds=created_us),
         source=source,
-        objective=decision.objective,
+        objective=objective,
         # the request's own category (what feedback is evidence about), even when the
         # standings had no slice for it and the decision used "all"
-        category=decision.features.dominant_category(0.5) or decision.category,
-        categories=dict(decision.features.categories),
-        language=decision.features.language,
-        candidates=candidate_json(decision),
-        served_model=result.served_model,
-        simulated=result.simulated,
-        status=result.status,
-        error_class=result.error_class,
-        error_message=result.error,
-        attempts=[a.as_json() for a in result.attempts],
-        input_tokens=result.usage.input_tokens,
-        output_tokens=result.usage.output_tokens,
-        cost_usd=result.cost_usd,
-        latency_s=result.latency_s,
-        ttft_s=result.ttft_s,
+        category=features.dominant_category(0.5) or category,
+        categories=dict(categories),
+        language=language,
+        candidates=[_candidate_json(Candidate(*c)) for c in candidates],
+        served_model=served_model,
+        simulated=simulated,
+        status=status,
+        error_class=error_class,
+        error_message=error,
+        attempts=[AttemptLog(*a).as_json() for a in attempts],
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cost_usd=cost_usd,
+        latency_s=latency_s,
+        ttft_s=ttft_s,
         streamed=streamed,
         conversation_id=conversation_id,
         prompt=None if messages is None else [{"role": r, "content": c} for r, c in messages],
-        answer=None if messages is None else result.text,
+        answer=answer,
     )
 
 

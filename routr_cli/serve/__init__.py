@@ -2,7 +2,8 @@
 
 Modules: ``wire`` (OpenAI's request, response, chunk and error shapes), ``guard`` (bearer
 keys hashed at rest, per-key rate limits and daily budgets), ``metrics`` (Prometheus text),
-``log_writer`` (calls queued off the request path, written in batches by one thread),
+``log_writer`` (calls queued off the request path, sent to ``log_process``, which owns the
+log file and writes them in batches),
 ``app`` (the raw ASGI app and the gateway state). Import-light: the CLI imports ``app``
 only when the command runs.
 """

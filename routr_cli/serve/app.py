@@ -5,7 +5,7 @@ upstream call: the routing table (the standings in ``--db`` with call feedback f
 in), the catalog facts of every model (``model_infos``), provider configurations (a
 cached resolver: no file is read per request), one ``UpstreamPool`` of keep-alive
 connections to the providers, the breaker board, the key guard, the metrics and the
-call-log writer thread.
+call-log writer (a thread feeding the process that writes the log: ``log_writer``).
 
 A request: authenticate and admit (429 + Retry-After past a key's rate or budget) ->
 read the body within the size limit and the read timeout -> parse (OpenAI's shapes,
@@ -495,6 +495,7 @@ def build_app(gateway: Gateway) -> App:
             text += (
                 f"routr_call_log_written_total {gateway.writer.written}\n"
                 f"routr_call_log_dropped_total {gateway.writer.dropped}\n"
+                f"routr_call_log_restarts_total {gateway.writer.restarts}\n"
             )
         content_type = (b"content-type", b"text/plain; version=0.0.4; charset=utf-8")
         await send_body(send, 200, text.encode(), content_type, [])
