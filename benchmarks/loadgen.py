@@ -48,35 +48,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
 import gc
 import json
 import math
-import os
 import random
 import socket
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import cast
 from urllib.parse import urlsplit
 
 import httptools
+from loadgen_pacer import Pacer, pacer
+from loadgen_result import ERROR_KINDS, NAN, Result, percentile, report
+
+__all__ = ["ARRIVALS", "ERROR_KINDS", "Result", "percentile", "report", "run", "schedule"]
 
 ARRIVALS = ("constant", "poisson")
-ERROR_KINDS = ("status", "reset", "timeout", "connect", "protocol")
-# The scheduler is "behind" when it handles a request this late: the timer's own jitter
-# is ~0.1 ms (p50) on uvloop, a few ms at worst on a loaded machine.
-BEHIND_WARN_S = 0.010
 # Idle connections are closed before the common 5 s server keep-alive closes them, so a
 # request is never written to a socket the server is just closing.
 IDLE_MAX_S = 4.0
 SWEEP_S = 0.05  # how often timeouts and stale idle connections are looked for
 START_DELAY_S = 0.005  # from the end of the set-up to the first due time
-NAN = float("nan")
 
 
 @dataclass(frozen=True)
@@ -123,188 +119,6 @@ def schedule(
         due.append(at)
         at += rng.expovariate(rate)
     return due
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile of the non-NaN values (NaN when there are none)."""
-    good = sorted(v for v in values if v == v)
-    if not good:
-        return NAN
-    return good[min(len(good) - 1, max(0, math.ceil(q / 100 * len(good)) - 1))]
-
-
-@dataclass
-class Result:
-    """Every scheduled request's times (seconds after the start: ``due``, when the
-    scheduler handled it, when it was written, when its last byte arrived; NaN when that
-    never happened), HTTP status (0: no answer) and error kind ("" when 2xx)."""
-
-    url: str
-    arrivals: str
-    rate: float
-    duration: float
-    due: list[float]
-    fired: list[float]
-    sent: list[float]
-    done: list[float]
-    status: list[int]
-    error: list[str]
-    cpu_s: float  # the generator's own CPU time (user + system) over the run
-    wall_s: float
-    connections: int  # connections opened
-
-    @property
-    def n(self) -> int:
-        return len(self.due)
-
-    def latencies(self) -> list[float]:
-        """Seconds from each request's due time to the last byte of its answer; NaN for
-        every error (non-2xx answers included), so an error is never a fast success."""
-        return [
-            d - t if not e else NAN for t, d, e in zip(self.due, self.done, self.error, strict=True)
-        ]
-
-    def service_times(self) -> list[float]:
-        """Seconds from the actual write to the last byte (what a closed-loop tool
-        reports; it misses any wait before the write). NaN for errors."""
-        return [
-            d - s if not e else NAN
-            for s, d, e in zip(self.sent, self.done, self.error, strict=True)
-        ]
-
-    def errors(self) -> dict[str, int]:
-        counts = dict.fromkeys(ERROR_KINDS, 0)
-        for kind in self.error:
-            if kind:
-                counts[kind] += 1
-        return counts
-
-    def send_lateness(self) -> list[float]:
-        """Seconds from due time to the write (timer jitter plus any wait for a
-        connection); NaN for requests never written."""
-        return [s - t for t, s in zip(self.due, self.sent, strict=True)]
-
-    def scheduler_lateness(self) -> list[float]:
-        return [f - t for t, f in zip(self.due, self.fired, strict=True)]
-
-    def cpu_per_request_ms(self) -> float:
-        return self.cpu_s * 1000 / max(1, self.n)
-
-    def summary(self) -> dict[str, Any]:
-        lat, svc = self.latencies(), self.service_times()
-        late, sched = self.send_lateness(), self.scheduler_lateness()
-        return {
-            "url": self.url,
-            "arrivals": self.arrivals,
-            "rate": self.rate,
-            "duration_s": self.duration,
-            "n": self.n,
-            "ok": self.n - sum(1 for e in self.error if e),
-            "errors": self.errors(),
-            "latency_ms": {f"p{q:g}": percentile(lat, q) * 1000 for q in (50, 90, 99, 99.9, 100)},
-            "service_ms": {f"p{q:g}": percentile(svc, q) * 1000 for q in (50, 99, 100)},
-            "send_lateness_ms": {f"p{q:g}": percentile(late, q) * 1000 for q in (50, 99, 100)},
-            "scheduler_lateness_ms": {
-                f"p{q:g}": percentile(sched, q) * 1000 for q in (50, 99, 100)
-            },
-            "connections": self.connections,
-            "cpu_per_request_ms": self.cpu_per_request_ms(),
-            "cpu_share": self.cpu_s / self.wall_s if self.wall_s else NAN,
-        }
-
-    def behind_warning(self) -> str | None:
-        """A one-line warning when the scheduler handled some request more than 10 ms
-        after its due time (its latency still counts from the due time)."""
-        worst = percentile(self.scheduler_lateness(), 100)
-        if worst <= BEHIND_WARN_S:
-            return None
-        return (
-            f"loadgen: fell behind schedule: a send was {worst * 1000:.1f} ms late "
-            f"(p99 {percentile(self.scheduler_lateness(), 99) * 1000:.2f} ms); latencies "
-            "still count from due times, but the generator may be part of what was measured"
-        )
-
-
-class Pacer(Protocol):
-    """Calls back at (or just after) a time on ``time.perf_counter``'s clock."""
-
-    def at(self, when: float) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class _TimerfdPacer:
-    """A Linux timerfd on CLOCK_MONOTONIC (``time.perf_counter``'s clock), watched by the
-    event loop: it wakes the loop at the due time to within tens of microseconds. libuv's
-    own timers (uvloop's) count whole milliseconds, so a request due 1.6 ms from now
-    would be sent up to a millisecond late, or spun for; at 500 requests/s the gaps are
-    2 ms, and that lateness would be in every latency (each counts from its due time)."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
-        self.fd = _LIBC.timerfd_create(_CLOCK_MONOTONIC, _TFD_NONBLOCK | _TFD_CLOEXEC)
-        if self.fd < 0:
-            raise OSError(ctypes.get_errno(), "timerfd_create")
-        self.loop, self.callback = loop, callback
-        self.spec = _ITimerSpec()
-        loop.add_reader(self.fd, self._ready)
-
-    def at(self, when: float) -> None:
-        when = max(when, 1e-9)  # 0 would disarm the timer
-        seconds = int(when)
-        self.spec.it_value.tv_sec = seconds
-        self.spec.it_value.tv_nsec = int((when - seconds) * 1e9)
-        if _LIBC.timerfd_settime(self.fd, _TFD_TIMER_ABSTIME, ctypes.byref(self.spec), None):
-            raise OSError(ctypes.get_errno(), "timerfd_settime")
-
-    def _ready(self) -> None:
-        try:
-            os.read(self.fd, 8)
-        except BlockingIOError:
-            return
-        self.callback()
-
-    def close(self) -> None:
-        self.loop.remove_reader(self.fd)
-        os.close(self.fd)
-
-
-class _LoopPacer:
-    """Where there is no timerfd: the event loop's timer, never early (libuv counts
-    whole milliseconds, so sends are up to 1 ms late; ``send lateness`` shows it)."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
-        self.loop, self.callback = loop, callback
-        self.handle: asyncio.TimerHandle | asyncio.Handle | None = None
-
-    def at(self, when: float) -> None:
-        delay = when - time.perf_counter()
-        self.handle = self.loop.call_later(
-            max(0.001, math.ceil(delay * 1000) / 1000), self.callback
-        )
-
-    def close(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-
-
-class _TimeSpec(ctypes.Structure):
-    _fields_ = [("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long)]
-
-
-class _ITimerSpec(ctypes.Structure):
-    _fields_ = [("it_interval", _TimeSpec), ("it_value", _TimeSpec)]
-
-
-_CLOCK_MONOTONIC, _TFD_TIMER_ABSTIME = 1, 1
-_TFD_NONBLOCK, _TFD_CLOEXEC = os.O_NONBLOCK, os.O_CLOEXEC
-_LIBC = ctypes.CDLL(None, use_errno=True)
-
-
-def pacer(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> Pacer:
-    """The precise pacer where Linux has one, else the event loop's timer."""
-    if sys.platform == "linux" and hasattr(_LIBC, "timerfd_create"):
-        return _TimerfdPacer(loop, callback)
-    return _LoopPacer(loop, callback)
 
 
 class _Connection(asyncio.Protocol):
@@ -607,30 +421,6 @@ def run(
         )  # fmt: skip
     result.duration = duration
     return result
-
-
-def report(result: Result) -> str:
-    """The human-readable figures of a run, a few lines."""
-    s = result.summary()
-    errors = ", ".join(f"{k} {v}" for k, v in s["errors"].items())
-    lat, svc = s["latency_ms"], s["service_ms"]
-    late, sched = s["send_lateness_ms"], s["scheduler_lateness_ms"]
-    return "\n".join(
-        [
-            f"loadgen ({s['arrivals']} arrivals): {s['n']} requests at {s['rate']:g}/s for "
-            f"{s['duration_s']:g} s to {s['url']}",
-            f"  ok {s['ok']}, errors {s['n'] - s['ok']} ({errors})",
-            f"  latency from due time: p50 {lat['p50']:.2f} ms p90 {lat['p90']:.2f} ms "
-            f"p99 {lat['p99']:.2f} ms p99.9 {lat['p99.9']:.2f} ms max {lat['p100']:.2f} ms",
-            f"  service time from send: p50 {svc['p50']:.2f} ms p99 {svc['p99']:.2f} ms "
-            f"max {svc['p100']:.2f} ms",
-            f"  send lateness: p50 {late['p50']:.3f} ms p99 {late['p99']:.3f} ms max "
-            f"{late['p100']:.3f} ms (scheduler alone: p99 {sched['p99']:.3f} ms max "
-            f"{sched['p100']:.3f} ms); {s['connections']} connections opened",
-            f"  loadgen CPU: {s['cpu_per_request_ms'] * 1000:.1f} us per request "
-            f"({s['cpu_share'] * 100:.1f}% of a core)",
-        ]
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
