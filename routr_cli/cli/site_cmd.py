@@ -241,14 +241,19 @@ def _build(
     from routr_cli.paths import PROJECT_ROOT
     from routr_cli.ranking import classifier_model, standings
     from routr_cli.site import Download, SiteData, build_site
+    from routr_cli.site.builder import collection_paused
     from routr_cli.site.formatting import model_slugs
     from routr_cli.store.comparisons import read_comparisons
     from routr_cli.store.site_exports import data_version, records_version
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(1) as pool:
+    # The threads only allocate here (thousands of stored comparisons, an outcome per
+    # task and model): no cyclic collection until the statistics are in. The stored
+    # comparisons are read in a thread of their own: behind the store's tallies they
+    # were the last thing the statistics waited for.
+    with collection_paused(), ThreadPoolExecutor(2) as pool:
         reading = pool.submit(_timed, read_store, db, tasks_dir)
-        stored_comparisons = pool.submit(read_comparisons, db)  # next, in the same thread
+        stored_comparisons = pool.submit(read_comparisons, db)
         classifier = pool.submit(classifier_model)
         summary = attempts_summary(db)
         board = standings(summary, draws=draws, seed=0, languages=True)

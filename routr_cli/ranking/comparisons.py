@@ -118,11 +118,23 @@ class Comparison:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Comparison:
-        names = {f.name for f in fields(cls)}
+        names = _field_names(cls)
         values = {k: v for k, v in data.items() if k in names}
         for key in ("only_a", "only_b", "both", "neither"):
             values[key] = tuple(values.get(key, ()))
         return cls(**values)
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    """A dataclass's field names, looked up once per class: ``fields()`` walks the class
+    each call, and a site build reads thousands of stored comparisons."""
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        found = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return found
 
 
 def compare(

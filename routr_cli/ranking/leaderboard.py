@@ -10,7 +10,7 @@ See docs/methodology.md for every formula.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +72,16 @@ class Standing:
     newest_attempt: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every field, the dicts copied: what ``asdict`` gives (a test holds them
+        equal), without its recursive walk, which was a third of a second for the site's
+        grader data at 40 models."""
+        data = {name: getattr(self, name) for name in _STANDING_FIELDS}
+        data["failure_shares"] = dict(self.failure_shares)
+        data["pass_at_k"] = dict(self.pass_at_k)
+        return data
+
+
+_STANDING_FIELDS = tuple(f.name for f in fields(Standing))
 
 
 @dataclass(frozen=True)

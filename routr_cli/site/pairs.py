@@ -55,7 +55,8 @@ class PairView(Comparison):
         moves a little whenever a model is added, for every pair; the pages print it
         rounded (``pvalue``), and the verdict quotes it to 3 significant digits (the
         verdict is here too). Rounded, a pair whose figures did not move keeps its page."""
-        return (*_shown_fields(self), pvalue(self.q_value), self.significant)
+        lists = tuple(_joined(getattr(self, name)) for name in _TASK_LISTS)
+        return (*_shown_fields(self), *lists, pvalue(self.q_value), self.significant)
 
     def differentiators(self) -> list[str]:
         """What makes this pair worth a search result, in words (empty: nothing does)."""
@@ -82,8 +83,21 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(sorted(value or ()))
 
 
+def _joined(ids: tuple[str, ...]) -> tuple[int, str] | tuple[str, ...]:
+    """Task ids as one space-separated string, for a fingerprint: the evidence lists
+    hold up to every task, and the ``repr`` of a tuple of thousands of strings was most
+    of a rebuild's fingerprinting (a printable separator: ``repr`` copies it as is).
+    Unambiguous with the count when no id holds a space (counted, in C); a list where
+    one does falls back to the tuple itself."""
+    text = " ".join(ids)
+    return (len(ids), text) if text.count(" ") == max(len(ids) - 1, 0) else ids
+
+
 _FIELDS = tuple(f.name for f in fields(Comparison))
-_shown_fields = operator.attrgetter(*(name for name in _FIELDS if name != "q_value"))
+_TASK_LISTS = ("only_a", "only_b", "both", "neither")
+_shown_fields = operator.attrgetter(
+    *(name for name in _FIELDS if name != "q_value" and name not in _TASK_LISTS)
+)
 
 
 def pair_view(comparison: Comparison, first: str) -> PairView:
@@ -92,7 +106,7 @@ def pair_view(comparison: Comparison, first: str) -> PairView:
         raise ValueError(f"{first} is not in the comparison {comparison.a} vs {comparison.b}")
     oriented = comparison if first == comparison.a else comparison.flipped()
     values = {name: getattr(oriented, name) for name in _FIELDS}
-    for key in ("only_a", "only_b", "both", "neither"):
+    for key in _TASK_LISTS:
         values[key] = _ids(values[key])
     # Every field, set at once: a frozen dataclass's __init__ sets its 35 fields one
     # object.__setattr__ at a time, and the site makes thousands of these.

@@ -187,3 +187,17 @@ def test_results_are_reproducible_with_a_seed() -> None:
         standings(frame, draws=300, seed=5).as_json()
         == standings(frame, draws=300, seed=5).as_json()
     )
+
+
+def test_a_standing_as_json_is_asdict_with_its_dicts_copied() -> None:
+    # The fast as_json must give exactly what dataclasses.asdict gives (the JSON of
+    # `routr rank --json` and the site's grader data), and never hand out the row's own
+    # dicts (a caller editing the JSON must not change the leaderboard).
+    from dataclasses import asdict
+
+    frame = simulated_frame({"sim/a": 0.6, "sim/b": 0.5}, tasks=20, epochs=3)
+    for s in standings(frame, draws=100).rows:
+        data = s.as_json()
+        assert data == asdict(s) and list(data) == list(asdict(s))
+        assert data["failure_shares"] is not s.failure_shares
+        assert data["pass_at_k"] is not s.pass_at_k

@@ -141,3 +141,67 @@ def test_evidence_lists_link_tasks_with_pages_and_name_the_others_escaped() -> N
     assert (
         mixed == '<li><a href="../tasks/go-bugfix-000/">go-bugfix-000</a></li><li>&lt;gone&gt;</li>'
     )
+
+
+def test_the_manifest_lines_are_what_json_dumps_writes() -> None:
+    # The manifest is written without a dumps call per entry; its lines must still be
+    # exactly json.dumps's (the tree must not change), odd entries included.
+    from routr_cli.site.builder import Done, Entry, _manifest_text
+
+    entries = [
+        Entry("ab" * 16, None, 5),
+        Entry("0f" * 16, 'c"d\u00e9\\', 0),
+        Entry("x", "y", 3.5),  # an odd manifest's values go through dumps itself
+        Entry("x", 1, True),
+    ]
+    done = [Done(f'p{i}/caf\u00e9 "{i}"/index.html', e, True) for i, e in enumerate(entries)]
+    expected = [f"{json.dumps(d.path)}:{json.dumps(list(d.entry))}" for d in done]
+    text = _manifest_text(done)
+    assert text.splitlines()[1:-1] == [line + "," for line in expected[:-1]] + expected[-1:]
+    assert json.loads(text)["files"] == {d.path: list(d.entry) for d in done}
+
+
+def test_outcomes_from_rows_are_the_dataclass_built_normally() -> None:
+    # Outcomes are built without the frozen dataclass's __init__ (it is slow at 100,000);
+    # they must be the same objects as far as anyone can tell: equal, same repr and hash.
+    from routr_cli.site.inputs import Outcome
+    from routr_cli.site.outcomes import outcomes_from_rows
+
+    rows = [
+        ("t1", "m/a", "edit", 3, 1, 0, "2026-11-01 00:00:00", (("solved", 1), ("timeout", 2))),
+        ("t1", "m/b", "edit", 2, 0, True, None, (("tests_failed", 2),)),
+        ("t2", "m/a", "repair", 1, 1, False, "2026-11-02 00:00:00", (("solved", 1),)),
+    ]
+    found = outcomes_from_rows(rows)
+    expected = Outcome("m/a", False, "edit", 3, 1, (("solved", 1), ("timeout", 2)),
+                       "2026-11-01 00:00:00")  # fmt: skip
+    assert list(found) == ["t1", "t2"] and len(found["t1"]) == 2
+    first = found["t1"][0]
+    assert first == expected and repr(first) == repr(expected) and hash(first) == hash(expected)
+    assert found["t1"][1].simulated is True and found["t2"][0].solver == "repair"
+    with pytest.raises(AttributeError):
+        first.model = "x"  # type: ignore[misc]
+
+
+def test_a_pair_fingerprint_tells_every_evidence_list_apart() -> None:
+    # A pair page's fingerprint takes its task lists joined (fast); any change to a list,
+    # a task moved between lists, or ids that join the same way must still change it.
+    from dataclasses import replace
+
+    data = site_fixtures.site_data()
+    c = next(c for c in data.comparisons if c.category == "all")
+    base = replace(c, only_a=("t1", "t2"), only_b=("t3",), both=(), neither=("t4",))
+
+    def shown(**lists: tuple[str, ...]) -> object:
+        return pair_view(replace(base, **lists), base.a).shown()
+
+    variants = [
+        shown(),
+        shown(only_a=("t1",)),
+        shown(only_a=("t1",), only_b=("t2", "t3")),  # t2 moved
+        shown(only_a=("t1 t2",)),  # a space in an id: not the same as two ids
+        shown(only_a=("t1", "t2", "")),
+        shown(both=("",)),
+    ]
+    assert len({repr(v) for v in variants}) == len(variants)
+    assert shown() == shown()
