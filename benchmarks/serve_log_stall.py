@@ -13,8 +13,8 @@ measures it on the real app:
 - this process sends requests evenly paced (request i due at t0 + i/rate, each on its own
   task over a keep-alive pool, latency measured from the due time, so a stall that delays
   sending is counted), for ``--duration`` seconds;
-- the gateway's CPU (and, when the log runs in its own process, that process's) is read
-  from ``/proc``.
+- the gateway's CPU, its call-log thread's alone (CPU there is GIL time the event loop
+  waits for) and, when the log runs in its own process, that process's, from ``/proc``.
 
     python benchmarks/serve_log_stall.py --rate 500 --duration 20
     python benchmarks/serve_log_stall.py --rate 100 --duration 3 --modes on   # a quick look
@@ -94,16 +94,32 @@ def run_gateway(port: int, work: Path, log_on: bool, out: Path) -> None:
     config = uvicorn.Config(app, host="127.0.0.1", port=port, **dict(UVICORN_SETTINGS, loop="none"))
     server = uvicorn.Server(config)
     counting = {"start": 0, "end": 0, "gc_end": 0}
+    log_cpu: list[float] = []
+
+    def log_thread_cpu() -> float:
+        """CPU seconds of the call log's thread in this process: GIL time the loop lacks."""
+        writer = gateway.writer
+        thread = getattr(writer, "_thread", None)
+        if thread is None or thread.native_id is None:
+            return 0.0
+        return cpu_seconds(os.getpid(), thread.native_id)
 
     async def serve() -> None:
         tick = asyncio.create_task(ticker())
         # SIGUSR1: the measured load starts (the warm-up is forgotten); SIGUSR2: it ended
         loop = asyncio.get_running_loop()
-        loop.add_signal_handler(
-            signal.SIGUSR1, lambda: (counting.update(start=len(lateness)), gc_pauses.clear())
-        )
-        loop.add_signal_handler(signal.SIGUSR2, lambda: counting.update(
-            end=len(lateness), gc_end=len(gc_pauses)))  # fmt: skip
+
+        def started() -> None:
+            counting.update(start=len(lateness))
+            gc_pauses.clear()
+            log_cpu[:] = [log_thread_cpu()]
+
+        def ended() -> None:
+            counting.update(end=len(lateness), gc_end=len(gc_pauses))
+            log_cpu.append(log_thread_cpu())
+
+        loop.add_signal_handler(signal.SIGUSR1, started)
+        loop.add_signal_handler(signal.SIGUSR2, ended)
         # SIGHUP: stop as SIGTERM does (uvicorn re-raises SIGTERM once shut down: no stats)
         loop.add_signal_handler(signal.SIGHUP, lambda: setattr(server, "should_exit", True))
         try:
@@ -130,6 +146,7 @@ def run_gateway(port: int, work: Path, log_on: bool, out: Path) -> None:
                 ]
                 for g in (0, 1, 2)
             },
+            "log_thread_cpu_s": log_cpu[1] - log_cpu[0] if len(log_cpu) == 2 else 0.0,
             "written": getattr(writer, "written", 0),
             "dropped": getattr(writer, "dropped", 0),
             "threads": threading.active_count(),
@@ -221,6 +238,7 @@ def run_case(args: argparse.Namespace, mock_port: int, log_on: bool) -> dict[str
         "cpu_ms_per_request": parent_cpu * 1000 / max(1, n),
         "log_process_cpu_ms_per_request": child_cpu * 1000 / max(1, n),
         **stats,
+        "log_thread_cpu_ms_per_request": stats["log_thread_cpu_s"] * 1000 / max(1, n),
     }
 
 
@@ -263,7 +281,8 @@ def main() -> None:
                 f"{row['stall_p99_ms']:.2f} p99.9 {row['stall_p999_ms']:.2f} max "
                 f"{row['stall_max_ms']:.1f} ms, >2 ms: {row['stalls_over_2ms']} of "
                 f"{row['ticks']} | gc (count, max ms) {row['gc']} | CPU/request "
-                f"{row['cpu_ms_per_request']:.3f} ms + log process "
+                f"{row['cpu_ms_per_request']:.3f} ms (log thread "
+                f"{row['log_thread_cpu_ms_per_request']:.3f}) + log process "
                 f"{row['log_process_cpu_ms_per_request']:.3f} | written {row['written']}",
                 flush=True,
             )
