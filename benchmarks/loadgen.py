@@ -327,10 +327,12 @@ class _Run:
             self.pacer.at(due[index])
 
     async def drive(self, connections: int) -> float:
-        """Open ``connections`` ahead, then send on schedule; returns the start time."""
+        """Open ``connections`` ahead (waiting at most ``timeout`` for them), then send on
+        schedule; returns the start time."""
         for _ in range(connections):
             self.open()
-        while self.opening:
+        ready_by = time.perf_counter() + self.timeout
+        while self.opening and time.perf_counter() < ready_by:
             await asyncio.sleep(0.001)
         t0 = time.perf_counter() + START_DELAY_S
         self.due = [t0 + offset for offset in self.offsets]
