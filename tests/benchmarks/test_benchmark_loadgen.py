@@ -49,8 +49,14 @@ def arrivals(base: str) -> list[float]:
         return sorted(json.loads(answer.read()))
 
 
-def most_in_window(times: list[float], window: float) -> int:
-    return max(bisect.bisect_right(times, t + window) - i for i, t in enumerate(times))
+def typical_crowd(times: list[float], window: float = 0.02) -> float:
+    """The median, over requests, of how many arrived within ``window`` around each one:
+    ~2-3 when paced every 10 ms, the burst's size when sent in bursts. A median, so one
+    stall of the shared machine (which bunches a few requests) does not decide it."""
+    return statistics.median(
+        bisect.bisect_right(times, t + window / 2) - bisect.bisect_left(times, t - window / 2)
+        for t in times
+    )
 
 
 def test_constant_pacing_spreads_requests_where_hey_sends_bursts(server: str) -> None:
@@ -61,13 +67,13 @@ def test_constant_pacing_spreads_requests_where_hey_sends_bursts(server: str) ->
     gaps = [b - a for a, b in itertools.pairwise(seen)]
     assert 0.9 < seen[-1] - seen[0] < 1.1  # spread over the duration
     assert 0.008 < statistics.median(gaps) < 0.012  # one every 10 ms
-    assert most_in_window(seen, 0.02) <= 5  # 2 due per 20 ms; a late timer adds a few
+    assert typical_crowd(seen) <= 3  # 2 due per 20 ms
     # Control: hey at the same rate (10 workers x 10/s) sends its requests in bursts.
     subprocess.run(
         ["hey", "-z", "1s", "-c", "10", "-q", "10", server + "/ok"],
         capture_output=True, check=True, timeout=60,
     )  # fmt: skip
-    assert most_in_window(arrivals(server), 0.02) >= 8
+    assert typical_crowd(arrivals(server)) >= 7  # bursts of 10
 
 
 def pacer_lateness(
@@ -138,7 +144,7 @@ def test_latency_counts_from_the_due_time_so_queueing_is_not_omitted(server: str
     assert loadgen.percentile(from_due, 100) > 0.35
     assert from_due[-1] > from_due[0] + 0.3  # the wait grows along the run
     # Control: timed from the actual send (a closed-loop tool's number), the queue vanishes.
-    assert loadgen.percentile(result.service_times(), 100) < 0.15
+    assert loadgen.percentile(result.service_times(), 90) < 0.1
     # Open loop (connections opened as needed): the schedule holds, sends are on time and
     # the server's own queue is in the latency.
     result = loadgen.run(server + "/serial?ms=20", rate=100, duration=0.5)
