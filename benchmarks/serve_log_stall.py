@@ -10,8 +10,8 @@ measures it on the real app:
   upstream (``serve_overhead.py --mock``, 0 ms), with the call log on (as served) or off;
 - inside it, a ticker coroutine sleeps 1 ms at a time and records how late each wake-up
   is (the event loop's stalls, whatever holds it), and ``gc.callbacks`` time collections;
-- this process sends requests evenly paced (request i due at t0 + i/rate, each on its own
-  task over a keep-alive pool, latency measured from the due time, so a stall that delays
+- this process sends requests evenly paced with ``loadgen.py`` (request i due at
+  t0 + i/rate, open loop, latency measured from the due time, so a stall that delays
   sending is counted), for ``--duration`` seconds;
 - the gateway's CPU, its call-log thread's alone (CPU there is GIL time the event loop
   waits for) and, when the log runs in its own process, that process's, from ``/proc``.
@@ -37,6 +37,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import loadgen
+import loadgen_result
 from serve_cpu import cpu_seconds, start_mock
 from serve_overhead import BODY, free_port, mock_provider_env, stop, wait_ready
 
@@ -44,10 +46,8 @@ KEY = "rk-log-stall"
 
 
 def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    """``q`` in 0..1, nearest rank (``loadgen``'s)."""
+    return loadgen_result.percentile(values, q * 100)
 
 
 # -- the gateway, in its own process (serve_log_stall.py --gateway ...) -----------------
@@ -159,47 +159,19 @@ def run_gateway(port: int, work: Path, log_on: bool, out: Path) -> None:
 # -- the paced load, in this process -----------------------------------------------------
 
 
-async def paced_load(url: str, rate: float, duration: float, stream: bool) -> list[float]:
-    """Latency (s) of each request from its due time; NaN for an error."""
-    import httpx
-
-    from routr_cli.providers.upstream_pool import UpstreamPool
-
-    pool = UpstreamPool(max_connections=2000, max_idle=2000)
+def paced_load(url: str, rate: float, duration: float, stream: bool) -> list[float]:
+    """``loadgen.py``'s open-loop paced run: latency (s) of each request from its due
+    time; NaN for an error."""
     body = json.dumps(dict(BODY, model="mock/m", stream=stream)).encode()
-    headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
-    timeout = httpx.Timeout(10.0)
-    clock = time.perf_counter  # uvloop's loop.time() counts whole milliseconds
-    latencies: list[float] = []
-
-    async def one(due: float) -> None:
-        try:
-            async with pool.stream(
-                "POST", url + "/chat/completions", headers=headers, content=body, timeout=timeout
-            ) as response:
-                await response.aread()
-                ok = 200 <= response.status_code < 300
-        except Exception:
-            ok = False
-        latencies.append(clock() - due if ok else float("nan"))
-
-    total = int(rate * duration)
-    start = clock() + 0.05
-    tasks = []
-    for i in range(total):
-        due = start + i / rate
-        delay = due - clock()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(due)))
-    await asyncio.gather(*tasks)
-    await pool.aclose()
-    return latencies
+    headers = (f"Authorization: Bearer {KEY}", "Content-Type: application/json")
+    result = loadgen.run(
+        url + "/chat/completions", rate=rate, duration=duration, method="POST", body=body,
+        headers=headers,
+    )  # fmt: skip
+    return result.latencies()
 
 
 def run_case(args: argparse.Namespace, mock_port: int, log_on: bool) -> dict[str, Any]:
-    import uvloop
-
     work = Path(tempfile.mkdtemp(prefix="routr-log-stall-"))
     port = free_port()
     out = work / "stats.json"
@@ -212,10 +184,10 @@ def run_case(args: argparse.Namespace, mock_port: int, log_on: bool) -> dict[str
     try:
         wait_ready(f"http://127.0.0.1:{port}/healthz", gateway)
         url = f"http://127.0.0.1:{port}/v1"
-        uvloop.run(paced_load(url, args.rate, 1.0, args.stream))  # warm-up
+        paced_load(url, args.rate, 1.0, args.stream)  # warm-up
         gateway.send_signal(signal.SIGUSR1)
         cpu_before = process_tree_cpu(gateway.pid)
-        latencies = uvloop.run(paced_load(url, args.rate, args.duration, args.stream))
+        latencies = paced_load(url, args.rate, args.duration, args.stream)
         gateway.send_signal(signal.SIGUSR2)
         cpu = process_tree_cpu(gateway.pid)
         parent_cpu = cpu[0] - cpu_before[0]

@@ -14,13 +14,15 @@ between), and answers each write with a line on stdout: ``ack SEQ WRITTEN LOST F
 inserting ~2,500 rows every 5 s is ~100 ms of Python under the serving process's GIL,
 a stall for every request in flight (docs/serve.md).
 
-It ignores SIGINT and SIGTERM (a Ctrl-C reaches the whole process group; the worker is
+It runs at a lower priority (nice 10) with DuckDB on one thread: when the cores are busy,
+the server's requests go first. It ignores SIGINT and SIGTERM (a Ctrl-C reaches the whole process group; the worker is
 the one that decides when the log ends): it stops at the end of its input, after writing
 what it holds -- which is also what happens if the worker dies, whatever killed it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import marshal
 import os
@@ -85,6 +87,8 @@ class LogFile:
             log.exception("routr serve: could not open the call log %s (will retry)", self.path)
             return False
         with store:
+            # one core: a batch must not take both of a small machine's cores from the server
+            store.con.execute("SET threads = 1")
             items, self.pending = self.pending, []
             for start in range(0, len(items), self.batch):
                 chunk = items[start : start + self.batch]
@@ -172,6 +176,8 @@ def serve(path: str, batch: int, interval_s: float) -> int:
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(10)  # background work: when the cores are busy, the server's requests go first
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(message)s")
     path, batch, interval_s = argv
     return serve(path, int(batch), float(interval_s))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -166,3 +167,55 @@ def test_a_bad_log_path_fails_the_start_up_in_one_line(tmp_path: Path) -> None:
     writer = CallLogWriter(tmp_path / "folder.duckdb")
     with pytest.raises(StoreError, match="is a folder, not a database"):
         writer.start()
+
+
+def test_sigterm_with_two_workers_writes_every_call_to_their_two_files(tmp_path: Path) -> None:
+    """Each worker's log process owns its worker's file; SIGTERM to `routr serve` ends
+    them all after writing. The provider points at a closed port: failed calls are logged
+    too (one row per routed call)."""
+    import httpx
+    from routr_cli_runner import ROUTR
+
+    config = tmp_path / "routr.toml"
+    config.write_text(
+        '[providers.mock]\nformat = "openai"\nbase_url = "http://127.0.0.1:1/v1"\n'
+        'key_env = "MOCK_API_KEY"\n'
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTR_")}
+    env.update({"ROUTR_CONFIG": str(config), "MOCK_API_KEY": "x"})
+    logs = tmp_path / "logs"
+    server = subprocess.Popen(
+        [str(ROUTR), "serve", "--no-auth", "--port", str(port), "--workers", "2",
+         "--db", str(tmp_path / "none"), "--log-dir", str(logs)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
+            time.sleep(0.1)
+        body = {"model": "mock/m", "messages": [{"role": "user", "content": "hi"}]}
+        with httpx.Client(timeout=20) as client:  # new connections: both workers serve
+            statuses = [
+                client.post(url + "/v1/chat/completions", json=body, headers={"connection": "close"})
+                .status_code
+                for _ in range(30)
+            ]  # fmt: skip
+        assert all(status in (502, 503) for status in statuses), statuses
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(60) in (0, -signal.SIGTERM)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    files = sorted(logs.glob("calls-*.duckdb"))
+    assert len(files) == 2
+    assert sum(count(f) for f in files) == 30
