@@ -219,3 +219,31 @@ def test_sigterm_with_two_workers_writes_every_call_to_their_two_files(tmp_path:
     files = sorted(logs.glob("calls-*.duckdb"))
     assert len(files) == 2
     assert sum(count(f) for f in files) == 30
+
+
+def test_a_log_process_that_keeps_dying_is_given_up_on_and_every_call_counted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No crash loop: after ``MAX_DEATHS`` deaths within a minute the worker stops
+    starting log processes, and drops and counts every call (a flush does not hang)."""
+    from routr_cli.serve.log_writer import MAX_DEATHS
+
+    writer = CallLogWriter(tmp_path / "calls.duckdb", interval_s=600.0)
+    writer.start()
+    decision, result = a_call()
+    with caplog.at_level(logging.ERROR, logger="routr.serve"):
+        for _ in range(MAX_DEATHS):
+            child = writer._child
+            assert child is not None
+            child.proc.kill()
+            deadline = time.monotonic() + 20
+            while writer._child is child and not writer._broken:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+    assert writer._broken and writer.restarts == MAX_DEATHS - 1
+    assert "calls from now on are dropped" in caplog.text
+    for _ in range(4):
+        writer.submit_call(new_call_id(), decision, result, streamed=False, messages=None)
+    assert writer.flush(10)
+    assert writer.dropped == 4 and writer.written == 0
+    writer.close()
