@@ -256,6 +256,8 @@ class _Run:
 
     def release(self, conn: _Connection) -> None:
         """A connection is free: it takes the oldest waiting request, or goes idle."""
+        if conn.transport is None:  # closed by the server before it was first used
+            return
         while self.pending:
             index = self.pending.popleft()
             if not self.ended[index]:  # not timed out while waiting

@@ -223,11 +223,12 @@ def hey_workers(rate: float, workers: int | None) -> int:
 
 @dataclass
 class Load:
-    """One run of a generator: each request's latency (seconds, NaN for an error) and the
-    generator's own CPU per request (ms)."""
+    """One run of a generator: each request's latency (seconds, NaN for an error), the
+    generator's own CPU per request (ms) and, from loadgen, the errors by kind."""
 
     latencies: list[float]
     cpu_ms: float
+    error_kinds: dict[str, int] | None = None
 
 
 def send_load(
@@ -252,7 +253,7 @@ def send_load(
     warning = result.behind_warning()
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    return Load(result.latencies(), result.cpu_per_request_ms())
+    return Load(result.latencies(), result.cpu_per_request_ms(), result.errors())
 
 
 def describe_generator(generator: str, rate: float, workers: int | None, arrivals: str) -> str:
@@ -376,6 +377,8 @@ def main() -> None:
                     )  # fmt: skip
                     row[name] = summary(load.latencies)
                     row[name]["generator_cpu_ms"] = load.cpu_ms
+                    if load.error_kinds is not None:
+                        row[name]["error_kinds"] = load.error_kinds
                 for name in gateways:
                     if name != "direct":
                         row[name]["added_p50_ms"] = row[name]["p50_ms"] - row["direct"]["p50_ms"]
@@ -388,6 +391,12 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     shutil.rmtree(work, ignore_errors=True)
+
+
+def error_kinds(fig: dict[str, Any]) -> str:
+    """`` (timeout 12, reset 3)`` when there were errors and their kinds are known."""
+    kinds = {k: v for k, v in fig.get("error_kinds", {}).items() if v}
+    return f" ({', '.join(f'{k} {v}' for k, v in kinds.items())})" if kinds else ""
 
 
 def format_row(row: dict[str, Any]) -> str:
@@ -403,7 +412,7 @@ def format_row(row: dict[str, Any]) -> str:
             cpu = fig.get("generator_cpu_ms", math.nan) * 1000
             parts.append(
                 f"  {name:8s} n={fig['n']} p50 {fig['p50_ms']:.2f} ms p99 {fig['p99_ms']:.2f} ms "
-                f"errors {fig['errors']}{added}, {row.get('generator', 'hey')} CPU "
+                f"errors {fig['errors']}{error_kinds(fig)}{added}, {row.get('generator', 'hey')} CPU "
                 f"{cpu:.0f} us/request"
             )
     return "\n".join(parts)
