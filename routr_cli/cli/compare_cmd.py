@@ -93,9 +93,7 @@ def compare(
         return
     if not a or not b:
         raise ConfigError("compare needs two models (routr compare A B) or --all")
-    from routr_cli.cli.rank_cmd import attempts_summary, single_threaded_blas
-
-    single_threaded_blas()  # before numpy loads
+    from routr_cli.cli.rank_cmd import attempts_summary
     from routr_cli.ranking import compare as compare_pair
 
     result = compare_pair(
@@ -111,9 +109,7 @@ def compare(
 
 
 def _compare_all(path: Path, *, draws: int, seed: int, as_json: bool) -> None:
-    from routr_cli.cli.rank_cmd import attempts_summary, single_threaded_blas
-
-    single_threaded_blas()  # before numpy loads
+    from routr_cli.cli.rank_cmd import attempts_summary
     from routr_cli.ranking import compare_all
     from routr_cli.store import Store
     from routr_cli.store.comparisons import write_comparisons

@@ -219,21 +219,10 @@ def rank(
             _render_matrix(board, solvers)
 
 
-def single_threaded_blas() -> None:
-    """One BLAS thread for the statistics (set before numpy loads; a caller's setting
-    wins). The matrices are models x tasks, small enough that OpenBLAS's extra threads
-    cost more CPU than they save (measured: 2.6 -> 2.1 s CPU for rank on a million
-    attempts), and on a shared machine they only wait for a core."""
-    import os
-
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-
 def attempts_summary(
     path: Path, *, source: str = "bench", all_versions: bool = False
 ) -> AttemptSummary:
     """The database's attempts folded for the statistics; no attempts is a one-line error."""
-    single_threaded_blas()
     from routr_cli.errors import ConfigError
     from routr_cli.store.frame import read_attempt_summary
 
@@ -251,7 +240,6 @@ def _board(
     draws: int = 1000,
     seed: int = 0,
 ) -> Leaderboard:
-    single_threaded_blas()  # before numpy loads
     from routr_cli.ranking import standings
 
     summary = attempts_summary(path, source=source, all_versions=all_versions)

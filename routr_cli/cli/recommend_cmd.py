@@ -59,11 +59,8 @@ def recommend(
     draws: int = typer.Option(1000, "--draws", min=100, help="Bootstrap draws."),
 ) -> None:
     """Recommend models for a described task, with the reasons."""
-    from routr_cli.cli.rank_cmd import single_threaded_blas
     from routr_cli.errors import ConfigError
     from routr_cli.paths import default_db
-
-    single_threaded_blas()  # before numpy loads
     from routr_cli.ranking import Constraints, standings
     from routr_cli.ranking import recommend as recommend_models
 
