@@ -3,12 +3,14 @@ is ambiguous across the repo's test folders)."""
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 from router.router_support import FALLBACK, PRIMARY, stat
 
@@ -56,3 +58,24 @@ def running(app: Any) -> Iterator[str]:
 
 def caller_key(rpm: float | None = None, usd_per_day: float | None = None) -> KeyPolicy:
     return KeyPolicy("team-a", hash_key(CALLER_KEY), rpm, usd_per_day)
+
+
+def wait_for_health(
+    url: str,
+    server: subprocess.Popen[str],
+    *,
+    ready: Callable[[httpx.Response], bool] = lambda r: r.status_code == 200,
+    timeout_s: float = 30.0,
+) -> None:
+    """Poll ``url``/healthz until ``ready`` says so; fail with the server's stderr if it
+    exits or the time runs out (a started `routr serve` subprocess)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if ready(httpx.get(url + "/healthz")):
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() >= deadline or server.poll() is not None:
+            raise AssertionError(server.stderr.read() if server.stderr else "no stderr")
+        time.sleep(0.1)

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from routr_cli_runner import ROUTR, run_routr
-from serve_support import running
+from serve_support import running, wait_for_health
 
 from routr_cli.router.policy import RoutingTable
 
@@ -175,15 +175,7 @@ def test_sigterm_finishes_in_flight_calls_and_flushes_the_log(
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
-            time.sleep(0.1)
+        wait_for_health(f"http://127.0.0.1:{port}", server, timeout_s=20)
         result: dict[str, Any] = {}
 
         def call() -> None:

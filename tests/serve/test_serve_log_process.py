@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from router.router_support import cand
+from serve_support import wait_for_health
 
 from routr_cli.errors import StoreError
 from routr_cli.providers.base import Usage
@@ -194,15 +195,7 @@ def test_sigterm_with_two_workers_writes_every_call_to_their_two_files(tmp_path:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
-            time.sleep(0.1)
+        wait_for_health(url, server)
         body = {"model": "mock/m", "messages": [{"role": "user", "content": "hi"}]}
         with httpx.Client(timeout=20) as client:  # new connections: both workers serve
             statuses = [

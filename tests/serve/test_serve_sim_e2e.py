@@ -7,14 +7,13 @@ import os
 import signal
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import openai
 import pytest
 from routr_cli_runner import ROUTR
+from serve_support import wait_for_health
 from sim_standings import write_sim_standings
 
 CONCURRENCY = "Fix a data race in a Go worker pool: goroutines write a shared map."
@@ -36,15 +35,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz").json()["standings"]:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, server.stderr
-            time.sleep(0.1)
+        wait_for_health(url, server, ready=lambda r: bool(r.json().get("standings")))
         yield url + "/v1"
     finally:
         server.send_signal(signal.SIGTERM)
