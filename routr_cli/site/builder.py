@@ -339,9 +339,10 @@ def render_pages(
         renderer.compile_all()
         # Objects made so far move out of the collector's sight: a collection in a worker
         # would otherwise touch every one of them, copying the parent's memory page by
-        # page into each worker (copy-on-write).
+        # page into each worker (copy-on-write). The workers collect as usual (rendering
+        # leaves cycles behind), even when the build paused the collector here.
         gc.freeze()
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable) as pool:
             pending = pool.map_async(_render_span, spans, chunksize=1, callback=_note_done)
             extra = meanwhile()
             rows = [row for done in pending.get() for row in done]
