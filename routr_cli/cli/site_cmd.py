@@ -144,7 +144,7 @@ def _records(items: list[Any]) -> list[dict[str, Any]]:
 class StoreReading:
     """What the pages need from the store besides the statistics."""
 
-    model_versions: dict[str, str]  # model -> a version of its attempts
+    models: list[str]  # the models with attempts in the frame, sorted
     tasks: dict[str, Any]  # task id -> TaskInfo
     outcomes: dict[str, Any]  # task id -> Outcomes
     attempts: int
@@ -152,25 +152,19 @@ class StoreReading:
 
 
 def read_store(db: Path, tasks_dir: Path | None) -> StoreReading:
-    """The attempt frame's tallies, task metadata and per-model versions (DuckDB: it runs
-    beside the statistics, mostly off the GIL)."""
-    from routr_cli import __version__
+    """The attempt frame's tallies and task metadata (DuckDB: it runs beside the
+    statistics, mostly off the GIL)."""
     from routr_cli.site.outcomes import outcomes_from_rows
-    from routr_cli.store.site_exports import (
-        frame_totals,
-        model_versions,
-        outcome_rows,
-        site_frame,
-        task_snapshots,
-    )
+    from routr_cli.store.site_exports import frame_tallies, task_snapshots
 
-    with site_frame(db) as con:
-        versions = model_versions(con, __version__)
-        snapshots = task_snapshots(con)
-        rows = outcome_rows(con)
-        attempts, newest = frame_totals(con)
+    tallies = frame_tallies(db)
+    snapshots = task_snapshots(db, tallies.task_hashes)
     return StoreReading(
-        versions, _task_infos(snapshots, tasks_dir), outcomes_from_rows(rows), attempts, newest
+        tallies.models,
+        _task_infos(snapshots, tasks_dir),
+        outcomes_from_rows(tallies.outcomes),
+        tallies.attempts,
+        tallies.newest,
     )
 
 
@@ -273,7 +267,7 @@ def _build(
         for t in sorted(store.tasks.values(), key=lambda t: t.task_id)
     ]
     planned = writer.plan(
-        model_slugs(list(store.model_versions)),
+        model_slugs(store.models),
         version=version,
         tasks_version=records_version(task_rows, __version__),
     )

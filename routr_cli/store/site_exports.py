@@ -14,8 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,51 +42,46 @@ class DataFile:
     model: str | None = None  # per-model attempt files
 
 
-@contextmanager
-def site_frame(db_path: Path) -> Iterator[Any]:
-    """The database opened read-only, with the attempt frame (``store.frame``'s query:
-    the newest version of each task) as the temporary table ``site_frame``: one scan of
-    the attempts, then every tally and data file reads native columns."""
+@dataclass(frozen=True)
+class FrameTallies:
+    """What the pages need from the attempt frame, from one grouped pass over it."""
+
+    outcomes: list[tuple[Any, ...]]  # per (task, model, solver): see ``frame_tallies``
+    task_hashes: list[str]  # the task versions in the frame
+    models: list[str]  # sorted
+    attempts: int
+    newest: Any  # the newest attempt's time (None: no attempts)
+
+
+def frame_tallies(db_path: Path) -> FrameTallies:
+    """Per (task, model, solver), in that order: attempts, solved, any simulated, the
+    newest attempt, and (status, count) pairs, most frequent first; and the frame's task
+    versions, models, attempt count and newest attempt, added up from those rows.
+
+    One grouped query over the attempt frame (``store.frame``'s query: the newest
+    version of each task), not materialised, with a count per status (there are a
+    handful, named from the attempts' dictionary, not from another pass over the frame)
+    fetched as columns: grouping by status as well, nested lists, or a temporary table
+    of the frame read four times cost several times more at a million attempts. Equal
+    tallies share one tuple of pairs.
+    """
     from routr_cli.store.frame import attempt_frame_sql
 
     with Store.open(Path(db_path), read_only=True) as store:
-        store.con.execute(
-            f"CREATE TEMP TABLE site_frame AS {attempt_frame_sql(store, ordered=False)}"
+        con = store.con
+        statuses = [row[0] for row in con.execute(
+            "SELECT DISTINCT status FROM attempts ORDER BY status NULLS LAST").fetchall()]  # fmt: skip
+        counts = "".join(
+            f", count(*) FILTER (WHERE status IS NOT DISTINCT FROM ?) AS s{i}"
+            for i in range(len(statuses))
         )
-        yield store.con
-
-
-def task_snapshots(con: Any) -> list[dict[str, Any]]:
-    """Metadata of the task versions in the frame (title, size, language...)."""
-    cursor = con.execute(
-        "SELECT task_hash, task_id, title, category, language, difficulty, files, lines "
-        "FROM task_snapshots WHERE task_hash IN (SELECT DISTINCT task_hash FROM site_frame) "
-        "ORDER BY task_id, task_hash"
-    )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def outcome_rows(con: Any) -> list[tuple[Any, ...]]:
-    """Per (task, model, solver), in that order: attempts, solved, any simulated, the
-    newest attempt, and (status, count) pairs, most frequent first.
-
-    One grouped query with a count per status (there are a handful) fetched as columns:
-    grouping by status as well, or nested lists, cost several times more at a million
-    attempts. Equal tallies share one tuple of pairs.
-    """
-    statuses = [row[0] for row in con.execute(
-        "SELECT DISTINCT status FROM site_frame ORDER BY status NULLS LAST").fetchall()]  # fmt: skip
-    counts = "".join(
-        f", count(*) FILTER (WHERE status IS NOT DISTINCT FROM ?) AS s{i}"
-        for i in range(len(statuses))
-    )
-    cols = con.execute(
-        "SELECT task_id, model, solver, count(*) AS n, sum(solved::INTEGER) AS s, "
-        f"bool_or(simulated) AS sim, max(finished_at) AS newest{counts} "
-        "FROM site_frame GROUP BY ALL ORDER BY task_id, model, solver",
-        statuses,
-    ).fetchnumpy()
+        cols = con.execute(
+            "SELECT task_id, model, solver, min(task_hash) AS task_hash, count(*) AS n, "
+            f"sum(solved::INTEGER) AS s, bool_or(simulated) AS sim, max(finished_at) AS newest"
+            f"{counts} FROM ({attempt_frame_sql(store, ordered=False)}) "
+            "GROUP BY task_id, model, solver ORDER BY task_id, model, solver",
+            statuses,
+        ).fetchnumpy()
     names = [str(s) for s in statuses]
     tallies: dict[tuple[int, ...], tuple[tuple[str, int], ...]] = {}
 
@@ -99,19 +93,36 @@ def outcome_rows(con: Any) -> list[tuple[Any, ...]]:
         return found
 
     per_status = zip(*(cols[f"s{i}"].tolist() for i in range(len(statuses))), strict=True)
-    return [
-        (task_id, model, solver, n, solved, sim, None if newest is None else str(newest),
-         tally(counts))
-        for task_id, model, solver, n, solved, sim, newest, counts in zip(
-            cols["task_id"].tolist(), cols["model"].tolist(), cols["solver"].tolist(),
-            cols["n"].tolist(), cols["s"].tolist(), cols["sim"].tolist(),
-            cols["newest"].tolist(), per_status, strict=True,
+    models, n, newest = cols["model"].tolist(), cols["n"].tolist(), cols["newest"].tolist()
+    rows = [
+        (task_id, model, solver, count, solved, sim, None if when is None else str(when),
+         tally(status_counts))
+        for task_id, model, solver, count, solved, sim, when, status_counts in zip(
+            cols["task_id"].tolist(), models, cols["solver"].tolist(), n,
+            cols["s"].tolist(), cols["sim"].tolist(), newest, per_status, strict=True,
         )
     ]  # fmt: skip
+    stamps = [when for when in newest if when is not None]
+    return FrameTallies(
+        outcomes=rows,
+        task_hashes=sorted(set(cols["task_hash"].tolist())),
+        models=sorted(set(models)),
+        attempts=sum(n),
+        newest=max(stamps) if stamps else None,
+    )
 
 
-def _version(*parts: object) -> str:
-    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:12]
+def task_snapshots(db_path: Path, task_hashes: list[str]) -> list[dict[str, Any]]:
+    """Metadata of these task versions (title, size, language...)."""
+    with Store.open(Path(db_path), read_only=True) as store:
+        cursor = store.con.execute(
+            "SELECT task_hash, task_id, title, category, language, difficulty, files, lines "
+            "FROM task_snapshots WHERE task_hash IN (SELECT unnest(?::VARCHAR[])) "
+            "ORDER BY task_id, task_hash",
+            [task_hashes],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def model_versions(con: Any, routr_version: str, source: str = "site_frame") -> dict[str, str]:
@@ -121,12 +132,6 @@ def model_versions(con: Any, routr_version: str, source: str = "site_frame") -> 
         f"SELECT model, count(*), max(finished_at) FROM {source} GROUP BY model ORDER BY model"
     ).fetchall()
     return {str(m): _version(n, newest, routr_version) for m, n, newest in rows}
-
-
-def frame_totals(con: Any) -> tuple[int, Any]:
-    """The frame's attempt count and newest attempt."""
-    count, newest = con.execute("SELECT count(*), max(finished_at) FROM site_frame").fetchone()
-    return int(count), newest
 
 
 def data_version(count: int, newest: Any, n_comparisons: int, routr_version: str) -> str:
@@ -143,6 +148,10 @@ def records_version(rows: list[dict[str, Any]], routr_version: str) -> str:
 def attempt_file_names(slug: str) -> list[str]:
     """A model's attempt files under ``downloads/``, one per format."""
     return [f"attempts/{slug}.{fmt}" for fmt, _ in FORMATS]
+
+
+def _version(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:12]
 
 
 def write_attempt_files(
