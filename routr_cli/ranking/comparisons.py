@@ -28,7 +28,15 @@ from routr_cli.ranking.matrix import (
 )
 from routr_cli.ranking.names import resolve_category, resolve_model, resolve_solver
 from routr_cli.ranking.slices import clustered_variance
-from routr_cli.ranking.stats import Z_80, Z_95, benjamini_hochberg, effective_wilson, mcnemar_exact
+from routr_cli.ranking.stats import (
+    Z_80,
+    Z_95,
+    benjamini_hochberg,
+    bh_per_test_level,
+    effective_wilson,
+    mcnemar_exact,
+    two_sided_z,
+)
 from routr_cli.ranking.summary import AttemptSummary, summarise
 from routr_cli.text import plural
 
@@ -187,7 +195,7 @@ def compare_all(
     tested = [i for i, c in enumerate(out) if c.p_value is not None]
     q_values = benjamini_hochberg([out[i].p_value or 1.0 for i in tested])
     for i, q in zip(tested, q_values, strict=True):
-        out[i] = _with_q(out[i], q)
+        out[i] = _with_q(out[i], q, len(tested))
     return out
 
 
@@ -199,17 +207,36 @@ def _newest(summary: AttemptSummary, solver: str) -> dict[str, str]:
     return {m: v for m, v in out.items() if v is not None}
 
 
-def _with_q(c: Comparison, q: float) -> Comparison:
-    """Re-decide the winner at the q-value: across many comparisons a raw p < 0.05 is
-    expected by chance alone."""
-    from dataclasses import replace
-
+def _with_q(c: Comparison, q: float, family: int) -> Comparison:
+    """Re-decide the winner at the q-value (across many comparisons a raw p < 0.05 is
+    expected by chance alone), and the minimum detectable effect and tasks needed with it:
+    at the per-test level BH held this comparison to (``bh_per_test_level``), not at 0.05,
+    or the page would promise a resolution within n tasks that the adjusted test denies."""
     if c.p_value is None:
         return c
+    mde, needed = _at_level(c, bh_per_test_level(c.p_value, q, ALPHA, family))
     winner, verdict = _verdict(
-        c.a, c.b, c.n_shared, c.diff, c.diff_ci_low, c.diff_ci_high, q, c.tasks_needed, "q"
+        c.a, c.b, c.n_shared, c.diff, c.diff_ci_low, c.diff_ci_high, q, needed, "q", family
     )
-    return replace(c, q_value=q, winner=winner, verdict=verdict)
+    return replace(c, q_value=q, mde=mde, tasks_needed=needed, winner=winner, verdict=verdict)
+
+
+def _at_level(c: Comparison, level: float) -> tuple[float | None, int | None]:
+    """``mde`` and ``tasks_needed`` for a two-sided test at ``level`` with 80% power.
+
+    The standard error comes back out of the single-test ``mde`` (``mde / (Z_95 + Z_80)``):
+    scalar arithmetic per comparison, no second pass over the data. At ``level == ALPHA``
+    the stored figures are returned as they are (bit for bit)."""
+    if c.mde is None or c.diff is None or level == ALPHA:
+        return c.mde, c.tasks_needed
+    mde = (two_sided_z(level) + Z_80) * (c.mde / (Z_95 + Z_80))
+    return mde, _tasks_needed(c.n_shared, mde, c.diff)
+
+
+def _tasks_needed(n: int, mde: float, diff: float) -> int | None:
+    """Shared tasks for ``mde`` to shrink to the observed ``|diff|``: the standard error
+    falls as ``1 / sqrt(n)``, so ``n (mde / |diff|)^2``. None when nothing differs."""
+    return None if diff == 0 else math.ceil(n * (mde / abs(diff)) ** 2)
 
 
 def _compare_pairs(
@@ -273,7 +300,7 @@ def _compare_pairs(
         p = mcnemar_exact(int(wins[k]), int(losses[k])) if one_epoch else float(sign_flip_p[k])
         se = math.sqrt(var_d[k]) if var_d[k] > 0 else 0.5 / math.sqrt(n)
         mde = (Z_95 + Z_80) * se
-        needed = None if diff[k] == 0 else math.ceil(n * ((Z_95 + Z_80) * se / abs(diff[k])) ** 2)
+        needed = _tasks_needed(n, mde, float(diff[k]))
         winner, verdict = _verdict(a, b, n, float(diff[k]), _f(lo[k]), _f(hi[k]), p, needed, "p")
         ci_a = effective_wilson(float(pass_a[k]), int((n_f[:, k] > 0).sum()), float(var_a[k]))
         ci_b = effective_wilson(float(pass_b[k]), int((n_f[:, k] > 0).sum()), float(var_b[k]))
@@ -400,11 +427,16 @@ def _verdict(
     p: float,
     needed: int | None,
     which: str,
+    family: int = 1,
 ) -> tuple[str | None, str]:
     """The winner (or None) and one sentence, decided from the numbers only.
 
-    A winner needs both the test (p, or q across many comparisons, below 0.05) and the
-    bootstrap interval of the difference to exclude zero on the same side."""
+    A winner needs both the test (p, or q across ``family`` comparisons, below 0.05) and
+    the bootstrap interval of the difference to exclude zero on the same side. "About N
+    more shared tasks needed" is said only when ``needed`` exceeds n, and N is exactly
+    ``needed - n`` (the figure shown beside the sentence is ``needed``). When n tasks
+    already suffice by the power arithmetic yet there is no winner (the exact test or the
+    interval disagrees with the normal approximation), the sentence says which one held."""
     if n == 0 or diff is None or lo is None or hi is None:
         return None, "cannot tell: no shared graded tasks"
 
@@ -426,11 +458,21 @@ def _verdict(
         )
     if needed is None:
         return None, f"cannot tell yet: no difference observed on {plural(n, 'shared task')}"
-    more = max(needed - n, 1)
-    return None, (
-        f"cannot tell yet: about {plural(more, 'more shared task')} needed "
+    detail = (
         f"(difference {diff * 100:+.1f} [{lo * 100:+.1f}, {hi * 100:+.1f}] on {n}, {which}={p:.3g})"
     )
+    if needed > n:
+        return (
+            None,
+            f"cannot tell yet: about {plural(needed - n, 'more shared task')} needed {detail}",
+        )
+    if p >= ALPHA and which == "q":
+        why = f"not significant after adjusting for {plural(family, 'comparison')}"
+    elif p >= ALPHA:
+        why = "not significant"
+    else:
+        why = "the 95% interval of the difference includes 0"
+    return None, f"cannot tell yet: {why} {detail}"
 
 
 def _empty(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import numpy as np
 
@@ -125,6 +126,36 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
 
 
 Z_80 = 0.8416212335729143  # one-sided z for 80% power
+
+
+def bh_per_test_level(p: float, q: float, alpha: float, family: int) -> float:
+    """The per-test level Benjamini-Hochberg held one comparison to: ``alpha * p / q``.
+
+    BH decides the comparison of rank i at ``p <= alpha * i / m``, and its q-value is
+    ``p * m / i`` when the step-up minimum does not bind, so ``alpha * i / m = alpha * p / q``.
+    When the minimum binds (a larger p brought q down), ``alpha * p / q`` is still the level
+    p is in effect held to: ``p < alpha * p / q`` exactly when ``q < alpha``. A power
+    calculation for a verdict decided at q must use this level, not ``alpha``: a single-test
+    "tasks needed" would promise a resolution that the adjusted test cannot give.
+
+    Since ``p <= q <= p * m``, the level lies between Bonferroni's ``alpha / m`` and
+    ``alpha``; it is clamped there against rounding. ``p == 0`` (then ``q == 0``) leaves the
+    ratio undefined: the strictest BH level, ``alpha / m``, is used. ``q <= p`` (a family of
+    one) gives ``alpha`` itself, so a single comparison keeps its single-test figures.
+    """
+    strictest = alpha / max(family, 1)
+    if p <= 0 or q <= 0:
+        return strictest
+    if q <= p:
+        return alpha
+    return min(alpha, max(strictest, alpha * p / q))
+
+
+def two_sided_z(alpha: float) -> float:
+    """The z of a two-sided test at ``alpha`` (1.95996 at 0.05). Taken from the lower tail,
+    ``-inv_cdf(alpha / 2)``, so a tiny alpha keeps its precision (``1 - alpha / 2`` would
+    round to 1)."""
+    return -NormalDist().inv_cdf(alpha / 2)
 
 
 def pass_at_k_array(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:

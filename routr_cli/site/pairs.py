@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from routr_cli.ranking.comparisons import Comparison
-from routr_cli.site.formatting import pvalue
+from routr_cli.site.formatting import pct, pvalue
 
 SIGNIFICANCE = 0.05
 GAP_RATIO = 1.5
@@ -54,9 +54,12 @@ class PairView(Comparison):
         The q-value is Benjamini-Hochberg-adjusted over every comparison stored, so it
         moves a little whenever a model is added, for every pair; the pages print it
         rounded (``pvalue``), and the verdict quotes it to 3 significant digits (the
-        verdict is here too). Rounded, a pair whose figures did not move keeps its page."""
+        verdict is here too). The minimum detectable effect is computed at the level BH
+        gave the pair, so it moves with q: it is taken as printed (``pct(mde, 1)``).
+        Rounded, a pair whose figures did not move keeps its page."""
         lists = tuple(_joined(getattr(self, name)) for name in _TASK_LISTS)
-        return (*_shown_fields(self), *lists, pvalue(self.q_value), self.significant)
+        shown_q = (pvalue(self.q_value), pct(self.mde, 1), self.significant)
+        return (*_shown_fields(self), *lists, *shown_q)
 
     def differentiators(self) -> list[str]:
         """What makes this pair worth a search result, in words (empty: nothing does)."""
@@ -96,7 +99,7 @@ def _joined(ids: tuple[str, ...]) -> tuple[int, str] | tuple[str, ...]:
 _FIELDS = tuple(f.name for f in fields(Comparison))
 _TASK_LISTS = ("only_a", "only_b", "both", "neither")
 _shown_fields = operator.attrgetter(
-    *(name for name in _FIELDS if name != "q_value" and name not in _TASK_LISTS)
+    *(name for name in _FIELDS if name not in ("q_value", "mde") and name not in _TASK_LISTS)
 )
 
 

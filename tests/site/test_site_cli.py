@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -63,6 +64,34 @@ def test_the_built_site_links_parse_and_label_simulated_data(site: tuple[Path, s
     for name in ("comparisons.csv", "attempts/sim-frontier.json"):
         size = (out / "downloads" / name).stat().st_size
         assert f"{round(size / 1024, 1)} KiB" in pages["downloads/index.html"].text, name
+
+
+def test_pair_pages_show_the_tasks_needed_their_comparison_carries(
+    site: tuple[Path, str],
+) -> None:
+    # compare --all decides at the BH q; the page's table and its verdict sentence must
+    # both follow the comparison's tasks_needed (at that level): "about N more" is
+    # tasks_needed - n_shared, never a clamped 1 beside a count already within n.
+    from routr_cli.site.formatting import model_slugs, slugify
+
+    out, _ = site
+    pages = site_checks.parse_site(out)
+    slugs = model_slugs(site_db.MODELS)
+    rows = json.loads((out / "downloads/comparisons.json").read_text())
+    counted = 0
+    for c in rows:
+        first, second = sorted((slugs[c["a"]], slugs[c["b"]]))
+        path = f"compare/{first}-vs-{second}/"
+        path += "index.html" if c["category"] == "all" else f"{slugify(c['category'])}/index.html"
+        text = pages[path].text
+        needed = "–" if c["tasks_needed"] is None else str(c["tasks_needed"])
+        assert f"Tasks needed to tell them apart {needed} " in text, path
+        assert c["verdict"] in text, path
+        more = re.search(r"about (\d+) more shared tasks? needed", c["verdict"])
+        if more is not None:
+            counted += 1
+            assert int(more.group(1)) == c["tasks_needed"] - c["n_shared"] > 0, path
+    assert counted > 10
 
 
 def test_task_pages_show_prompts_but_never_hidden_tests_or_the_reference(
