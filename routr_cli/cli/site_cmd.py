@@ -108,11 +108,13 @@ def _when(text: str | None) -> datetime:
     return datetime.fromisoformat(text) if text else datetime.min
 
 
-def _comparisons(stored: list[Any], summary: Any, board: Any, draws: int) -> tuple[list[Any], bool]:
+def _comparisons(
+    stored: list[Any], summary: Callable[[], Any], board: Any, draws: int
+) -> tuple[list[Any], bool]:
     """The stored ``compare --all`` results (``stored``, read from the store); computed
-    here (the same function, not stored) when none are stored or they are stale: older
-    than the newest attempt, or for another set of models. Also whether they are the
-    stored ones."""
+    here (the same function, not stored, from ``summary()``) when none are stored or
+    they are stale: older than the newest attempt, or for another set of models. Also
+    whether they are the stored ones."""
     from routr_cli.ranking import compare_all
 
     models = {s.model for s in board.rows}
@@ -123,7 +125,15 @@ def _comparisons(stored: list[Any], summary: Any, board: Any, draws: int) -> tup
             return stored, True
     reason = "none are stored" if not stored else "the stored ones are older than the data"
     _say(f"comparisons: computing compare --all ({reason}; `routr compare --all` stores them)")
-    return list(compare_all(summary, draws=draws, seed=0)), False
+    return list(compare_all(summary(), draws=draws, seed=0)), False
+
+
+def _statistics(db: Path, draws: int) -> Any:
+    """The standings, as ``routr recommend`` computes them (languages included)."""
+    from routr_cli.cli.rank_cmd import attempts_summary
+    from routr_cli.ranking import standings
+
+    return standings(attempts_summary(db), draws=draws, seed=0, languages=True)
 
 
 def _records(items: list[Any]) -> list[dict[str, Any]]:
@@ -152,8 +162,8 @@ class StoreReading:
 
 
 def read_store(db: Path, tasks_dir: Path | None) -> StoreReading:
-    """The attempt frame's tallies and task metadata (DuckDB: it runs beside the
-    statistics, mostly off the GIL)."""
+    """The attempt frame's tallies and task metadata (read while another process
+    computes the statistics)."""
     from routr_cli.site.outcomes import outcomes_from_rows
     from routr_cli.store.site_exports import frame_tallies, task_snapshots
 
@@ -183,10 +193,10 @@ def build_from_store(
     The standings come from the same folded summary and call as ``routr recommend``
     (languages included), so the grader's answers can equal the command's. Three
     overlaps keep a large build short: the attempt files (most of the data) are written
-    by a process forked first (``AttemptFiles``); the store's tallies are read
-    (``read_store``, in a thread) while the statistics are computed; the other data
-    files are written while forked workers render the pages (``build_site(alongside=)``).
-    Every DuckDB connection here is closed before the workers fork.
+    by a process forked first; the statistics are computed in another while threads
+    here read the store's tallies and the stored comparisons; the other data files are
+    written while forked workers render the pages (``build_site(alongside=)``). Every
+    DuckDB connection here is closed before each fork.
     """
     from routr_cli import __version__
     from routr_cli.site.builder import collection_paused
@@ -239,26 +249,29 @@ def _build(
     from routr_cli import __version__
     from routr_cli.cli.rank_cmd import attempts_summary
     from routr_cli.paths import PROJECT_ROOT
-    from routr_cli.ranking import classifier_model, standings
+    from routr_cli.ranking import classifier_model
     from routr_cli.site import Download, SiteData, build_site
     from routr_cli.site.formatting import model_slugs
     from routr_cli.store.comparisons import read_comparisons
     from routr_cli.store.site_exports import data_version, records_version
 
     started = time.perf_counter()
-    # The stored comparisons are read in a thread of their own: behind the store's
-    # tallies they were the last thing the statistics waited for.
+    # The statistics are computed in a process of their own (forked before any thread or
+    # DuckDB connection here; the leaderboard comes back in milliseconds) while two
+    # threads here read the store's tallies and the stored comparisons: both are mostly
+    # Python (an outcome per task and model, 35 MB of JSON at 1M attempts), and sharing
+    # one GIL with them slowed the statistics threefold.
+    statistics = Forked(lambda: _statistics(db, draws), "computing the statistics")
+    jobs_.append(statistics)
     with ThreadPoolExecutor(2) as pool:
         reading = pool.submit(_timed, read_store, db, tasks_dir)
         stored_comparisons = pool.submit(read_comparisons, db)
         classifier = pool.submit(classifier_model)
-        summary = attempts_summary(db)
-        board = standings(summary, draws=draws, seed=0, languages=True)
+        board = statistics.result()
+        timings["statistics"] = statistics.seconds
         comparisons, stored = _comparisons(
-            stored_comparisons.result(), summary, board, compare_draws
+            stored_comparisons.result(), lambda: attempts_summary(db), board, compare_draws
         )
-        del summary  # a frame of every attempt: not copied into the processes forked next
-        timings["statistics"] = time.perf_counter() - started
         store, timings["read"] = reading.result()
     timings["read and statistics"] = time.perf_counter() - started
     version = data_version(store.attempts, store.newest, len(comparisons), __version__)
@@ -315,11 +328,16 @@ class Forked:
 
     Forked only when no DuckDB connection is open here (none of its threads is copied),
     and inheriting what it needs (a leaderboard, comparisons) rather than pickling it:
-    the data files are written on the other core while this process computes the
-    statistics, plans and renders."""
+    the statistics are computed, and the data files written, on the other core while
+    this process reads the store, plans and renders. ``doing`` names the work in its
+    error."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(
+        self, work: Callable[[], Any], doing: str = "writing the site's data files"
+    ) -> None:
         import multiprocessing
+
+        self.doing = doing
 
         context = multiprocessing.get_context("fork")
         self._answer, send = context.Pipe(duplex=False)
@@ -335,12 +353,12 @@ class Forked:
         except EOFError:
             status, value = "error", f"the process ended with code {self.process.exitcode}"
         self.process.join()
+        if status == "raise":
+            raise value  # a RoutrError: its one line already names the fix
         if status != "ok":
             from routr_cli.errors import StoreError
 
-            raise StoreError(
-                f"writing the site's data files failed ({value}): fix that, build again"
-            )
+            raise StoreError(f"{self.doing} failed ({value}): fix that, build again")
         return value
 
     def stop(self) -> None:
@@ -352,9 +370,13 @@ class Forked:
 
 
 def _run_forked(send: Any, work: Callable[[], Any]) -> None:
+    from routr_cli.errors import RoutrError
+
     started = time.perf_counter()
     try:
         send.send(("ok", work(), time.perf_counter() - started))
+    except RoutrError as exc:  # raised as it is (no attempts, an old database...)
+        send.send(("raise", exc, time.perf_counter() - started))
     except Exception as exc:  # reported to the build, which raises it
         send.send(("error", f"{type(exc).__name__}: {exc}", time.perf_counter() - started))
     finally:

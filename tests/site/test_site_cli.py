@@ -157,6 +157,14 @@ def test_bad_input_is_one_line_naming_the_fix(tmp_path: Path, db: Path) -> None:
     assert relative.returncode == 2 and "is not absolute" in relative.stderr
     nothing = run_routr("site", "serve", "--dir", tmp_path / "empty")
     assert nothing.returncode == 2 and "run `routr site build" in nothing.stderr
+    from routr_cli.store import Store
+
+    Store.open(tmp_path / "empty.duckdb").close()  # a database without attempts
+    empty = run_routr("site", "build", "--db", tmp_path / "empty.duckdb", "--out", tmp_path / "e")
+    # the statistics' own error, raised from their process as it is, on one line
+    assert empty.returncode == 2 and empty.stderr.count("\n") == 1, empty.stderr
+    assert empty.stderr.startswith("error: no attempts in ")
+    assert empty.stderr.rstrip().endswith("run `routr bench -m MODEL` first")
 
 
 def test_serve_binds_loopback_and_answers_missing_pages_with_the_404_page(

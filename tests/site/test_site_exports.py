@@ -61,7 +61,7 @@ def test_a_changed_comparison_changes_the_files(stored: Path, tmp_path: Path) ->
 
 def test_work_forked_for_the_data_files_returns_its_result_or_a_one_line_error() -> None:
     from routr_cli.cli.site_cmd import Forked
-    from routr_cli.errors import StoreError
+    from routr_cli.errors import ConfigError, StoreError
 
     rows = {"model": ["a", "b"]}  # inherited by the fork, not pickled
     assert Forked(lambda: len(rows["model"])).result() == 2
@@ -74,6 +74,12 @@ def test_work_forked_for_the_data_files_returns_its_result_or_a_one_line_error()
         job.result()
     assert "\n" not in str(caught.value)
     job.stop()
+
+    def refused() -> int:
+        raise ConfigError("no attempts in x.duckdb: run `routr bench -m MODEL` first")
+
+    with pytest.raises(ConfigError, match=r"^no attempts in x.duckdb: run `routr bench"):
+        Forked(refused, "computing the statistics").result()  # a RoutrError, as it is
 
 
 def test_attempt_files_are_rewritten_only_for_models_whose_attempts_changed(
