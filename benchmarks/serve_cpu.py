@@ -5,8 +5,9 @@ seconds the gateway's process burns per request are what the latency targets com
 (at 500 requests/s, 1 ms of CPU per request is half a core). This starts the local mock
 upstream (``serve_overhead.py --mock``) and `routr serve` in front of it, sends a fixed
 number of requests with `hey` (whole, then streamed), and reads the gateway's user+system
-CPU time from ``/proc`` before and after: CPU ms per request, for Routr and, as the floor
-any uvicorn app pays, for the mock itself (a raw ASGI app).
+CPU time from ``/proc`` before and after: CPU ms per request, for Routr (its serving
+process, and apart the child process that writes its call log) and, as the floor any
+uvicorn app pays, for the mock itself (a raw ASGI app).
 
 ``--canned`` measures Routr's own request path without the upstream HTTP client: in
 process (as ``--in-process``), each provider call builds the vendor request and reads the
@@ -49,6 +50,9 @@ from serve_overhead import (
 )
 
 TICKS = os.sysconf("SC_CLK_TCK")
+# The call log's process writes what arrived every 5 s (``LogWriter``'s interval) or
+# every 4,096 calls: waited out so each case's rows are written in its own window.
+LOG_FLUSH_WAIT_S = 6.0
 KEY = "rk-cpu"
 
 
@@ -58,6 +62,20 @@ def cpu_seconds(pid: int, tid: int | None = None) -> float:
     where = f"/proc/{pid}/stat" if tid is None else f"/proc/{pid}/task/{tid}/stat"
     fields = Path(where).read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def children_cpu_seconds(pid: int) -> float:
+    """User + system CPU of ``pid``'s live child processes (the call log's writer): the
+    gateway's work too, though in another process."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total
 
 
 PROMPT: dict[str, str] = {}  # --prompt-chars: the user message every request sends
@@ -117,16 +135,20 @@ def measure(args: argparse.Namespace) -> None:
         mock_url = f"http://127.0.0.1:{mock_port}/v1"
         for stream in args.kinds:
             hey_count(routr_url, "mock/m", stream, min(300, args.requests), args.concurrency)
+            time.sleep(args.log_wait)  # the warm-up's calls written before counting
             before = (
                 cpu_seconds(routr.pid),
                 cpu_seconds(mock.pid),
                 cpu_seconds(routr.pid, routr.pid),
+                children_cpu_seconds(routr.pid),
             )
             errors = hey_count(routr_url, "mock/m", stream, args.requests, args.concurrency)
+            time.sleep(args.log_wait)  # and these calls' rows written before reading
             after = (
                 cpu_seconds(routr.pid),
                 cpu_seconds(mock.pid),
                 cpu_seconds(routr.pid, routr.pid),
+                children_cpu_seconds(routr.pid),
             )
             hey_count(mock_url, "m", stream, min(300, args.requests), args.concurrency)
             direct_before = cpu_seconds(mock.pid)
@@ -136,7 +158,9 @@ def measure(args: argparse.Namespace) -> None:
             print(
                 f"{'streamed' if stream else 'whole':8s} n={args.requests} "
                 f"routr {(after[0] - before[0]) * per:.3f} ms CPU/request "
-                f"(event loop {(after[2] - before[2]) * per:.3f}), "
+                f"(event loop {(after[2] - before[2]) * per:.3f}), its call log's process "
+                f"{(after[3] - before[3]) * per:.3f}, in all "
+                f"{(after[0] - before[0] + after[3] - before[3]) * per:.3f}; "
                 f"mock behind it {(after[1] - before[1]) * per:.3f}, "
                 f"mock alone (uvicorn floor) {direct * per:.3f}, errors {errors}",
                 flush=True,
@@ -273,6 +297,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument(
+        "--log-wait", type=float, default=LOG_FLUSH_WAIT_S,
+        help="seconds waited for the call log's writes before and after each case",
+    )  # fmt: skip
     parser.add_argument("--in-process", action="store_true", help="time the app in process")
     parser.add_argument("--profile", action="store_true", help="in process, under cProfile")
     parser.add_argument(

@@ -45,9 +45,10 @@ def test_serve_soak_prints_memory_drift() -> None:
 
 
 def test_serve_cpu_prints_cpu_per_request_out_of_and_in_process() -> None:
-    out = run("serve_cpu.py", "--requests", "40", "--concurrency", "4")
+    out = run("serve_cpu.py", "--requests", "40", "--concurrency", "4", "--log-wait", "0.2")
     lines = [line for line in out.splitlines() if line.startswith(("whole", "streamed"))]
     assert len(lines) == 2 and all("ms CPU/request" in ln and "errors 0" in ln for ln in lines)
+    assert all("its call log's process" in ln and "in all" in ln for ln in lines), lines
     out = run("serve_cpu.py", "--in-process", "--profile", "--requests", "40", "--top", "5")
     assert "(uvicorn + app)" in out and "errors 0" in out and "function calls" in out
 
