@@ -9,7 +9,8 @@ Why not httpx's ``AsyncClient``: in ``routr serve`` it cost about two thirds of 
 request (httpcore's pool scan with a readability poll of every idle socket, h11 events, anyio
 streams, response wrappers). This does only what a gateway needs: HTTP/1.1, one request per
 connection at a time, TLS by ``ssl`` contexts (httpx's default, certifi's roots), no
-cookies, no redirects, no proxies. Failures are httpx's exception types, so the one error
+cookies, no redirects; the environment's proxies as httpx follows them (``upstream_proxy``:
+a CONNECT tunnel for https, absolute-form requests for http). Failures are httpx's exception types, so the one error
 mapping (``error_map.error_for_transport``) serves both this and the synchronous client.
 
 Pool rules, per (scheme, host, port):
@@ -34,7 +35,7 @@ import asyncio
 import ssl
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -42,6 +43,7 @@ import httpx
 
 from routr_cli import __version__
 from routr_cli.providers.upstream_conn import UpstreamConnection, UpstreamResponse
+from routr_cli.providers.upstream_proxy import Proxy, environment_proxies, open_tunnel, proxy_for
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _NO_LIMIT = 24 * 3600.0  # a timeout phase given as None
@@ -54,7 +56,9 @@ class _Target:
 
     key: tuple[str, str, int]  # (scheme, host, port)
     host_header: str
-    path: str
+    path: str  # the request line's target: the whole URL when sent to a proxy (http)
+    proxy: Proxy | None = None
+    extra_head: str = ""  # header lines every request carries (a proxy's authorization)
 
 
 class _Host:
@@ -78,11 +82,15 @@ class UpstreamPool:
         max_idle: int = 20,
         idle_expiry_s: float = 4.0,
         ssl_context: ssl.SSLContext | None = None,
+        proxies: Mapping[str, str] | None = None,
     ) -> None:
+        """``proxies``: scheme -> proxy URL and ``no`` -> hosts to reach directly, as
+        ``urllib.request.getproxies`` gives them (None: from the environment, read now)."""
         self.max_connections = max_connections
         self.max_idle = max_idle
         self.idle_expiry_s = idle_expiry_s
         self._ssl_context = ssl_context
+        self._proxies = environment_proxies() if proxies is None else dict(proxies)
         self._hosts: dict[tuple[str, str, int], _Host] = {}
         self._targets: dict[str, _Target] = {}
         self._closed = False
@@ -219,23 +227,33 @@ class UpstreamPool:
         loop = asyncio.get_running_loop()
         conn = UpstreamConnection(loop, target.key)
         tls = self._tls() if scheme == "https" else None
+        proxy = target.proxy
+        via = f" through proxy {proxy}" if proxy else ""
         try:
             async with asyncio.timeout(connect_s):
-                await loop.create_connection(
-                    lambda: conn,
-                    hostname,
-                    port,
-                    ssl=tls,
-                    server_hostname=hostname if tls else None,
-                )
+                if proxy is None:
+                    await loop.create_connection(
+                        lambda: conn,
+                        hostname,
+                        port,
+                        ssl=tls,
+                        server_hostname=hostname if tls else None,
+                    )
+                elif tls is None:  # http: absolute-form requests to the proxy
+                    await loop.create_connection(lambda: conn, proxy.host, proxy.port)
+                else:
+                    await open_tunnel(proxy, f"{hostname}:{port}", hostname, conn, tls, USER_AGENT)
         except TimeoutError:
             conn.abort()
             raise httpx.ConnectTimeout(
-                f"no connection to {hostname}:{port} within {connect_s:g}s"
+                f"no connection to {hostname}:{port}{via} within {connect_s:g}s"
             ) from None
         except OSError as exc:  # refused, unreachable, unknown host, TLS (ssl.SSLError)
             conn.abort()
-            raise httpx.ConnectError(f"{hostname}:{port}: {exc}") from None
+            raise httpx.ConnectError(f"{hostname}:{port}{via}: {exc}") from None
+        except httpx.ProxyError:
+            conn.abort()
+            raise
         return conn
 
     def _tls(self) -> ssl.SSLContext:
@@ -249,8 +267,19 @@ class UpstreamPool:
         if target is None:
             if len(self._targets) > 1024:  # bounded whatever a configuration does
                 self._targets.clear()
-            target = self._targets[url] = _parse_target(url)
+            target = self._targets[url] = self._via_proxy(_parse_target(url))
         return target
+
+    def _via_proxy(self, target: _Target) -> _Target:
+        scheme, hostname, _ = target.key
+        proxy = proxy_for(scheme, hostname, self._proxies) if self._proxies else None
+        if proxy is None:
+            return target
+        if scheme == "https":  # a tunnel: the requests inside it are as without a proxy
+            return replace(target, proxy=proxy)
+        auth = f"proxy-authorization: {proxy.authorization}\r\n" if proxy.authorization else ""
+        absolute = f"http://{target.host_header}{target.path}"
+        return replace(target, proxy=proxy, path=absolute, extra_head=auth)
 
 
 class Exchange:
@@ -346,7 +375,9 @@ _DEFAULT_HEADERS = (("accept", "*/*"), ("accept-encoding", "gzip, deflate"))
 def _request_bytes(method: str, target: _Target, headers: Mapping[str, str], body: bytes) -> bytes:
     """The request head and body; a header name or value that would break the head (a
     newline smuggled into a configured header) is refused, as httpx refuses it."""
-    lines = [f"{method} {target.path} HTTP/1.1\r\nhost: {target.host_header}\r\n"]
+    lines = [
+        f"{method} {target.path} HTTP/1.1\r\nhost: {target.host_header}\r\n{target.extra_head}"
+    ]
     given = set()
     for name, value in headers.items():
         if "\n" in value or "\r" in value or "\n" in name or "\r" in name or ":" in name:

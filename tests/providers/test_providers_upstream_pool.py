@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import ssl
-import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from loopback_http import LoopbackServer, SeenRequest, chunk, ok, response
+from loopback_http import LoopbackServer, SeenRequest, chunk, ok, response, self_signed
 
 from routr_cli.errors import MalformedResponseError
 from routr_cli.providers import http_provider, upstream_conn
@@ -395,21 +394,10 @@ def test_a_header_that_would_smuggle_a_line_is_refused() -> None:
     run(case)
 
 
-def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-         "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
-
-
 def test_tls_against_a_self_signed_server(tmp_path: Path) -> None:
     """Trusted when its certificate is given; refused (a connect error) by the default
     context, certifi's roots, as httpx refuses it."""
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_side.load_cert_chain(cert, key)
 
