@@ -8,7 +8,7 @@ from typing import Any
 
 from routr_cli.site.formatting import day, markdown_html
 from routr_cli.site.page import Page
-from routr_cli.site.plan import ALL, HOME, SiteFacts
+from routr_cli.site.plan import ALL, HOME, LANGUAGE_PREFIX, SiteFacts
 
 GRADER_DATA = "grader/model.json"
 
@@ -131,11 +131,14 @@ def grader_draws(board: Any) -> dict[str, dict[str, Any]]:
     """The leaderboard's bootstrap draws per solver and slice, one column per model.
 
     ``recommend`` turns these into a pick's interval and P(top-3); the browser needs the
-    very same numbers to give the same answer.
+    very same numbers to give the same answer. A language slice's draws are never mixed
+    into a score (``recommend`` only asks whether the slice exists, and shows its row), so
+    it goes without columns: a quarter of the file at 40 models, 8 categories and 3
+    languages.
     """
     out: dict[str, dict[str, Any]] = {}
     for (category, solver), (names, draws) in sorted(getattr(board, "draws", {}).items()):
-        columns = draws.T.tolist()
+        columns = [] if str(category).startswith(LANGUAGE_PREFIX) else draws.T.tolist()
         out.setdefault(str(solver), {})[str(category)] = {
             "models": [str(n) for n in names],
             "columns": _plain(columns) if _has_nan(draws) else columns,
