@@ -228,7 +228,6 @@ def build_from_store(
             job.stop()
     timings["data"] = report.alongside_s
     timings["attempt files"] = attempt_files.seconds
-    timings["other data files"] = jobs_[-1].seconds if len(jobs_) > 1 else 0.0
     timings["total"] = time.perf_counter() - started
     return report, timings
 
@@ -320,7 +319,9 @@ def _build(
         downloads=downloads(planned),
         data_version=version,
     )
-    return build_site(data, out, options, jobs=jobs, alongside=write_data_files)
+    report = build_site(data, out, options, jobs=jobs, alongside=write_data_files)
+    timings["other data files"] = other_files.seconds  # known once waited for, alongside
+    return report
 
 
 class Forked:
@@ -338,7 +339,6 @@ class Forked:
         import multiprocessing
 
         self.doing = doing
-
         context = multiprocessing.get_context("fork")
         self._answer, send = context.Pipe(duplex=False)
         self.process = context.Process(target=_run_forked, args=(send, work), daemon=True)

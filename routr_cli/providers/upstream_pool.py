@@ -10,8 +10,9 @@ request (httpcore's pool scan with a readability poll of every idle socket, h11 
 streams, response wrappers). This does only what a gateway needs: HTTP/1.1, one request per
 connection at a time, TLS by ``ssl`` contexts (httpx's default, certifi's roots), no
 cookies, no redirects; the environment's proxies as httpx follows them (``upstream_proxy``:
-a CONNECT tunnel for https, absolute-form requests for http). Failures are httpx's exception types, so the one error
-mapping (``error_map.error_for_transport``) serves both this and the synchronous client.
+a CONNECT tunnel for https, absolute-form requests for http). Failures are httpx's
+exception types, so the one error mapping (``error_map.error_for_transport``) serves both
+this and the synchronous client.
 
 Pool rules, per (scheme, host, port):
 

@@ -138,10 +138,12 @@ def grader_draws(board: Any) -> dict[str, dict[str, Any]]:
     """
     out: dict[str, dict[str, Any]] = {}
     for (category, solver), (names, draws) in sorted(getattr(board, "draws", {}).items()):
-        columns = [] if str(category).startswith(LANGUAGE_PREFIX) else draws.T.tolist()
+        columns: list[Any] = []
+        if not str(category).startswith(LANGUAGE_PREFIX):
+            columns = _plain(draws.T.tolist()) if _has_nan(draws) else draws.T.tolist()
         out.setdefault(str(solver), {})[str(category)] = {
             "models": [str(n) for n in names],
-            "columns": _plain(columns) if _has_nan(draws) else columns,
+            "columns": columns,
         }
     return out
 
